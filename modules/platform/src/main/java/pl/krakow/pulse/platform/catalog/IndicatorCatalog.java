@@ -1,0 +1,141 @@
+package pl.krakow.pulse.platform.catalog;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Period;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The indicator catalog: goals and indicators with units, windows, validity rules and alert
+ * levels, read from {@code catalog/indicators.yaml} (or an operator's file). Topologies, alerting
+ * and the API all read this one catalog, so an indicator is described in exactly one place.
+ */
+public final class IndicatorCatalog {
+
+    /** PL/EN label. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Label(String pl, String en) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Goal(String id, String strategicGoal, Label name, String topic) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record AlertLevel(String rule, String level, String operator, double threshold, String source) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Indicator(String id, String goal, Label name, String unit, String direction, String kind,
+                            String pollutant, List<String> scopes, String window, String grace, Double minCoverage,
+                            boolean implemented, List<AlertLevel> alertLevels) {
+
+        public Duration graceDuration() {
+            return grace == null ? Duration.ZERO : Duration.parse(grace);
+        }
+
+        public Period windowPeriod() {
+            return window == null ? null : Period.parse(window);
+        }
+
+        public double minCoverageOrDefault() {
+            return minCoverage == null ? 0.75 : minCoverage;
+        }
+
+        public List<AlertLevel> alertLevelsOrEmpty() {
+            return alertLevels == null ? List.of() : alertLevels;
+        }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record CatalogFile(List<Goal> goals, List<Indicator> indicators) {
+    }
+
+    private static final String BUNDLED = "/catalog/indicators.yaml";
+
+    private final Map<String, Goal> goals;
+    private final Map<String, Indicator> indicators;
+
+    private IndicatorCatalog(List<Goal> goals, List<Indicator> indicators) {
+        this.goals = new LinkedHashMap<>();
+        goals.forEach(g -> this.goals.put(g.id(), g));
+        this.indicators = new LinkedHashMap<>();
+        for (Indicator i : indicators) {
+            if (!this.goals.containsKey(i.goal())) {
+                throw new IllegalArgumentException("indicator " + i.id() + " names unknown goal " + i.goal());
+            }
+            if (this.indicators.put(i.id(), i) != null) {
+                throw new IllegalArgumentException("indicator " + i.id() + " is defined twice");
+            }
+        }
+    }
+
+    /** The catalog bundled with Kraków Pulse. */
+    public static IndicatorCatalog bundled() {
+        try (InputStream in = IndicatorCatalog.class.getResourceAsStream(BUNDLED)) {
+            if (in == null) {
+                throw new IllegalStateException(BUNDLED + " missing from the classpath");
+            }
+            return parse(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static IndicatorCatalog fromFile(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return parse(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read indicator catalog " + file, e);
+        }
+    }
+
+    public static IndicatorCatalog parse(InputStream in) throws IOException {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        CatalogFile file = yaml.readValue(in, CatalogFile.class);
+        return new IndicatorCatalog(file.goals(), file.indicators());
+    }
+
+    public List<Goal> goals() {
+        return List.copyOf(goals.values());
+    }
+
+    public Optional<Goal> goal(String id) {
+        return Optional.ofNullable(goals.get(id.toUpperCase(java.util.Locale.ROOT)));
+    }
+
+    public List<Indicator> indicators() {
+        return List.copyOf(indicators.values());
+    }
+
+    public Optional<Indicator> indicator(String id) {
+        return Optional.ofNullable(indicators.get(id));
+    }
+
+    public List<Indicator> indicatorsOf(String goalId) {
+        return indicators.values().stream().filter(i -> i.goal().equalsIgnoreCase(goalId)).collect(Collectors.toList());
+    }
+
+    /** Implemented indicators of one kind, e.g. every {@code daily_mean}. */
+    public List<Indicator> implementedOfKind(String kind) {
+        return indicators.values().stream().filter(i -> i.implemented() && kind.equals(i.kind())).collect(Collectors.toList());
+    }
+
+    public Set<String> indicatorIds() {
+        return indicators.keySet();
+    }
+}

@@ -1,0 +1,277 @@
+package pl.krakow.pulse.platform.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * The effective configuration of a Kraków Pulse process, and the catalog of every key it knows.
+ *
+ * <p>Precedence, lowest first: the key's default, the config file ({@code --config FILE}, else
+ * {@code $PULSE_CONFIG}, else {@code ./pulse.properties} when present), {@code PULSE_*} environment
+ * variables, then command-line overrides. Any key starting with {@code kafka.} is passed, without
+ * that prefix, to every Kafka client (producer, consumer, admin, streams), so TLS/SASL settings work
+ * unchanged: {@code kafka.security.protocol=SSL} or {@code PULSE_KAFKA_SECURITY_PROTOCOL=SSL}.
+ * Unknown non-{@code kafka.} keys are an error, so a typo never silently falls back to a default.
+ */
+public final class PulseConfig {
+
+    public static final String KAFKA_PREFIX = "kafka.";
+
+    // --- the catalog -------------------------------------------------------------------------------
+
+    public static final ConfigKey<String> BOOTSTRAP_SERVERS = ConfigKey.string("bootstrap.servers", "kafka", "",
+            "Kafka bootstrap servers (host:port,...). Empty = start the embedded single-node KRaft broker.");
+    public static final ConfigKey<String> SCHEMA_REGISTRY_URL = ConfigKey.string("schema.registry.url", "kafka", "",
+            "URL of a Confluent-compatible schema registry (Confluent SR, Karapace, Redpanda, Apicurio ccompat). "
+                    + "Empty = start the embedded registry (persisted in the _schemas topic).");
+    public static final ConfigKey<Integer> TOPIC_REPLICATION_FACTOR = ConfigKey.integer("topics.replication.factor", "kafka", 1,
+            "Replication factor used when Kraków Pulse creates its topics at start-up (use 3 on a production cluster).")
+            .withValidator(ConfigKey.atLeast(1));
+    public static final ConfigKey<Boolean> TOPICS_CREATE = ConfigKey.bool("topics.create", "kafka", true,
+            "Create missing topics at start-up (idempotent). Turn off where topics are managed elsewhere.");
+
+    public static final ConfigKey<String> DATA_DIR = ConfigKey.string("data.dir", "embedded", "pulse-data",
+            "Directory for the embedded broker's log, Kafka Streams state and exports; a restart on the same directory resumes.");
+    public static final ConfigKey<Integer> EMBEDDED_KAFKA_PORT = ConfigKey.integer("embedded.kafka.port", "embedded", 9092,
+            "Port of the embedded broker's client listener (0 = any free port).").withValidator(ConfigKey.port());
+    public static final ConfigKey<Integer> EMBEDDED_REGISTRY_PORT = ConfigKey.integer("embedded.schema.registry.port", "embedded", 8081,
+            "Port of the embedded schema registry (0 = any free port).").withValidator(ConfigKey.port());
+
+    public static final ConfigKey<String> HTTP_HOST = ConfigKey.string("http.host", "http", "127.0.0.1",
+            "Address the HTTP server (API, /metrics, /health) binds to; 0.0.0.0 in containers.");
+    public static final ConfigKey<Integer> HTTP_PORT = ConfigKey.integer("http.port", "http", 8080,
+            "Port of the HTTP server (0 = any free port).").withValidator(ConfigKey.port());
+    public static final ConfigKey<Integer> API_MAX_RANGE_DAYS = ConfigKey.integer("api.max.range.days", "http", 400,
+            "Longest from..to range one history request may ask for, in days.").withValidator(ConfigKey.atLeast(1));
+
+    public static final ConfigKey<String> APPLICATION_ID_PREFIX = ConfigKey.string("application.id.prefix", "streams", "pulse",
+            "Prefix of every Kafka Streams application.id and client.id (e.g. pulse-indicators-iv3).");
+    public static final ConfigKey<String> PROCESSING_GUARANTEE = ConfigKey.string("streams.processing.guarantee", "streams", "exactly_once_v2",
+            "Kafka Streams processing.guarantee: exactly_once_v2 or at_least_once.")
+            .withValidator(v -> v.equals("exactly_once_v2") || v.equals("at_least_once") ? null : "must be exactly_once_v2 or at_least_once");
+    public static final ConfigKey<Integer> STREAMS_THREADS = ConfigKey.integer("streams.num.threads", "streams", 1,
+            "Stream threads per topology application.").withValidator(ConfigKey.atLeast(1));
+    public static final ConfigKey<Long> STREAMS_COMMIT_INTERVAL_MS = ConfigKey.longKey("streams.commit.interval.ms", "streams", 100L,
+            "Kafka Streams commit interval; with exactly-once it bounds how soon an indicator update becomes visible.");
+    public static final ConfigKey<String> TIME_ZONE = ConfigKey.string("indicators.time.zone", "indicators", "Europe/Warsaw",
+            "IANA time zone in which calendar windows (day, month, year) are aligned.")
+            .withValidator(v -> {
+                try {
+                    java.time.ZoneId.of(v);
+                    return null;
+                } catch (RuntimeException e) {
+                    return "not an IANA time zone id";
+                }
+            });
+
+    public static final ConfigKey<Duration> INGEST_MAX_AGE = ConfigKey.duration("ingest.max.age", "ingest", Duration.ofDays(7300),
+            "Horizon: events older than this (ISO-8601 duration) are rejected as TOO_OLD. Long by default so historical backfills work.");
+    public static final ConfigKey<Duration> INGEST_MAX_FUTURE = ConfigKey.duration("ingest.max.future", "ingest", Duration.ofMinutes(5),
+            "Events stamped further in the future than this are rejected as IN_FUTURE (clock skew allowance).");
+    public static final ConfigKey<Boolean> REPLAY_ON_START = ConfigKey.bool("replay.bundled.on.start", "ingest", true,
+            "pulse run replays the bundled real Kraków air-quality data at start-up (same as omitting --no-replay).");
+    public static final ConfigKey<String> REPLAY_SPEED = ConfigKey.string("replay.speed", "ingest", "max",
+            "Replay speed: max (as fast as possible) or a factor N (N× real time).")
+            .withValidator(v -> {
+                if (v.equals("max")) {
+                    return null;
+                }
+                try {
+                    return Double.parseDouble(v) > 0 ? null : "must be > 0";
+                } catch (NumberFormatException e) {
+                    return "must be max or a positive number";
+                }
+            });
+
+    private static final List<ConfigKey<?>> ALL = List.of(
+            BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, TOPIC_REPLICATION_FACTOR, TOPICS_CREATE,
+            DATA_DIR, EMBEDDED_KAFKA_PORT, EMBEDDED_REGISTRY_PORT,
+            HTTP_HOST, HTTP_PORT, API_MAX_RANGE_DAYS,
+            APPLICATION_ID_PREFIX, PROCESSING_GUARANTEE, STREAMS_THREADS, STREAMS_COMMIT_INTERVAL_MS, TIME_ZONE,
+            INGEST_MAX_AGE, INGEST_MAX_FUTURE, REPLAY_ON_START, REPLAY_SPEED);
+
+    /** Every key Kraków Pulse knows, in documentation order. */
+    public static List<ConfigKey<?>> keys() {
+        return ALL;
+    }
+
+    /** Where an effective value came from. */
+    public enum Origin {
+        DEFAULT, FILE, ENVIRONMENT, COMMAND_LINE;
+
+        public String describe(Path file) {
+            return switch (this) {
+                case DEFAULT -> "default";
+                case FILE -> "file " + file;
+                case ENVIRONMENT -> "environment";
+                case COMMAND_LINE -> "command line";
+            };
+        }
+    }
+
+    /** An effective raw value and its origin. */
+    public record Setting(String raw, Origin origin) {
+    }
+
+    private final Map<String, Setting> settings;
+    private final Map<String, Object> values;
+    private final Path file;
+
+    private PulseConfig(Map<String, Setting> settings, Map<String, Object> values, Path file) {
+        this.settings = settings;
+        this.values = values;
+        this.file = file;
+    }
+
+    /** Only defaults; for tests, overridden with {@link #with}. */
+    public static PulseConfig defaults() {
+        return load(null, Map.of(), Map.of());
+    }
+
+    /**
+     * Resolves the configuration.
+     *
+     * @param explicitFile the {@code --config} file, or null to use {@code $PULSE_CONFIG} or {@code ./pulse.properties}
+     * @param environment  the process environment (only {@code PULSE_*} variables are read)
+     * @param overrides    command-line overrides by key name
+     * @throws IllegalArgumentException on an unknown key or a value that does not parse or validate
+     */
+    public static PulseConfig load(Path explicitFile, Map<String, String> environment, Map<String, String> overrides) {
+        Map<String, Setting> settings = new LinkedHashMap<>();
+        Path file = explicitFile;
+        if (file == null && environment.get("PULSE_CONFIG") != null && !environment.get("PULSE_CONFIG").isBlank()) {
+            file = Path.of(environment.get("PULSE_CONFIG"));
+        }
+        if (file == null && Files.isRegularFile(Path.of("pulse.properties"))) {
+            file = Path.of("pulse.properties");
+        }
+        if (file != null) {
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("config file not found: " + file);
+            }
+            Properties props = new Properties();
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                props.load(reader);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage(), e);
+            }
+            for (String name : new TreeMap<>(Map.copyOf(props)).keySet().stream().map(Object::toString).toList()) {
+                settings.put(name, new Setting(props.getProperty(name), Origin.FILE));
+            }
+        }
+        Map<String, String> envToKey = new LinkedHashMap<>();
+        for (ConfigKey<?> key : ALL) {
+            envToKey.put(key.environmentVariable(), key.name());
+        }
+        for (Map.Entry<String, String> e : new TreeMap<>(environment).entrySet()) {
+            String var = e.getKey();
+            if (!var.startsWith("PULSE_") || var.equals("PULSE_CONFIG") || var.equals("PULSE_JAVA_OPTS")) {
+                continue;
+            }
+            String name = envToKey.get(var);
+            if (name == null && var.startsWith("PULSE_KAFKA_")) {
+                name = KAFKA_PREFIX + var.substring("PULSE_KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+            }
+            if (name == null) {
+                throw new IllegalArgumentException("unknown environment variable " + var
+                        + ": not a Kraków Pulse setting (run 'pulse config' to list them)");
+            }
+            settings.put(name, new Setting(e.getValue(), Origin.ENVIRONMENT));
+        }
+        overrides.forEach((name, raw) -> settings.put(name, new Setting(raw, Origin.COMMAND_LINE)));
+
+        Map<String, Object> values = new LinkedHashMap<>();
+        List<String> errors = new ArrayList<>();
+        Map<String, ConfigKey<?>> byName = new LinkedHashMap<>();
+        ALL.forEach(k -> byName.put(k.name(), k));
+        for (Map.Entry<String, Setting> e : settings.entrySet()) {
+            if (e.getKey().startsWith(KAFKA_PREFIX)) {
+                continue;
+            }
+            if (!byName.containsKey(e.getKey())) {
+                errors.add("unknown config key '" + e.getKey() + "' (" + e.getValue().origin().describe(file)
+                        + "); run 'pulse config' to list the keys");
+            }
+        }
+        for (ConfigKey<?> key : ALL) {
+            Setting s = settings.get(key.name());
+            try {
+                values.put(key.name(), s == null ? key.defaultValue() : key.parse(s.raw()));
+            } catch (IllegalArgumentException ex) {
+                errors.add(ex.getMessage() + " (" + s.origin().describe(file) + ")");
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", errors));
+        }
+        return new PulseConfig(Collections.unmodifiableMap(settings), values, file);
+    }
+
+    /** A copy with some keys overridden as if given on the command line (tests, embedded wiring). */
+    public PulseConfig with(Map<String, String> overrides) {
+        Map<String, Setting> merged = new LinkedHashMap<>(settings);
+        overrides.forEach((k, v) -> merged.put(k, new Setting(v, Origin.COMMAND_LINE)));
+        Map<String, String> fileLess = new LinkedHashMap<>();
+        merged.forEach((k, v) -> fileLess.put(k, v.raw()));
+        PulseConfig reloaded = load(null, Map.of(), fileLess);
+        Map<String, Setting> origins = new LinkedHashMap<>(merged);
+        return new PulseConfig(Collections.unmodifiableMap(origins), reloaded.values, file);
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T get(ConfigKey<T> key) {
+        return (T) values.get(key.name());
+    }
+
+    /** Where the effective value of {@code key} came from. */
+    public String originOf(ConfigKey<?> key) {
+        Setting s = settings.get(key.name());
+        return s == null ? Origin.DEFAULT.describe(file) : s.origin().describe(file);
+    }
+
+    /** The {@code kafka.*} pass-through settings without the prefix, e.g. {@code security.protocol}. */
+    public Map<String, Object> kafkaPassThrough() {
+        Map<String, Object> out = new TreeMap<>();
+        settings.forEach((k, v) -> {
+            if (k.startsWith(KAFKA_PREFIX)) {
+                out.put(k.substring(KAFKA_PREFIX.length()), v.raw());
+            }
+        });
+        return out;
+    }
+
+    /** The pass-through settings with their origins, for {@code pulse config}. */
+    public Map<String, Setting> kafkaPassThroughSettings() {
+        Map<String, Setting> out = new TreeMap<>();
+        settings.forEach((k, v) -> {
+            if (k.startsWith(KAFKA_PREFIX)) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public boolean embeddedKafka() {
+        return get(BOOTSTRAP_SERVERS).isBlank();
+    }
+
+    public boolean embeddedRegistry() {
+        return get(SCHEMA_REGISTRY_URL).isBlank();
+    }
+}

@@ -1,0 +1,61 @@
+package pl.krakow.pulse.platform.topics;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the registry's topics that are missing, with their partitions and configs (idempotent:
+ * existing topics are left as they are, and a concurrent creator is not an error).
+ */
+public final class TopicProvisioner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
+
+    private TopicProvisioner() {
+    }
+
+    /** Returns the names of the topics it created. */
+    public static List<String> ensure(Admin admin, Collection<TopicSpec<?>> topics, int replicationFactor) {
+        try {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (TopicSpec<?> t : topics) {
+                if (!existing.contains(t.name())) {
+                    missing.add(new NewTopic(t.name(), t.partitions(), (short) replicationFactor).configs(t.configs()));
+                }
+            }
+            List<String> created = new ArrayList<>();
+            if (missing.isEmpty()) {
+                return created;
+            }
+            var result = admin.createTopics(missing);
+            for (var e : result.values().entrySet()) {
+                try {
+                    e.getValue().get(30, TimeUnit.SECONDS);
+                    created.add(e.getKey());
+                } catch (ExecutionException ex) {
+                    if (!(ex.getCause() instanceof TopicExistsException)) {
+                        throw ex;
+                    }
+                }
+            }
+            LOG.info("Created {} topic(s): {}", created.size(), created);
+            return created;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create topics: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package pl.krakow.pulse.platform.topics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class TopicsTest {
+
+    @Test
+    void namesAreUniqueAndVersioned() {
+        Set<String> names = new HashSet<>();
+        for (TopicSpec<?> t : Topics.all()) {
+            assertThat(names.add(t.name())).as("duplicate " + t.name()).isTrue();
+            assertThat(t.name()).matches("[a-z0-9.-]+\\.v\\d+");
+        }
+    }
+
+    @Test
+    void indicatorTablesAreCompactedAndFullyCompatible() {
+        for (String goal : new String[] {"IV.3", "IV.4", "IV.5"}) {
+            TopicSpec<?> t = Topics.indicatorTableOf(goal);
+            assertThat(t.configs()).containsEntry("cleanup.policy", "compact");
+            assertThat(t.compatibility()).isEqualTo(Compatibility.FULL_TRANSITIVE);
+        }
+        assertThat(Topics.ALERTS.compatibility()).isEqualTo(Compatibility.FULL_TRANSITIVE);
+        assertThat(Topics.AIR_QUALITY.compatibility()).isEqualTo(Compatibility.BACKWARD_TRANSITIVE);
+        assertThat(Topics.AIR_QUALITY.partitions()).isEqualTo(6);
+    }
+}
