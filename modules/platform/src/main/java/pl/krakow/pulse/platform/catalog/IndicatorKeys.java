@@ -8,7 +8,7 @@ import java.time.format.DateTimeFormatter;
 /**
  * The key of an indicator table row: {@code indicatorId|scope|windowStart}, the window start as an
  * ISO-8601 local date-time with offset in the catalog's time zone, e.g.
- * {@code iv3.pm10.daily_mean|station:MpKrakAlKras|2017-01-01T00:00+01:00}. A plain string so the
+ * {@code iv3.pm10.daily_mean|station:MpKrakAlKras|2017-01-01T00:00:00+01:00}. A plain string so the
  * bytes — and therefore compaction and partitioning — never depend on a key schema.
  */
 public final class IndicatorKeys {
@@ -20,7 +20,8 @@ public final class IndicatorKeys {
         return indicatorId + '|' + scope + '|' + isoWithOffset(windowStart, zone);
     }
 
-    /** An instant rendered as ISO-8601 with the zone's offset, e.g. 2017-03-26T00:00+01:00. */
+    /** An instant rendered as ISO-8601 with the zone's offset, e.g. 2017-03-26T00:00:00+01:00 (seconds always
+     * printed, so key bytes never vary). */
     public static String isoWithOffset(Instant instant, ZoneId zone) {
         return OffsetDateTime.ofInstant(instant, zone).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     }

@@ -29,6 +29,20 @@ public final class PulseConfig {
 
     public static final String KAFKA_PREFIX = "kafka.";
 
+    /**
+     * Variables read by the launcher and logging rather than by this class: the config file path,
+     * the JVM options and the root log level.
+     */
+    public static final java.util.Set<String> LAUNCHER_VARIABLES = java.util.Set.of("PULSE_CONFIG", "PULSE_JAVA_OPTS", "PULSE_LOG_LEVEL");
+
+    /** Whether an environment variable is one Kraków Pulse reads (a key, kafka.* pass-through, or a launcher variable). */
+    public static boolean isKnownEnvironmentVariable(String var) {
+        if (LAUNCHER_VARIABLES.contains(var) || var.startsWith("PULSE_KAFKA_")) {
+            return true;
+        }
+        return ALL.stream().anyMatch(k -> k.environmentVariable().equals(var));
+    }
+
     // --- the catalog -------------------------------------------------------------------------------
 
     public static final ConfigKey<String> BOOTSTRAP_SERVERS = ConfigKey.string("bootstrap.servers", "kafka", "",
@@ -177,7 +191,7 @@ public final class PulseConfig {
         }
         for (Map.Entry<String, String> e : new TreeMap<>(environment).entrySet()) {
             String var = e.getKey();
-            if (!var.startsWith("PULSE_") || var.equals("PULSE_CONFIG") || var.equals("PULSE_JAVA_OPTS")) {
+            if (!var.startsWith("PULSE_") || LAUNCHER_VARIABLES.contains(var)) {
                 continue;
             }
             String name = envToKey.get(var);

@@ -1,0 +1,85 @@
+package pl.krakow.pulse.publish;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import pl.krakow.pulse.events.indicators.IndicatorValue;
+import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
+
+/**
+ * The JSON documents of the API, one record per shape (Jackson writes record components in
+ * declaration order). Instants are ISO-8601 with the offset of the catalog's time zone, e.g.
+ * {@code 2017-01-01T00:00+01:00}, so a client sees local midnights as midnights.
+ */
+final class ApiJson {
+
+    private ApiJson() {
+    }
+
+    /** One indicator value; {@code value} is null when nothing could be computed. */
+    record Value(String indicatorId, String goal, String scope, String windowStart, String windowEnd,
+                 Double value, String unit, double coverage, int observedCount, int expectedCount, boolean valid,
+                 String status, int revision, String computedAt, String lastEventIngestedAt) {
+
+        static Value of(IndicatorValue v, ZoneId zone) {
+            Double value = v.getValue();
+            // JSON has no NaN or Infinity.
+            if (value != null && !Double.isFinite(value)) {
+                value = null;
+            }
+            return new Value(v.getIndicatorId(), v.getGoal(), v.getScope(), iso(v.getWindowStart(), zone),
+                    iso(v.getWindowEnd(), zone), value, v.getUnit(), v.getCoverage(), v.getObservedCount(),
+                    v.getExpectedCount(), v.getValid(), v.getStatus() == null ? null : v.getStatus().name(),
+                    v.getRevision(), iso(v.getComputedAt(), zone), iso(v.getLastEventIngestedAt(), zone));
+        }
+    }
+
+    record Goals(String timeZone, List<Goal> goals) {
+    }
+
+    record Goal(String id, String strategicGoal, IndicatorCatalog.Label name, String topic, List<Indicator> indicators) {
+    }
+
+    /**
+     * A catalog indicator. {@code scopes} are the kinds of scope the catalog declares
+     * ({@code station}, {@code city}, …); {@code scopesWithData} are the exact scopes that have values now.
+     */
+    record Indicator(String id, String goal, IndicatorCatalog.Label name, String unit, String direction, String kind,
+                     String window, List<String> scopes, List<String> scopesWithData, Double minCoverage,
+                     boolean implemented, List<IndicatorCatalog.AlertLevel> alertLevels) {
+
+        static Indicator of(IndicatorCatalog.Indicator i, List<String> scopesWithData) {
+            return new Indicator(i.id(), i.goal(), i.name(), i.unit(), i.direction(), i.kind(), i.window(),
+                    i.scopes() == null ? List.of() : i.scopes(), scopesWithData, i.minCoverage(), i.implemented(),
+                    i.alertLevelsOrEmpty());
+        }
+    }
+
+    record GoalLatest(String goal, IndicatorCatalog.Label name, String timeZone, List<IndicatorLatest> indicators) {
+    }
+
+    /** An indicator of a goal with its latest value per scope ({@code catalogued=false}: not in the catalog). */
+    record IndicatorLatest(String id, IndicatorCatalog.Label name, String unit, String direction, boolean implemented,
+                           boolean catalogued, List<Value> values) {
+    }
+
+    record History(String indicatorId, String goal, String scope, String unit, String timeZone, String from, String to,
+                   int count, List<Value> values) {
+    }
+
+    record Status(String status) {
+    }
+
+    record Readiness(String status, Map<String, String> checks) {
+    }
+
+    record Error(int status, String error, String message) {
+    }
+
+    /** ISO-8601 with offset, seconds and fractions only when non-zero: {@code 2017-01-01T00:00+01:00}. */
+    static String iso(Instant instant, ZoneId zone) {
+        return instant == null ? null : OffsetDateTime.ofInstant(instant, zone).toString();
+    }
+}

@@ -1,0 +1,343 @@
+package pl.krakow.pulse.publish;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.javalin.Javalin;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.NotFoundResponse;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pl.krakow.pulse.events.indicators.IndicatorValue;
+import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
+import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.platform.metrics.PulseMetrics;
+
+/**
+ * The HTTP face of {@code publish} (Javalin 6): the REST API over the {@link IndicatorReadModel},
+ * liveness, readiness and the Prometheus scrape.
+ *
+ * <pre>
+ * GET /api/v1/goals                          goals with their catalog indicators
+ * GET /api/v1/goals/{goal}/indicators        latest value per indicator and scope (goal IV.3 or iv3)
+ * GET /api/v1/indicators/{id}?scope=..&amp;from=yyyy-MM-dd&amp;to=yyyy-MM-dd   one indicator's history
+ * GET /health                                liveness: always {"status":"UP"} while the process serves
+ * GET /ready                                 200 when the app's checks pass and the read model is caught up, else 503
+ * GET /metrics                               Prometheus text format 0.0.4
+ * </pre>
+ *
+ * <p>Every answer is JSON in UTF-8 except {@code /metrics}. Errors are
+ * {@code {"status":400,"error":"Bad Request","message":"..."}}; unexpected failures answer 500 with a
+ * generic message and go to the log with their stack trace, never to the client. Times are rendered
+ * in the catalog's time zone; history ranges are local calendar days (see {@link DateRange}).
+ * Every answer comes from memory, so no request waits on Kafka.
+ */
+public final class ApiServer implements AutoCloseable {
+
+    public static final String API = "/api/v1";
+    static final String JSON_UTF8 = "application/json;charset=utf-8"; // as Jetty renders it
+    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    static final String METRIC_REQUESTS = "pulse.publish.http.requests";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    static final String READ_MODEL_CHECK = "read-model";
+    private static final String ROUTE_ATTRIBUTE = "pulse.route";
+    private static final String START_ATTRIBUTE = "pulse.start.nanos";
+    private static final Pattern GOAL_ID = Pattern.compile("^([IVX]+)\\.?(\\d+)$");
+    private static final int SCOPES_IN_MESSAGES = 20;
+
+    private final String host;
+    private final int requestedPort;
+    private final IndicatorReadModel readModel;
+    private final IndicatorCatalog catalog;
+    private final ZoneId zone;
+    private final int maxRangeDays;
+    private final PulseMetrics metrics;
+    private final Supplier<ReadinessReport> readiness;
+    private final ObjectMapper json;
+    private final Javalin app;
+    private boolean started;
+    private boolean closed;
+
+    /**
+     * @param host         interface to bind, e.g. {@code 127.0.0.1} or {@code 0.0.0.0}
+     * @param port         TCP port, 0 = any free port (see {@link #port()})
+     * @param readModel    where every indicator answer comes from
+     * @param catalog      goals and indicators (names, units, alert levels)
+     * @param zone         the catalog's time zone: dates in queries and offsets in answers
+     * @param maxRangeDays longest history range one request may ask for ({@code api.max.range.days})
+     * @param metrics      the registry scraped at {@code /metrics}; request timings are added to it
+     * @param readiness    the app's own readiness checks (topics, streams state, …)
+     */
+    public ApiServer(String host, int port, IndicatorReadModel readModel, IndicatorCatalog catalog, ZoneId zone,
+                     int maxRangeDays, PulseMetrics metrics, Supplier<ReadinessReport> readiness) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0-65535 (0 = any free port): " + port);
+        }
+        if (maxRangeDays < 1) {
+            throw new IllegalArgumentException("maxRangeDays must be >= 1: " + maxRangeDays);
+        }
+        this.host = Objects.requireNonNull(host, "host");
+        this.requestedPort = port;
+        this.readModel = Objects.requireNonNull(readModel, "readModel");
+        this.catalog = Objects.requireNonNull(catalog, "catalog");
+        this.zone = Objects.requireNonNull(zone, "zone");
+        this.maxRangeDays = maxRangeDays;
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.readiness = Objects.requireNonNull(readiness, "readiness");
+        this.json = new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        this.app = createApp();
+    }
+
+    /** A server configured from {@code http.host}, {@code http.port}, {@code indicators.time.zone}, {@code api.max.range.days}. */
+    public static ApiServer fromConfig(PulseConfig config, IndicatorReadModel readModel, IndicatorCatalog catalog,
+                                       PulseMetrics metrics, Supplier<ReadinessReport> readiness) {
+        return new ApiServer(config.get(PulseConfig.HTTP_HOST), config.get(PulseConfig.HTTP_PORT), readModel, catalog,
+                ZoneId.of(config.get(PulseConfig.TIME_ZONE)), config.get(PulseConfig.API_MAX_RANGE_DAYS), metrics,
+                readiness);
+    }
+
+    /** Binds the port and starts serving; logs the URL. */
+    public synchronized ApiServer start() {
+        if (closed) {
+            throw new IllegalStateException("this API server was closed");
+        }
+        if (!started) {
+            app.start(host, requestedPort);
+            started = true;
+            LOG.info("Kraków Pulse API listening on {}:{}, {}{}/goals (/health, /ready, /metrics)", host, port(), url(), API);
+        }
+        return this;
+    }
+
+    /** The bound port (the free one chosen when constructed with 0). */
+    public synchronized int port() {
+        if (!started) {
+            throw new IllegalStateException("the API server has not been started");
+        }
+        return app.port();
+    }
+
+    /** The base URL, e.g. {@code http://127.0.0.1:8080}; a wildcard bind address is given as 127.0.0.1. */
+    public String url() {
+        String h = host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+        return "http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port();
+    }
+
+    /** Stops serving. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (started) {
+            int port = app.port();
+            app.stop();
+            LOG.info("Kraków Pulse API on port {} stopped", port);
+        }
+    }
+
+    // --- wiring -------------------------------------------------------------------------------------
+
+    private Javalin createApp() {
+        Javalin javalin = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.startupWatcherEnabled = false;
+            config.useVirtualThreads = false;
+            config.jsonMapper(new JavalinJackson(json, false));
+            config.http.defaultContentType = JSON_UTF8;
+            config.http.prefer405over404 = true;
+            config.router.ignoreTrailingSlashes = true;
+            // Open data, read-only: any web page (the dashboard, an analyst's notebook) may call it.
+            config.bundledPlugins.enableCors(cors -> cors.addRule(rule -> rule.anyHost()));
+        });
+
+        javalin.before(ctx -> ctx.attribute(START_ATTRIBUTE, System.nanoTime()));
+        javalin.after(this::recordTiming);
+
+        route(javalin, API + "/goals", this::goals);
+        route(javalin, API + "/goals/{goal}/indicators", this::goalIndicators);
+        route(javalin, API + "/indicators/{id}", this::indicatorHistory);
+        route(javalin, "/health", ctx -> respond(ctx, 200, new ApiJson.Status("UP")));
+        route(javalin, "/ready", this::ready);
+        route(javalin, "/metrics", ctx -> ctx.status(200).contentType(PROMETHEUS_TEXT)
+                .result(metrics.scrape().getBytes(StandardCharsets.UTF_8)));
+
+        // Javalin's own 404 (no route) and 405 arrive here too, as HttpResponseExceptions.
+        javalin.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
+        javalin.exception(Exception.class, (e, ctx) -> {
+            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+            error(ctx, 500, "internal error; the server log has the details");
+        });
+        return javalin;
+    }
+
+    private static void route(Javalin javalin, String path, Handler handler) {
+        javalin.get(path, ctx -> {
+            ctx.attribute(ROUTE_ATTRIBUTE, path);
+            handler.handle(ctx);
+        });
+    }
+
+    private void recordTiming(Context ctx) {
+        Long start = ctx.attribute(START_ATTRIBUTE);
+        if (start == null) {
+            return;
+        }
+        String route = ctx.attribute(ROUTE_ATTRIBUTE);
+        MeterRegistry registry = metrics.registry();
+        Timer.builder(METRIC_REQUESTS)
+                .description("HTTP requests served by the publish API")
+                .tag("method", ctx.method().name())
+                .tag("route", route == null ? "unmatched" : route)
+                .tag("status", Integer.toString(ctx.statusCode()))
+                .register(registry)
+                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+
+    // --- handlers -----------------------------------------------------------------------------------
+
+    private void goals(Context ctx) {
+        List<ApiJson.Goal> goals = new ArrayList<>();
+        for (IndicatorCatalog.Goal g : catalog.goals()) {
+            List<ApiJson.Indicator> indicators = catalog.indicatorsOf(g.id()).stream()
+                    .map(i -> ApiJson.Indicator.of(i, readModel.scopes(i.id())))
+                    .toList();
+            goals.add(new ApiJson.Goal(g.id(), g.strategicGoal(), g.name(), g.topic(), indicators));
+        }
+        respond(ctx, 200, new ApiJson.Goals(zone.getId(), goals));
+    }
+
+    private void goalIndicators(Context ctx) {
+        IndicatorCatalog.Goal goal = findGoal(ctx.pathParam("goal"));
+        Map<String, List<ApiJson.Value>> latestById = new LinkedHashMap<>();
+        for (IndicatorValue v : readModel.latestOfGoal(goal.id())) {
+            latestById.computeIfAbsent(v.getIndicatorId(), k -> new ArrayList<>()).add(ApiJson.Value.of(v, zone));
+        }
+        List<ApiJson.IndicatorLatest> indicators = new ArrayList<>();
+        Set<String> listed = new LinkedHashSet<>();
+        for (IndicatorCatalog.Indicator i : catalog.indicatorsOf(goal.id())) {
+            listed.add(i.id());
+            indicators.add(new ApiJson.IndicatorLatest(i.id(), i.name(), i.unit(), i.direction(), i.implemented(), true,
+                    latestById.getOrDefault(i.id(), List.of())));
+        }
+        // Values the catalog does not know (a newer topology than this instance's catalog) are still served.
+        latestById.forEach((id, values) -> {
+            if (!listed.contains(id)) {
+                indicators.add(new ApiJson.IndicatorLatest(id, null, values.get(0).unit(), null, true, false, values));
+            }
+        });
+        respond(ctx, 200, new ApiJson.GoalLatest(goal.id(), goal.name(), zone.getId(), indicators));
+    }
+
+    private void indicatorHistory(Context ctx) {
+        String id = ctx.pathParam("id").trim().toLowerCase(Locale.ROOT);
+        Optional<IndicatorCatalog.Indicator> catalogued = catalog.indicator(id);
+        if (catalogued.isEmpty() && !readModel.contains(id)) {
+            throw new NotFoundResponse("unknown indicator '" + ctx.pathParam("id") + "'; GET " + API
+                    + "/goals lists the indicators");
+        }
+        String scope = ctx.queryParam("scope");
+        if (scope == null || scope.isBlank()) {
+            throw new BadRequestResponse("query parameter 'scope' is required, e.g. scope=station:MpKrakAlKras; "
+                    + "scopes with values for " + id + ": " + abbreviated(readModel.scopes(id)));
+        }
+        scope = scope.trim();
+        Optional<IndicatorValue> latest = readModel.latest(id, scope);
+        if (latest.isEmpty()) {
+            throw new NotFoundResponse("indicator " + id + " has no values for scope '" + scope
+                    + "'; scopes with values: " + abbreviated(readModel.scopes(id)));
+        }
+        DateRange range;
+        try {
+            range = DateRange.resolve(ctx.queryParam("from"), ctx.queryParam("to"),
+                    LocalDate.ofInstant(latest.get().getWindowStart(), zone), maxRangeDays);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestResponse(e.getMessage());
+        }
+        List<ApiJson.Value> values = readModel.history(id, scope, range.startInclusive(zone), range.endExclusive(zone))
+                .stream().map(v -> ApiJson.Value.of(v, zone)).toList();
+        String goal = catalogued.map(IndicatorCatalog.Indicator::goal).orElse(latest.get().getGoal());
+        String unit = catalogued.map(IndicatorCatalog.Indicator::unit).orElse(latest.get().getUnit());
+        respond(ctx, 200, new ApiJson.History(id, goal, scope, unit, zone.getId(), range.from().toString(),
+                range.to().toString(), values.size(), values));
+    }
+
+    private void ready(Context ctx) {
+        ReadinessReport report;
+        try {
+            report = Objects.requireNonNull(readiness.get(), "readiness supplier returned null");
+        } catch (RuntimeException e) {
+            LOG.warn("Readiness check failed", e);
+            report = ReadinessReport.down(Map.of("readiness", "check failed: " + e.getMessage()));
+        }
+        Map<String, String> checks = new LinkedHashMap<>(report.checks());
+        // The app may report the read model itself (same words); it is listed once.
+        checks.putIfAbsent(READ_MODEL_CHECK, readModel.status());
+        boolean ready = report.ready() && readModel.isCaughtUp();
+        respond(ctx, ready ? 200 : 503, new ApiJson.Readiness(ready ? "UP" : "DOWN", checks));
+    }
+
+    // --- helpers ------------------------------------------------------------------------------------
+
+    /** {@code IV.3}, {@code iv.3}, {@code iv3} → the catalog goal IV.3. */
+    private IndicatorCatalog.Goal findGoal(String raw) {
+        String id = raw.trim().toUpperCase(Locale.ROOT);
+        Matcher m = GOAL_ID.matcher(id);
+        if (m.matches()) {
+            id = m.group(1) + "." + m.group(2);
+        }
+        return catalog.goal(id).orElseThrow(() -> new NotFoundResponse("unknown goal '" + raw + "'; known goals: "
+                + String.join(", ", catalog.goals().stream().map(IndicatorCatalog.Goal::id).toList())));
+    }
+
+    private static String abbreviated(List<String> scopes) {
+        if (scopes.isEmpty()) {
+            return "none yet";
+        }
+        if (scopes.size() <= SCOPES_IN_MESSAGES) {
+            return String.join(", ", scopes);
+        }
+        return String.join(", ", scopes.subList(0, SCOPES_IN_MESSAGES)) + " … (" + scopes.size() + " in all)";
+    }
+
+    private void error(Context ctx, int status, String message) {
+        respond(ctx, status, new ApiJson.Error(status, HttpStatus.forStatus(status).getMessage(), message));
+    }
+
+    private void respond(Context ctx, int status, Object body) {
+        try {
+            ctx.status(status).contentType(JSON_UTF8).result(json.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

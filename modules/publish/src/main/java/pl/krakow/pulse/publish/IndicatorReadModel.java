@@ -1,0 +1,659 @@
+package pl.krakow.pulse.publish;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pl.krakow.pulse.events.indicators.IndicatorValue;
+import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.platform.kafka.KafkaClients;
+import pl.krakow.pulse.platform.metrics.PulseMetrics;
+import pl.krakow.pulse.platform.registry.SchemaRegistryException;
+import pl.krakow.pulse.platform.serde.PulseSerdes;
+import pl.krakow.pulse.platform.topics.TopicSpec;
+import pl.krakow.pulse.platform.topics.Topics;
+
+/**
+ * A replicated, in-memory copy of the indicator tables ({@code indicators.iv3.v1}, {@code iv4},
+ * {@code iv5}), which the API answers from.
+ *
+ * <p><b>Replicated, not partitioned.</b> A background thread with its own consumer {@code assign}s
+ * every partition of the tables — no consumer group, no committed offsets — and reads them from the
+ * beginning at every start. Each instance of {@code publish} therefore holds the whole table and can
+ * answer any query alone: instances scale out behind a plain load balancer, with no forwarding
+ * between them. The tables are small (one row per indicator, scope and window) and compacted, so a
+ * full copy per instance costs little memory and a restart replays in seconds.
+ *
+ * <p><b>Semantics.</b> Per (indicator id, scope) a map sorted by window start holds the last record
+ * read for each window: a later record for the same window replaces the earlier one, exactly as log
+ * compaction would keep it (a topology emits PROVISIONAL values and then FINAL revisions in that
+ * order, so last-wins is also newest-wins). A tombstone (null value) deletes its window, found from
+ * the record key {@code indicatorId|scope|windowStart}. Records are read {@code read_committed}, so
+ * values of an aborted exactly-once transaction never appear. A record that cannot be decoded is
+ * skipped and counted ({@code pulse_publish_read_model_records_skipped_total{reason}}); a schema
+ * registry that cannot be reached is not a bad record: the consumer restarts after a back-off and
+ * re-reads from the record that failed, so nothing is dropped for an outage.
+ *
+ * <p><b>Threads.</b> One writer (the consumer thread, or {@link #apply} in tests); any number of
+ * readers. Reads see each value atomically and never block the writer; a query that spans several
+ * windows is weakly consistent (it may or may not include a value applied while it runs). Values
+ * returned are the instances the model holds: treat them as read-only.
+ *
+ * <p><b>Time.</b> Window starts are UTC instants; rendering them in a time zone is the caller's job.
+ */
+public final class IndicatorReadModel implements AutoCloseable {
+
+    /** A registered {@link #onUpdate} listener; closing it stops the deliveries. */
+    public interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** The three indicator tables of DESIGN §7. */
+    public static final List<TopicSpec<IndicatorValue>> INDICATOR_TABLES =
+            List.of(Topics.INDICATORS_IV3, Topics.INDICATORS_IV4, Topics.INDICATORS_IV5);
+
+    private static final Logger LOG = LoggerFactory.getLogger(IndicatorReadModel.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration TOPIC_RETRY = Duration.ofSeconds(1);
+    private static final Duration RESTART_BACKOFF = Duration.ofSeconds(5);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    static final String METRIC_VALUES = "pulse.publish.read.model.values";
+    static final String METRIC_RECORDS = "pulse.publish.read.model.records";
+    static final String METRIC_SKIPPED = "pulse.publish.read.model.records.skipped";
+    static final String METRIC_CAUGHT_UP = "pulse.publish.read.model.caught.up";
+    static final String METRIC_LISTENER_FAILURES = "pulse.publish.read.model.listener.failures";
+
+    static final String SKIP_UNDECODABLE = "undecodable-value";
+    static final String SKIP_BAD_KEY = "bad-tombstone-key";
+
+    /** One indicator: its goal and, per scope, window start → latest value. */
+    private static final class Series {
+        volatile String goal;
+        final ConcurrentSkipListMap<String, ConcurrentSkipListMap<Instant, IndicatorValue>> byScope =
+                new ConcurrentSkipListMap<>();
+    }
+
+    /** The parts of an indicator-table key {@code indicatorId|scope|windowStart}. */
+    record RowKey(String indicatorId, String scope, Instant windowStart) {
+    }
+
+    private final Map<String, Object> consumerConfig;
+    private final Deserializer<IndicatorValue> valueDeserializer;
+    private final List<TopicSpec<IndicatorValue>> topics;
+    private final MeterRegistry registry;
+    private final String clientId;
+
+    private final ConcurrentMap<String, Series> indicators = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, String> canonicalStrings = new ConcurrentHashMap<>();
+    private final AtomicLong valuesHeld = new AtomicLong();
+    private final List<Consumer<IndicatorValue>> listeners = new CopyOnWriteArrayList<>();
+
+    private final List<Meter> meters = new CopyOnWriteArrayList<>();
+    private final Map<String, Counter> recordsByTopic = new ConcurrentHashMap<>();
+    private final Map<String, Counter> skippedByReason = new ConcurrentHashMap<>();
+    private final Map<String, AtomicBoolean> skipLogged = new ConcurrentHashMap<>();
+    private final Counter listenerFailures;
+    private final AtomicBoolean listenerFailureLogged = new AtomicBoolean();
+
+    private final CountDownLatch caughtUpLatch = new CountDownLatch(1);
+    private final CountDownLatch closedLatch = new CountDownLatch(1);
+    private volatile boolean caughtUp;
+    private volatile String state;
+    private volatile boolean closing;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private Thread thread;
+
+    // Consumer-thread state: where to resume after a restart, and what "caught up" means.
+    private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
+    private Map<TopicPartition, Long> behindAtStart;
+    private long startedNanos;
+    private long recordsRead;
+
+    /** A read model of the three indicator tables ({@link #INDICATOR_TABLES}); call {@link #start()}. */
+    public IndicatorReadModel(KafkaClients clients, PulseSerdes serdes, PulseMetrics metrics) {
+        this(clients, serdes, metrics, INDICATOR_TABLES);
+    }
+
+    /** A read model of the given indicator tables; call {@link #start()}. */
+    public IndicatorReadModel(KafkaClients clients, PulseSerdes serdes, PulseMetrics metrics,
+                              List<TopicSpec<IndicatorValue>> topics) {
+        this(Objects.requireNonNull(clients, "clients"), serdes.value(IndicatorValue.class).deserializer(),
+                metrics.registry(), topics);
+    }
+
+    /** With a given value deserializer (tests); {@code clients == null} makes an in-memory model. */
+    IndicatorReadModel(KafkaClients clients, Deserializer<IndicatorValue> valueDeserializer,
+                               MeterRegistry registry, List<TopicSpec<IndicatorValue>> topics) {
+        int instance = INSTANCES.incrementAndGet();
+        // Unique per process: two consumers with one client.id collide on their JMX app-info bean.
+        this.clientId = (clients == null ? "pulse" : clients.config().get(PulseConfig.APPLICATION_ID_PREFIX))
+                + "-publish-read-model" + (instance == 1 ? "" : "-" + instance);
+        this.consumerConfig = clients == null ? null : clients.consumer(clientId, null);
+        this.valueDeserializer = valueDeserializer;
+        this.topics = List.copyOf(topics);
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.state = clients == null ? "in memory" : "not started";
+
+        meters.add(Gauge.builder(METRIC_VALUES, valuesHeld, AtomicLong::get).strongReference(true)
+                .description("Indicator values held by the read model (one per indicator, scope and window)")
+                .register(registry));
+        meters.add(Gauge.builder(METRIC_CAUGHT_UP, this, m -> m.caughtUp ? 1 : 0)
+                .description("1 once the read model has read the indicator tables up to their end offsets at start")
+                .register(registry));
+        for (TopicSpec<IndicatorValue> t : this.topics) {
+            recordsCounter(t.name());
+        }
+        skippedCounter(SKIP_UNDECODABLE);
+        skippedCounter(SKIP_BAD_KEY);
+        listenerFailures = Counter.builder(METRIC_LISTENER_FAILURES)
+                .description("Update listeners that threw (the value is applied regardless)")
+                .register(registry);
+        meters.add(listenerFailures);
+    }
+
+    /** A model with no consumer, fed only through {@link #apply}; caught up from the start. For tests. */
+    static IndicatorReadModel inMemory(PulseMetrics metrics) {
+        IndicatorReadModel model = new IndicatorReadModel(null, null, metrics.registry(), INDICATOR_TABLES);
+        model.markCaughtUp();
+        return model;
+    }
+
+    /** Starts the consumer thread; returns at once (see {@link #isCaughtUp()}). */
+    public synchronized IndicatorReadModel start() {
+        if (consumerConfig == null) {
+            return this;
+        }
+        if (closing) {
+            throw new IllegalStateException("this read model was closed");
+        }
+        if (thread == null) {
+            thread = new Thread(this::run, clientId);
+            thread.setDaemon(true);
+            thread.start();
+        }
+        return this;
+    }
+
+    // --- queries --------------------------------------------------------------------------------
+
+    /** The latest value (latest window) of every indicator and scope of one goal, by indicator id then scope. */
+    public List<IndicatorValue> latestOfGoal(String goal) {
+        List<IndicatorValue> out = new ArrayList<>();
+        for (String id : indicatorIds()) {
+            Series s = indicators.get(id);
+            if (s != null && goal.equalsIgnoreCase(s.goal)) {
+                collectLatest(s, out);
+            }
+        }
+        return out;
+    }
+
+    /** The latest value of one indicator for each of its scopes, by scope. */
+    public List<IndicatorValue> latest(String indicatorId) {
+        List<IndicatorValue> out = new ArrayList<>();
+        Series s = indicators.get(indicatorId);
+        if (s != null) {
+            collectLatest(s, out);
+        }
+        return out;
+    }
+
+    /** The latest value (latest window start) of one indicator and scope. */
+    public Optional<IndicatorValue> latest(String indicatorId, String scope) {
+        NavigableMap<Instant, IndicatorValue> windows = windows(indicatorId, scope);
+        if (windows == null) {
+            return Optional.empty();
+        }
+        Map.Entry<Instant, IndicatorValue> last = windows.lastEntry();
+        return last == null ? Optional.empty() : Optional.of(last.getValue());
+    }
+
+    /**
+     * The values of one indicator and scope whose window start lies in {@code [fromInclusive, toExclusive)},
+     * by window start. Cost: a sub-map view of a sorted map, copied once.
+     */
+    public List<IndicatorValue> history(String indicatorId, String scope, Instant fromInclusive, Instant toExclusive) {
+        if (fromInclusive.isAfter(toExclusive)) {
+            throw new IllegalArgumentException("from " + fromInclusive + " is after to " + toExclusive);
+        }
+        ConcurrentSkipListMap<Instant, IndicatorValue> windows = windows(indicatorId, scope);
+        if (windows == null) {
+            return List.of();
+        }
+        ConcurrentNavigableMap<Instant, IndicatorValue> range = windows.subMap(fromInclusive, true, toExclusive, false);
+        return List.copyOf(range.values());
+    }
+
+    /** The scopes that have at least one value of the indicator, sorted. */
+    public List<String> scopes(String indicatorId) {
+        Series s = indicators.get(indicatorId);
+        return s == null ? List.of() : List.copyOf(s.byScope.keySet());
+    }
+
+    /** The ids of the indicators that have at least one value, sorted. */
+    public List<String> indicatorIds() {
+        return indicators.keySet().stream().sorted().toList();
+    }
+
+    /** Whether the indicator has at least one value. */
+    public boolean contains(String indicatorId) {
+        return indicators.containsKey(indicatorId);
+    }
+
+    /** The number of values held (one per indicator, scope and window). */
+    public long size() {
+        return valuesHeld.get();
+    }
+
+    // --- readiness and live updates ----------------------------------------------------------------
+
+    /**
+     * True once every partition has been read up to the end offset it had when the model started
+     * (the last stable offset: {@code read_committed}). Stays true afterwards; a model that is caught up
+     * serves the tables as they were at start-up at least.
+     */
+    public boolean isCaughtUp() {
+        return caughtUp;
+    }
+
+    /** Waits until {@link #isCaughtUp()}; returns false on time-out. */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return caughtUpLatch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** One line for operators: what the model is doing, e.g. {@code caught up, 1234 values}. */
+    public String status() {
+        String s = state;
+        return s.equals("caught up") ? "caught up, " + size() + " values" : s;
+    }
+
+    /**
+     * Calls {@code listener} on the consumer thread with every value applied from now on, after it is
+     * visible to queries — including the values read while catching up, so a listener that only wants
+     * live changes checks {@link #isCaughtUp()}. Deletions (tombstones) are not delivered. A listener
+     * must be quick and must not block: it delays every later record. One that throws is counted and
+     * kept.
+     */
+    public Subscription onUpdate(Consumer<IndicatorValue> listener) {
+        Objects.requireNonNull(listener, "listener");
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    // --- the writer ---------------------------------------------------------------------------------
+
+    /** Applies one value: it replaces whatever the model held for its indicator, scope and window. */
+    void apply(IndicatorValue value) {
+        // The same few ids, scopes and units repeat in every value: keep one copy of each string.
+        value.setIndicatorId(canonical(value.getIndicatorId()));
+        value.setGoal(canonical(value.getGoal()));
+        value.setScope(canonical(value.getScope()));
+        value.setUnit(canonical(value.getUnit()));
+        value.setTimeZone(canonical(value.getTimeZone()));
+
+        Series series = indicators.computeIfAbsent(value.getIndicatorId(), id -> new Series());
+        series.goal = value.getGoal();
+        ConcurrentSkipListMap<Instant, IndicatorValue> windows =
+                series.byScope.computeIfAbsent(value.getScope(), s -> new ConcurrentSkipListMap<>());
+        if (windows.put(value.getWindowStart(), value) == null) {
+            valuesHeld.incrementAndGet();
+        }
+        for (Consumer<IndicatorValue> listener : listeners) {
+            try {
+                listener.accept(value);
+            } catch (RuntimeException e) {
+                listenerFailures.increment();
+                if (listenerFailureLogged.compareAndSet(false, true)) {
+                    LOG.warn("An indicator update listener failed (further failures are only counted in {}): {}",
+                            METRIC_LISTENER_FAILURES, e.toString(), e);
+                }
+            }
+        }
+    }
+
+    /** Deletes one window (a tombstone); drops scopes and indicators left empty. */
+    boolean remove(String indicatorId, String scope, Instant windowStart) {
+        Series series = indicators.get(indicatorId);
+        if (series == null) {
+            return false;
+        }
+        ConcurrentSkipListMap<Instant, IndicatorValue> windows = series.byScope.get(scope);
+        if (windows == null || windows.remove(windowStart) == null) {
+            return false;
+        }
+        valuesHeld.decrementAndGet();
+        if (windows.isEmpty()) {
+            series.byScope.remove(scope, windows);
+            if (series.byScope.isEmpty()) {
+                indicators.remove(indicatorId, series);
+            }
+        }
+        return true;
+    }
+
+    /** Parses {@code indicatorId|scope|windowStart-ISO}; null when the key has another shape. */
+    static RowKey parseKey(String key) {
+        if (key == null) {
+            return null;
+        }
+        int first = key.indexOf('|');
+        int last = key.lastIndexOf('|');
+        if (first <= 0 || last <= first + 1 || last == key.length() - 1) {
+            return null;
+        }
+        try {
+            Instant windowStart = OffsetDateTime.parse(key.substring(last + 1)).toInstant();
+            return new RowKey(key.substring(0, first), key.substring(first + 1, last), windowStart);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    // --- the consumer thread ------------------------------------------------------------------------
+
+    private void run() {
+        startedNanos = System.nanoTime();
+        while (!closing) {
+            try (KafkaConsumer<String, byte[]> c =
+                         new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
+                 KafkaClientMetrics clientMetrics = new KafkaClientMetrics(c)) {
+                clientMetrics.bindTo(registry);
+                consumer = c;
+                if (closing) {
+                    break; // close() ran before the consumer could be woken up
+                }
+                consume(c);
+            } catch (WakeupException e) {
+                // close() woke the consumer up
+            } catch (InterruptException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException e) {
+                if (closing) {
+                    break;
+                }
+                state = "consumer failed (" + e.getMessage() + "); restarting in " + RESTART_BACKOFF.toSeconds() + " s";
+                LOG.error("Indicator read model consumer failed; restarting it in {} s from the offsets already applied",
+                        RESTART_BACKOFF.toSeconds(), e);
+                try {
+                    closedLatch.await(RESTART_BACKOFF.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            } finally {
+                consumer = null;
+            }
+        }
+        state = "closed";
+    }
+
+    private void consume(KafkaConsumer<String, byte[]> c) {
+        List<TopicPartition> partitions = awaitPartitions(c);
+        if (partitions == null) {
+            return;
+        }
+        c.assign(partitions);
+        List<TopicPartition> fromBeginning = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            Long next = nextOffsets.get(tp);
+            if (next == null) {
+                fromBeginning.add(tp);
+            } else {
+                c.seek(tp, next);
+            }
+        }
+        c.seekToBeginning(fromBeginning);
+        if (!caughtUp && behindAtStart == null) {
+            behindAtStart = new HashMap<>(c.endOffsets(partitions));
+            long total = behindAtStart.values().stream().mapToLong(Long::longValue).sum();
+            LOG.info("Indicator read model reading {} partitions of {} from the beginning (up to {} records at start)",
+                    partitions.size(), topicNames(), total);
+        }
+        if (!caughtUp) {
+            state = "catching up";
+        } else {
+            state = "caught up";
+            LOG.info("Indicator read model consumer restarted; resuming {}", topicNames());
+        }
+        while (!closing) {
+            ConsumerRecords<String, byte[]> records = c.poll(POLL_TIMEOUT);
+            for (TopicPartition tp : records.partitions()) {
+                List<ConsumerRecord<String, byte[]>> batch = records.records(tp);
+                recordsCounter(tp.topic()).increment(batch.size());
+                for (ConsumerRecord<String, byte[]> r : batch) {
+                    handle(r);
+                    nextOffsets.put(tp, r.offset() + 1);
+                    recordsRead++;
+                }
+            }
+            if (!caughtUp) {
+                checkCaughtUp(c);
+            }
+        }
+    }
+
+    /** Waits until every table exists (topics are provisioned at start-up); null when closing. */
+    private List<TopicPartition> awaitPartitions(KafkaConsumer<String, byte[]> c) {
+        boolean logged = false;
+        while (!closing) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            List<String> missing = new ArrayList<>();
+            for (TopicSpec<IndicatorValue> t : topics) {
+                List<PartitionInfo> infos = c.partitionsFor(t.name(), METADATA_TIMEOUT);
+                if (infos == null || infos.isEmpty()) {
+                    missing.add(t.name());
+                } else {
+                    infos.forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+                }
+            }
+            if (missing.isEmpty()) {
+                return partitions;
+            }
+            state = "waiting for topics " + missing;
+            if (!logged) {
+                LOG.info("Indicator read model waiting for topics {} to exist", missing);
+                logged = true;
+            }
+            try {
+                closedLatch.await(TOPIC_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> r) {
+        if (r.value() == null) {
+            RowKey key = parseKey(r.key());
+            if (key == null) {
+                skip(SKIP_BAD_KEY, r, "tombstone key is not indicatorId|scope|windowStart: '" + r.key() + "'");
+            } else {
+                remove(key.indicatorId(), key.scope(), key.windowStart());
+            }
+            return;
+        }
+        IndicatorValue value;
+        try {
+            value = valueDeserializer.deserialize(r.topic(), r.headers(), r.value());
+        } catch (RuntimeException e) {
+            if (registryUnavailable(e)) {
+                // Not the record's fault: fail the consumer so it restarts and re-reads this record.
+                throw e;
+            }
+            skip(SKIP_UNDECODABLE, r, e.getMessage());
+            return;
+        }
+        if (value == null) {
+            skip(SKIP_UNDECODABLE, r, "decoded to null");
+            return;
+        }
+        apply(value);
+    }
+
+    private static boolean registryUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SchemaRegistryException sre) {
+                // 404 = the schema id does not exist: the record is bad. Anything else is the registry.
+                return sre.httpStatus() != 404 && sre.httpStatus() / 100 != 4;
+            }
+        }
+        return false;
+    }
+
+    private void checkCaughtUp(KafkaConsumer<String, byte[]> c) {
+        behindAtStart.entrySet().removeIf(e -> c.position(e.getKey()) >= e.getValue());
+        if (behindAtStart.isEmpty()) {
+            markCaughtUp();
+            LOG.info("Indicator read model caught up in {} ms: {} values of {} indicators from {} records",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos), size(), indicators.size(), recordsRead);
+        } else {
+            state = "catching up (" + behindAtStart.size() + " partitions behind)";
+        }
+    }
+
+    private void markCaughtUp() {
+        caughtUp = true;
+        state = "caught up";
+        caughtUpLatch.countDown();
+    }
+
+    private void skip(String reason, ConsumerRecord<String, byte[]> r, String why) {
+        skippedCounter(reason).increment();
+        if (skipLogged.computeIfAbsent(reason, k -> new AtomicBoolean()).compareAndSet(false, true)) {
+            LOG.warn("Indicator read model skipped {}-{}@{} ({}): {}; further ones are only counted in "
+                    + "pulse_publish_read_model_records_skipped_total{reason=\"{}\"}",
+                    r.topic(), r.partition(), r.offset(), reason, why, reason);
+        }
+    }
+
+    // --- helpers ------------------------------------------------------------------------------------
+
+    private String canonical(String s) {
+        if (s == null) {
+            return null;
+        }
+        String existing = canonicalStrings.putIfAbsent(s, s);
+        return existing == null ? s : existing;
+    }
+
+    private ConcurrentSkipListMap<Instant, IndicatorValue> windows(String indicatorId, String scope) {
+        Series s = indicators.get(indicatorId);
+        return s == null ? null : s.byScope.get(scope);
+    }
+
+    private static void collectLatest(Series s, Collection<IndicatorValue> out) {
+        for (ConcurrentSkipListMap<Instant, IndicatorValue> windows : s.byScope.values()) {
+            Map.Entry<Instant, IndicatorValue> last = windows.lastEntry();
+            if (last != null) {
+                out.add(last.getValue());
+            }
+        }
+    }
+
+    private Counter recordsCounter(String topic) {
+        return recordsByTopic.computeIfAbsent(topic, t -> {
+            Counter c = Counter.builder(METRIC_RECORDS).tag("topic", t)
+                    .description("Indicator-table records read by the read model (values and tombstones)")
+                    .register(registry);
+            meters.add(c);
+            return c;
+        });
+    }
+
+    private Counter skippedCounter(String reason) {
+        return skippedByReason.computeIfAbsent(reason, r -> {
+            Counter c = Counter.builder(METRIC_SKIPPED).tag("reason", r)
+                    .description("Indicator-table records the read model could not apply")
+                    .register(registry);
+            meters.add(c);
+            return c;
+        });
+    }
+
+    private String topicNames() {
+        return topics.stream().map(TopicSpec::name).toList().toString();
+    }
+
+    /** Stops the consumer thread (waits up to 10 s) and unregisters the model's meters. Idempotent. */
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (this) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+            t = thread;
+        }
+        closedLatch.countDown();
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        if (t != null) {
+            try {
+                t.join(CLOSE_TIMEOUT.toMillis());
+                if (t.isAlive()) {
+                    LOG.warn("Indicator read model consumer did not stop within {} s", CLOSE_TIMEOUT.toSeconds());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        meters.forEach(registry::remove);
+        meters.clear();
+        listeners.clear();
+        state = "closed";
+        if (t != null) {
+            LOG.info("Indicator read model stopped ({} values held)", size());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "IndicatorReadModel[" + clientId + ", " + status() + "]";
+    }
+}
