@@ -1,0 +1,286 @@
+package pl.krakow.pulse.ingest;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pl.krakow.pulse.platform.kafka.KafkaClients;
+import pl.krakow.pulse.platform.metrics.PulseMetrics;
+import pl.krakow.pulse.platform.serde.PulseSerdes;
+import pl.krakow.pulse.platform.topics.TopicSpec;
+import pl.krakow.pulse.platform.topics.Topics;
+
+/**
+ * Publishes ingest outcomes to Kafka with one producer ({@link KafkaClients#producer}: idempotent,
+ * {@code acks=all}, lz4, batched): accepted events to their topic keyed by their key, rejections as
+ * {@code RejectedRecord} to {@code ingest.rejected.v1} keyed by feed.
+ *
+ * <p><b>Delivery.</b> Sends are asynchronous; nothing waits per record. Per-partition order is the
+ * order of the calls (idempotence keeps it across retries). {@link #flush()} blocks until every
+ * record handed in so far is acknowledged or has failed. A record the producer gives up on (after
+ * its delivery timeout) is <em>never swallowed</em>: it is counted in {@code pulse.ingest.send.failures}
+ * (tags feed, topic) and in {@link #sendFailures()}, kept as {@link #lastSendFailure()}, passed to the
+ * {@link SendFailureListener}, and logged once when sends start failing (then at most once a minute
+ * while they keep failing) and once when they recover (no failure for 10 s).
+ * A record that cannot even be handed to the producer (serialization failure, closed publisher)
+ * throws {@link PublishException}.
+ *
+ * <p><b>Metrics</b> (per record, on the {@link PulseMetrics} registry, tag {@code feed}):
+ * {@code pulse.ingest.records} with {@code outcome=accepted|rejected} — the validation outcome, counted
+ * when handed in — and {@code pulse.ingest.rejected} with {@code reason=<ReasonCode>}. The producer's
+ * own metrics are bound to the registry too.
+ *
+ * <p><b>Record timestamp.</b> By default an event's Kafka timestamp is its event time, so Kafka
+ * Streams' default extractor windows by event time. Caveat: the broker's time-based retention also
+ * looks at that timestamp, so events older than a topic's {@code retention.ms} (a 2017 backfill into a
+ * 400-day topic) become eligible for deletion at the next retention check; use
+ * {@link RecordTimestamp#PUBLISH_TIME} where history must stay and consumers read the event time
+ * from the value. Rejections are stamped with their rejection time.
+ *
+ * <p>Thread-safe: sources on several threads may share one publisher.
+ */
+public final class EventPublisher implements EventSink, AutoCloseable {
+
+    public static final String RECORDS_METRIC = "pulse.ingest.records";
+    public static final String REJECTED_METRIC = "pulse.ingest.rejected";
+    public static final String SEND_FAILURES_METRIC = "pulse.ingest.send.failures";
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    private static final long QUIET_LOG_NANOS = Duration.ofMinutes(1).toNanos();
+    private static final long RECOVERY_NANOS = Duration.ofSeconds(10).toNanos();
+
+    /** Which time becomes the Kafka record timestamp of an accepted event. */
+    public enum RecordTimestamp {
+        /** The event's own time (default). */
+        EVENT_TIME,
+        /** The producer's clock when the record is sent. */
+        PUBLISH_TIME
+    }
+
+    /** Told about every record the producer could not write. Called on the producer's I/O thread: keep it short. */
+    @FunctionalInterface
+    public interface SendFailureListener {
+        void onSendFailure(String feed, String topic, Exception error);
+    }
+
+    private final Producer<String, byte[]> producer;
+    private final PulseSerdes serdes;
+    private final MeterRegistry meters;
+    private final RecordTimestamp timestampMode;
+    private final SendFailureListener failureListener;
+    private final Map<String, FeedMeters> feedMeters = new ConcurrentHashMap<>();
+    private final LongAdder failures = new LongAdder();
+    private final LongAdder acknowledged = new LongAdder();
+    private final LongAdder failuresInBurst = new LongAdder();
+    private final AtomicBoolean failing = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Exception lastFailure;
+    private volatile long lastFailureNanos;
+    private volatile long lastFailureLogNanos;
+
+    /** A publisher with event-time record timestamps and no extra failure listener. */
+    public EventPublisher(KafkaClients clients, PulseSerdes serdes, PulseMetrics metrics, String clientId) {
+        this(clients, serdes, metrics, clientId, RecordTimestamp.EVENT_TIME, (feed, topic, error) -> { });
+    }
+
+    /**
+     * @param clients         the Kafka client settings ({@code kafka.*} pass-through applies)
+     * @param serdes          value serdes bound to the schema registry
+     * @param metrics         where the counters go; the producer is bound to it as well
+     * @param clientId        the producer's {@code client.id}
+     * @param timestampMode   which time becomes the record timestamp of accepted events
+     * @param failureListener told about every failed send, in addition to the counters
+     */
+    public EventPublisher(KafkaClients clients, PulseSerdes serdes, PulseMetrics metrics, String clientId,
+                          RecordTimestamp timestampMode, SendFailureListener failureListener) {
+        this.serdes = Objects.requireNonNull(serdes, "serdes");
+        this.meters = metrics.registry();
+        this.timestampMode = Objects.requireNonNull(timestampMode, "timestampMode");
+        this.failureListener = Objects.requireNonNull(failureListener, "failureListener");
+        this.producer = new KafkaProducer<>(clients.producer(clientId), new StringSerializer(), new ByteArraySerializer());
+        metrics.bind(producer);
+    }
+
+    @Override
+    public void accept(ParseOutcome.Accepted<?> event) {
+        FeedMeters fm = feedMeters(event.feed());
+        byte[] value = serialize(event.topic(), event.value(), fm);
+        Long timestamp = timestampMode == RecordTimestamp.EVENT_TIME ? event.eventTime().toEpochMilli() : null;
+        fm.accepted.increment();
+        send(new ProducerRecord<>(event.topic().name(), null, timestamp, event.key(), value), fm, event.topic().name());
+    }
+
+    @Override
+    public void reject(ParseOutcome.Rejected rejection) {
+        FeedMeters fm = feedMeters(rejection.feed());
+        byte[] value = serialize(Topics.REJECTED, rejection.toAvro(), fm);
+        fm.rejected.increment();
+        fm.byReason[rejection.reason().ordinal()].increment();
+        send(new ProducerRecord<>(Topics.REJECTED.name(), null, rejection.rejectedAt().toEpochMilli(), rejection.feed(), value),
+                fm, Topics.REJECTED.name());
+    }
+
+    /** Blocks until every record handed in so far is acknowledged or has failed (no per-record flush needed). */
+    @Override
+    public void flush() {
+        producer.flush();
+    }
+
+    /** Records the producer gave up on, or that could not be handed to it, since this publisher was created. */
+    @Override
+    public long sendFailures() {
+        return failures.sum();
+    }
+
+    /** Records the broker acknowledged. */
+    public long acknowledged() {
+        return acknowledged.sum();
+    }
+
+    /** The most recent send failure, if any. */
+    public Optional<Exception> lastSendFailure() {
+        return Optional.ofNullable(lastFailure);
+    }
+
+    /** Flushes and closes the producer (waiting up to 30 s). Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            producer.flush();
+        } finally {
+            producer.close(CLOSE_TIMEOUT);
+        }
+        long failed = failures.sum();
+        if (failed > 0) {
+            LOG.warn("Event publisher closed: {} records acknowledged, {} could not be written", acknowledged.sum(), failed);
+        } else {
+            LOG.info("Event publisher closed: {} records acknowledged", acknowledged.sum());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private byte[] serialize(TopicSpec topic, SpecificRecord value, FeedMeters fm) {
+        Serializer<SpecificRecord> serializer = serdes.value(topic).serializer();
+        try {
+            return serializer.serialize(topic.name(), value);
+        } catch (RuntimeException e) {
+            recordFailure(fm, topic.name(), e);
+            throw new PublishException("cannot serialize a " + value.getClass().getSimpleName() + " for " + topic.name()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void send(ProducerRecord<String, byte[]> record, FeedMeters fm, String topic) {
+        if (closed.get()) {
+            recordFailure(fm, topic, new IllegalStateException("publisher closed"));
+            throw new PublishException("the event publisher is closed", null);
+        }
+        try {
+            producer.send(record, fm.callback(topic));
+        } catch (RuntimeException e) {
+            // Kafka hands most errors to the callback; what it throws here (closed producer, interrupt,
+            // fatal producer state) means nothing after this record would get through either.
+            recordFailure(fm, topic, e);
+            throw new PublishException("cannot send to " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void recordFailure(FeedMeters fm, String topic, Exception e) {
+        failures.increment();
+        failuresInBurst.increment();
+        fm.failureCounter(topic).increment();
+        lastFailure = e;
+        long now = System.nanoTime();
+        lastFailureNanos = now;
+        // One line when sends start failing, then at most one a minute while they keep failing.
+        if (failing.compareAndSet(false, true)) {
+            lastFailureLogNanos = now;
+            LOG.warn("Sends of feed {} to {} are failing (counted in {}): {}", fm.feed, topic, SEND_FAILURES_METRIC, e.toString());
+        } else if (now - lastFailureLogNanos > QUIET_LOG_NANOS) {
+            lastFailureLogNanos = now;
+            LOG.warn("Sends keep failing: {} records failed so far; latest: feed {} to {}: {}", failures.sum(), fm.feed, topic,
+                    e.toString());
+        }
+        try {
+            failureListener.onSendFailure(fm.feed, topic, e);
+        } catch (RuntimeException listenerError) {
+            LOG.warn("Send-failure listener threw {}", listenerError.toString());
+        }
+    }
+
+    private void recordSuccess() {
+        acknowledged.increment();
+        // Recovered only after a quiet spell, so a partly failing stream does not flap the log.
+        if (failing.get() && System.nanoTime() - lastFailureNanos > RECOVERY_NANOS && failing.compareAndSet(true, false)) {
+            LOG.info("Sends succeed again after {} failed records", failuresInBurst.sumThenReset());
+        }
+    }
+
+    private FeedMeters feedMeters(String feed) {
+        FeedMeters fm = feedMeters.get(feed);
+        return fm != null ? fm : feedMeters.computeIfAbsent(feed, FeedMeters::new);
+    }
+
+    /** The counters and callbacks of one feed, created once so the hot path only looks them up. */
+    private final class FeedMeters {
+        final String feed;
+        final Counter accepted;
+        final Counter rejected;
+        final Counter[] byReason;
+        final Map<String, Callback> callbacks = new ConcurrentHashMap<>();
+        final Map<String, Counter> failureCounters = new ConcurrentHashMap<>();
+
+        FeedMeters(String feed) {
+            this.feed = feed;
+            this.accepted = Counter.builder(RECORDS_METRIC).description("Ingested records by validation outcome")
+                    .tag("feed", feed).tag("outcome", "accepted").register(meters);
+            this.rejected = Counter.builder(RECORDS_METRIC).description("Ingested records by validation outcome")
+                    .tag("feed", feed).tag("outcome", "rejected").register(meters);
+            // Every reason is registered up front, so a dashboard's rate() sees 0 rather than no series.
+            ReasonCode[] reasons = ReasonCode.values();
+            this.byReason = new Counter[reasons.length];
+            for (ReasonCode r : reasons) {
+                byReason[r.ordinal()] = Counter.builder(REJECTED_METRIC).description("Rejected records by reason")
+                        .tag("feed", feed).tag("reason", r.name()).register(meters);
+            }
+        }
+
+        Callback callback(String topic) {
+            Callback cb = callbacks.get(topic);
+            return cb != null ? cb : callbacks.computeIfAbsent(topic, t -> (RecordMetadata metadata, Exception error) -> {
+                if (error == null) {
+                    recordSuccess();
+                } else {
+                    recordFailure(this, t, error);
+                }
+            });
+        }
+
+        Counter failureCounter(String topic) {
+            return failureCounters.computeIfAbsent(topic, t -> Counter.builder(SEND_FAILURES_METRIC)
+                    .description("Records the producer could not write").tag("feed", feed).tag("topic", t).register(meters));
+        }
+    }
+}

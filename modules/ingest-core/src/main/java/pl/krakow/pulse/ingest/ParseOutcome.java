@@ -1,0 +1,92 @@
+package pl.krakow.pulse.ingest;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Objects;
+import org.apache.avro.specific.SpecificRecord;
+import pl.krakow.pulse.events.ingest.RejectedRecord;
+import pl.krakow.pulse.platform.topics.TopicSpec;
+
+/**
+ * What a {@link FeedParser} makes of one record of its input: either an {@link Accepted} event,
+ * ready to be published to its topic, or a {@link Rejected} record bound for the dead-letter queue.
+ * A parser emits exactly one outcome per value it could have published, or per source record it had
+ * to refuse as a whole (a malformed line), so nothing a feed delivers disappears without a trace.
+ */
+public sealed interface ParseOutcome permits ParseOutcome.Accepted, ParseOutcome.Rejected {
+
+    /** The feed (format) name, e.g. {@code gios-wide-csv}; the {@code feed} tag of the ingest metrics. */
+    String feed();
+
+    /** Where in the input the record came from, e.g. {@code krakow_pm_hourly_2017Q1.csv:123}. */
+    String sourceId();
+
+    /**
+     * A validated event.
+     *
+     * @param feed      the feed name
+     * @param topic     the topic it goes to
+     * @param key       the Kafka key (e.g. the station code)
+     * @param value     the Avro event
+     * @param eventTime the event's own time (UTC), used for ordering a replay and as the Kafka record timestamp
+     * @param eventId   the stable idempotency key of the event (also inside {@code value})
+     * @param sourceId  where in the input it came from
+     * @param <V>       the generated Avro class of the topic's values
+     */
+    record Accepted<V extends SpecificRecord>(String feed, TopicSpec<V> topic, String key, V value,
+                                              Instant eventTime, String eventId, String sourceId)
+            implements ParseOutcome {
+        public Accepted {
+            Objects.requireNonNull(feed, "feed");
+            Objects.requireNonNull(topic, "topic");
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(value, "value");
+            Objects.requireNonNull(eventTime, "eventTime");
+            Objects.requireNonNull(eventId, "eventId");
+            Objects.requireNonNull(sourceId, "sourceId");
+        }
+    }
+
+    /**
+     * A refused record.
+     *
+     * @param feed          the feed name
+     * @param reason        the machine-readable reason
+     * @param message       a human-readable explanation naming the offending field and value
+     * @param rawPayload    the record's bytes exactly as received (e.g. the CSV line without its line break);
+     *                      not copied, so callers must not modify it
+     * @param sourceId      where in the input it came from, e.g. {@code file.csv:123}
+     * @param contentType   MIME type of {@code rawPayload}, e.g. {@code text/csv}, or null
+     * @param intendedTopic the topic the record would have gone to, or null
+     * @param rejectedAt    when it was rejected, UTC
+     */
+    record Rejected(String feed, ReasonCode reason, String message, byte[] rawPayload, String sourceId,
+                    String contentType, TopicSpec<?> intendedTopic, Instant rejectedAt) implements ParseOutcome {
+        public Rejected {
+            Objects.requireNonNull(feed, "feed");
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(message, "message");
+            Objects.requireNonNull(rawPayload, "rawPayload");
+            Objects.requireNonNull(sourceId, "sourceId");
+            Objects.requireNonNull(rejectedAt, "rejectedAt");
+        }
+
+        /** The raw payload decoded as UTF-8 (for tests and log lines). */
+        public String rawText() {
+            return new String(rawPayload, StandardCharsets.UTF_8);
+        }
+
+        /** The dead-letter record for {@code ingest.rejected.v1}. */
+        public RejectedRecord toAvro() {
+            return new RejectedRecord(feed, sourceId, reason.name(), message,
+                    intendedTopic == null ? null : intendedTopic.name(), contentType,
+                    ByteBuffer.wrap(rawPayload), rejectedAt);
+        }
+
+        @Override
+        public String toString() {
+            return "Rejected[" + feed + " " + sourceId + " " + reason + ": " + message + "]";
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package pl.krakow.pulse.ingest.environment;
+
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import pl.krakow.pulse.ingest.ReplayInput;
+
+/**
+ * The real Kraków data shipped inside this module's jar (class-path resources under
+ * {@code data/air-quality-krakow/}, see its {@code PROVENANCE.md}): hourly PM10/PM2.5 of 2017-Q1 in the
+ * {@code gios-wide-csv} format, and GIOŚ's list of Kraków stations. Works the same from a jar and
+ * from {@code target/classes}.
+ */
+public final class BundledData {
+
+    public static final String DIRECTORY = "data/air-quality-krakow/";
+    /** 2,160 hourly rows, 2017-01-01 .. 2017-03-31 UTC, 8 PM series (Swoszowice empty), rows not in time order. */
+    public static final String AIR_QUALITY_CSV = DIRECTORY + "krakow_pm_hourly_2017Q1.csv";
+    /** GIOŚ station metadata for Kraków: {@code Nr,Kod stacji,Nazwa stacji,Adres,WGS84 φ N,WGS84 λ E}. */
+    public static final String STATIONS_CSV = DIRECTORY + "gios_krakow_stations.csv";
+    public static final String PROVENANCE = DIRECTORY + "PROVENANCE.md";
+
+    /** A GIOŚ monitoring station from {@link #STATIONS_CSV}; WGS84 degrees. */
+    public record Station(int number, String code, String name, String address, double latitude, double longitude) {
+    }
+
+    private static volatile List<Station> stations;
+
+    private BundledData() {
+    }
+
+    /** The bundled air-quality CSV as a replay input (for {@code FileReplayer} with format {@code gios-wide-csv}). */
+    public static ReplayInput airQualityCsv() {
+        return ReplayInput.ofResource(BundledData.class.getClassLoader(), AIR_QUALITY_CSV);
+    }
+
+    /** Opens the bundled air-quality CSV; the caller closes the stream. */
+    public static InputStream openAirQualityCsv() throws IOException {
+        return open(AIR_QUALITY_CSV);
+    }
+
+    /**
+     * Copies the bundled air-quality CSV into {@code directory} (created if needed), replacing an
+     * earlier copy, and returns the file — for tools that want a real file.
+     */
+    public static Path extractAirQualityCsv(Path directory) throws IOException {
+        Files.createDirectories(directory);
+        Path target = directory.resolve(AIR_QUALITY_CSV.substring(AIR_QUALITY_CSV.lastIndexOf('/') + 1));
+        try (InputStream in = openAirQualityCsv()) {
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return target;
+    }
+
+    /** The stations of {@link #STATIONS_CSV}, in file order. */
+    public static List<Station> stations() {
+        List<Station> s = stations;
+        if (s == null) {
+            s = readStations();
+            stations = s;
+        }
+        return s;
+    }
+
+    /** The station codes (column {@code Kod stacji}): the known stations of the {@code gios-wide-csv} feed. */
+    public static Set<String> stationCodes() {
+        Set<String> codes = new LinkedHashSet<>();
+        stations().forEach(st -> codes.add(st.code()));
+        return Set.copyOf(codes);
+    }
+
+    /** The provenance note of the bundled data. */
+    public static String provenance() {
+        try (InputStream in = open(PROVENANCE)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<Station> readStations() {
+        CsvMapper mapper = new CsvMapper();
+        CsvSchema schema = CsvSchema.emptySchema().withHeader();
+        List<Station> out = new ArrayList<>();
+        try (Reader reader = new InputStreamReader(open(STATIONS_CSV), StandardCharsets.UTF_8);
+             MappingIterator<Map<String, String>> rows = mapper.readerForMapOf(String.class).with(schema).readValues(reader)) {
+            while (rows.hasNext()) {
+                Map<String, String> row = rows.next();
+                out.add(new Station(Integer.parseInt(row.get("Nr").trim()), row.get("Kod stacji").trim(),
+                        row.get("Nazwa stacji").trim(), row.get("Adres").trim(),
+                        Double.parseDouble(row.get("WGS84 φ N").trim()), Double.parseDouble(row.get("WGS84 λ E").trim())));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + STATIONS_CSV, e);
+        }
+        return List.copyOf(out);
+    }
+
+    private static InputStream open(String resource) throws IOException {
+        InputStream in = BundledData.class.getClassLoader().getResourceAsStream(resource);
+        if (in == null) {
+            throw new FileNotFoundException("class-path resource not found: " + resource);
+        }
+        return in;
+    }
+}
