@@ -1,0 +1,135 @@
+package pl.krakow.pulse.indicators;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pl.krakow.pulse.indicators.errors.DeadLetterDeserializationExceptionHandler;
+import pl.krakow.pulse.indicators.errors.DeadLetterProcessingExceptionHandler;
+import pl.krakow.pulse.indicators.errors.DeadLetterProductionExceptionHandler;
+import pl.krakow.pulse.indicators.errors.DeadLetters;
+import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
+import pl.krakow.pulse.platform.kafka.KafkaClients;
+import pl.krakow.pulse.platform.metrics.PulseMetrics;
+import pl.krakow.pulse.platform.serde.PulseSerdes;
+
+/**
+ * The IV.3 indicators service: {@link Iv3EnvironmentTopology} in its own Kafka Streams application
+ * ({@code <prefix>-indicators-iv3}), exactly-once, every internal resource explicitly named.
+ *
+ * <p>Bad input never stops it and is never dropped silently: records that cannot be deserialized,
+ * that fail in a processor, or whose output cannot be serialized are counted
+ * ({@code pulse.indicators.deserialization.errors}, {@code .processing.errors}, {@code .production.errors})
+ * and written to {@code ingest.rejected.v1} as Avro {@code RejectedRecord}s (KIP-1034 dead-letter
+ * records, inside the task's transaction), then processing continues. An error that escapes the
+ * handlers (state corruption, fenced producer beyond recovery) shuts the client down: {@link #state()}
+ * becomes ERROR and {@link #isRunning()} false, which the readiness probe reports.
+ *
+ * <p>Topics are not created here; whoever starts the service provisions them first
+ * ({@code TopicProvisioner}). Logs one line per state change.
+ */
+public final class IndicatorsApplication implements AutoCloseable {
+
+    public static final String APPLICATION_SUFFIX = "indicators-iv3";
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final Logger LOG = LoggerFactory.getLogger(IndicatorsApplication.class);
+
+    private final Topology topology;
+    private final KafkaStreams streams;
+    private final String applicationId;
+    private final Path stateDir;
+
+    public IndicatorsApplication(KafkaClients clients, PulseSerdes serdes, IndicatorCatalog catalog, ZoneId zone,
+                                 PulseMetrics metrics, Path stateDir) {
+        this(clients, serdes, catalog, zone, metrics, stateDir,
+                Iv3EnvironmentTopology.Options.defaults().withMeters(metrics.registry()));
+    }
+
+    /** As the 6-argument constructor, with explicit topology options (clock, idle timeout, punctuation). */
+    public IndicatorsApplication(KafkaClients clients, PulseSerdes serdes, IndicatorCatalog catalog, ZoneId zone,
+                                 PulseMetrics metrics, Path stateDir, Iv3EnvironmentTopology.Options options) {
+        this.stateDir = stateDir.toAbsolutePath();
+        Properties props = clients.streams(APPLICATION_SUFFIX, this.stateDir.toString());
+        applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+        configureErrorHandling(props, new DeadLetters(applicationId, serdes, options.meters(), options.clock()));
+
+        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
+        Iv3EnvironmentTopology.build(builder, serdes, catalog, zone, options);
+        topology = builder.build(props);
+        streams = new KafkaStreams(topology, props);
+        streams.setStateListener((next, previous) -> LOG.info("{} {} -> {}", applicationId, previous, next));
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("{} stops: unhandled error in a stream thread", applicationId, e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        metrics.bind(streams);
+    }
+
+    /**
+     * Sets the deserialization, processing and production exception handlers that count, dead-letter
+     * and continue (see the class comment). Kafka Streams instantiates handlers itself and passes them
+     * the original configuration values, which is how they receive {@code deadLetters}.
+     */
+    @SuppressWarnings("deprecation") // the global flag is deprecated because "true" becomes the default
+    public static Properties configureErrorHandling(Properties props, DeadLetters deadLetters) {
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationExceptionHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class);
+        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionExceptionHandler.class);
+        // No global stores here; Kafka 4.4 warns at every start-up unless the flag is set.
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.put(DeadLetters.CONFIG, deadLetters);
+        return props;
+    }
+
+    public void start() {
+        LOG.info("{} starting, state in {}", applicationId, stateDir);
+        streams.start();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** True when every stream thread is processing (state RUNNING, not rebalancing). */
+    public boolean isRunning() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    public String applicationId() {
+        return applicationId;
+    }
+
+    /** The topology as built, e.g. for {@code describe()}. */
+    public Topology topology() {
+        return topology;
+    }
+
+    /** The underlying client, for interactive queries of the stores. */
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /** Closes within {@link #DEFAULT_CLOSE_TIMEOUT}. */
+    @Override
+    public void close() {
+        close(DEFAULT_CLOSE_TIMEOUT);
+    }
+
+    /** Stops processing, commits and closes; returns false when the timeout elapsed first. */
+    public boolean close(Duration timeout) {
+        boolean closed = streams.close(timeout);
+        if (!closed) {
+            LOG.warn("{} did not close within {}", applicationId, timeout);
+        }
+        return closed;
+    }
+}

@@ -1,0 +1,250 @@
+package pl.krakow.pulse.indicators;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.TimestampExtractor;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import pl.krakow.pulse.events.environment.AirQualityMeasurement;
+import pl.krakow.pulse.events.indicators.IndicatorValue;
+import pl.krakow.pulse.events.indicators.LateEvent;
+import pl.krakow.pulse.indicators.daily.DailyMeanAccumulatorSerde;
+import pl.krakow.pulse.indicators.daily.DailyMeanDefinition;
+import pl.krakow.pulse.indicators.daily.DailyMeanMetrics;
+import pl.krakow.pulse.indicators.daily.DailyMeanProcessor;
+import pl.krakow.pulse.indicators.window.LocalDayWindows;
+import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
+import pl.krakow.pulse.platform.serde.PulseSerdes;
+import pl.krakow.pulse.platform.topics.Topics;
+
+/**
+ * The IV.3 (Zrównoważone środowisko / sustainable environment) indicator table,
+ * {@code indicators.iv3.v1}, built from {@code environment.air-quality.v1}.
+ *
+ * <p>For <em>every</em> implemented catalog indicator of kind {@code daily_mean} of goal IV.3 (today
+ * {@code iv3.pm10.daily_mean}; flipping {@code implemented} on {@code iv3.pm25.daily_mean} adds PM2.5
+ * with no code change) it builds:
+ * <pre>
+ *   iv3-air-quality-source ─► &lt;p&gt;-pollutant-filter ─► &lt;p&gt;-processor [stores &lt;s&gt;-daily-by-station, &lt;s&gt;-daily-closing-time]
+ *                                                    ├─► &lt;p&gt;-indicator-sink  (indicators.iv3.v1, IndicatorValue)
+ *                                                    └─► &lt;p&gt;-late-sink       (indicators.late.v1, LateEvent)
+ * </pre>
+ * where {@code <p>} is the id with dashes ({@code iv3-pm10-daily-mean}) and {@code <s>} its subject
+ * ({@code iv3-pm10}). The rules (local day, validity, grace, late data, finalisation) are those of
+ * {@link DailyMeanProcessor}. Record time is the measurement's own {@code eventTime}, never arrival
+ * time. No repartitioning: the input is keyed by station code, which is the grouping key.
+ *
+ * <p>{@code build} does no I/O; it only adds nodes to the builder.
+ */
+public final class Iv3EnvironmentTopology {
+
+    public static final String GOAL = "IV.3";
+    public static final String SOURCE_NAME = "iv3-air-quality-source";
+
+    private Iv3EnvironmentTopology() {
+    }
+
+    /**
+     * Runtime collaborators and tuning of the topology.
+     *
+     * @param meters              where per-record metrics go (tests pass a {@code SimpleMeterRegistry})
+     * @param clock               wall clock for {@code computedAt} (tests pass a fixed or mutable clock)
+     * @param punctuationInterval how often the idle check runs (wall-clock time)
+     * @param idleTimeout         how long stream time must stall before wall-clock time closes windows
+     * @param emitInterval        {@link Duration#ZERO} (default): a PROVISIONAL value per change; positive:
+     *                            coalesce a station-day's changes and emit at most once per interval (set it
+     *                            to {@code commit.interval.ms} for backfills: same visibility, far less output)
+     */
+    public record Options(MeterRegistry meters, Clock clock, Duration punctuationInterval, Duration idleTimeout,
+                          Duration emitInterval) {
+
+        public static final Duration DEFAULT_PUNCTUATION_INTERVAL = Duration.ofSeconds(30);
+        public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(1);
+
+        public Options {
+            Objects.requireNonNull(meters, "meters");
+            Objects.requireNonNull(clock, "clock");
+            if (punctuationInterval == null || punctuationInterval.toMillis() < 1) {
+                throw new IllegalArgumentException("punctuation interval must be at least 1 ms: " + punctuationInterval);
+            }
+            if (idleTimeout == null || idleTimeout.isNegative()) {
+                throw new IllegalArgumentException("idle timeout must not be negative: " + idleTimeout);
+            }
+            if (emitInterval == null || emitInterval.isNegative()) {
+                throw new IllegalArgumentException("emit interval must not be negative: " + emitInterval);
+            }
+        }
+
+        /** Global Micrometer registry, system UTC clock, 30 s punctuation, 1 h idle timeout, emit every change. */
+        public static Options defaults() {
+            return new Options(Metrics.globalRegistry, Clock.systemUTC(), DEFAULT_PUNCTUATION_INTERVAL, DEFAULT_IDLE_TIMEOUT,
+                    Duration.ZERO);
+        }
+
+        public Options withMeters(MeterRegistry registry) {
+            return new Options(registry, clock, punctuationInterval, idleTimeout, emitInterval);
+        }
+
+        public Options withClock(Clock c) {
+            return new Options(meters, c, punctuationInterval, idleTimeout, emitInterval);
+        }
+
+        public Options withPunctuationInterval(Duration interval) {
+            return new Options(meters, clock, interval, idleTimeout, emitInterval);
+        }
+
+        public Options withIdleTimeout(Duration timeout) {
+            return new Options(meters, clock, punctuationInterval, timeout, emitInterval);
+        }
+
+        public Options withEmitInterval(Duration interval) {
+            return new Options(meters, clock, punctuationInterval, idleTimeout, interval);
+        }
+    }
+
+    /** Builds with {@link Options#defaults()}. */
+    public static StreamsBuilder build(StreamsBuilder builder, PulseSerdes serdes, IndicatorCatalog catalog, ZoneId zone) {
+        return build(builder, serdes, catalog, zone, Options.defaults());
+    }
+
+    /**
+     * Adds the IV.3 table's nodes to {@code builder}.
+     *
+     * @throws IllegalArgumentException when the catalog has no implemented IV.3 indicator this topology
+     *                                  computes, or a daily_mean entry without a known pollutant
+     */
+    public static StreamsBuilder build(StreamsBuilder builder, PulseSerdes serdes, IndicatorCatalog catalog, ZoneId zone,
+                                       Options options) {
+        List<DailyMeanDefinition> dailyMeans = dailyMeans(catalog);
+        if (dailyMeans.isEmpty()) {
+            throw new IllegalArgumentException("the catalog has no implemented " + DailyMeanDefinition.KIND
+                    + " indicator of goal " + GOAL + ": nothing to compute");
+        }
+        Serde<AirQualityMeasurement> measurementSerde = serdes.value(Topics.AIR_QUALITY);
+        Serde<IndicatorValue> indicatorSerde = serdes.value(Topics.INDICATORS_IV3);
+        Serde<LateEvent> lateSerde = serdes.value(Topics.LATE_EVENTS);
+
+        KStream<String, AirQualityMeasurement> measurements = builder.stream(Topics.AIR_QUALITY.name(),
+                Consumed.with(serdes.key(), measurementSerde)
+                        .withTimestampExtractor(new EventTimeExtractor())
+                        .withName(SOURCE_NAME));
+
+        for (DailyMeanDefinition def : dailyMeans) {
+            String p = def.namePrefix();
+            KStream<String, SpecificRecord> out = measurements
+                    .filter((station, m) -> m != null && m.getPollutant() == def.pollutant(), Named.as(p + "-pollutant-filter"))
+                    .process(new DailyMeanSupplier(def, zone, options, measurementSerde, valuesSinkName(def), lateSinkName(def)),
+                            Named.as(processorName(def)));
+            // The processor forwards each output by child name to the sink for its type, so each sink's
+            // serde only ever sees its own record type.
+            out.to(Topics.INDICATORS_IV3.name(), Produced.with(serdes.key(), routed(indicatorSerde)).withName(valuesSinkName(def)));
+            out.to(Topics.LATE_EVENTS.name(), Produced.with(serdes.key(), routed(lateSerde)).withName(lateSinkName(def)));
+        }
+        return builder;
+    }
+
+    static String processorName(DailyMeanDefinition def) {
+        return def.namePrefix() + "-processor";
+    }
+
+    static String valuesSinkName(DailyMeanDefinition def) {
+        return def.namePrefix() + "-indicator-sink";
+    }
+
+    static String lateSinkName(DailyMeanDefinition def) {
+        return def.namePrefix() + "-late-sink";
+    }
+
+    /** A record type's serde seen as a serde of the processor's output type; safe because of routing by child. */
+    @SuppressWarnings("unchecked")
+    private static <V extends SpecificRecord> Serde<SpecificRecord> routed(Serde<V> serde) {
+        return (Serde<SpecificRecord>) serde;
+    }
+
+    /** The implemented daily-mean indicators of IV.3 in catalog order. */
+    public static List<DailyMeanDefinition> dailyMeans(IndicatorCatalog catalog) {
+        return catalog.implementedOfKind(DailyMeanDefinition.KIND).stream()
+                .filter(i -> GOAL.equalsIgnoreCase(i.goal()))
+                .map(DailyMeanDefinition::of)
+                .toList();
+    }
+
+    /** Every state store the topology creates (for operators and tests). */
+    public static List<String> storeNames(IndicatorCatalog catalog) {
+        return dailyMeans(catalog).stream()
+                .flatMap(d -> java.util.stream.Stream.of(d.storeName(), d.closingTimeStoreName()))
+                .toList();
+    }
+
+    /**
+     * Record time = the measurement's {@code eventTime} (end of its averaging period), so windows and
+     * stream time follow event time whatever the producer stamped. A record without a readable value
+     * keeps its broker timestamp.
+     */
+    static final class EventTimeExtractor implements TimestampExtractor {
+        @Override
+        public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
+            if (record.value() instanceof AirQualityMeasurement m && m.getEventTime() != null) {
+                return m.getEventTime().toEpochMilli();
+            }
+            return record.timestamp();
+        }
+    }
+
+    private static final class DailyMeanSupplier implements ProcessorSupplier<String, AirQualityMeasurement, String, SpecificRecord> {
+        private final DailyMeanDefinition def;
+        private final ZoneId zone;
+        private final Options options;
+        private final Serde<AirQualityMeasurement> measurementSerde;
+        private final DailyMeanMetrics metrics;
+
+        private final String valuesSink;
+        private final String lateSink;
+
+        DailyMeanSupplier(DailyMeanDefinition def, ZoneId zone, Options options, Serde<AirQualityMeasurement> measurementSerde,
+                          String valuesSink, String lateSink) {
+            this.def = def;
+            this.valuesSink = valuesSink;
+            this.lateSink = lateSink;
+            this.zone = zone;
+            this.options = options;
+            this.measurementSerde = measurementSerde;
+            this.metrics = new DailyMeanMetrics(options.meters(), def.indicatorId());
+        }
+
+        @Override
+        public Processor<String, AirQualityMeasurement, String, SpecificRecord> get() {
+            return new DailyMeanProcessor(def, new LocalDayWindows(zone), options.clock(), options.punctuationInterval(),
+                    options.idleTimeout(), metrics, Topics.AIR_QUALITY.name(), measurementSerde.serializer(), valuesSink, lateSink,
+                    options.emitInterval());
+        }
+
+        @Override
+        public Set<StoreBuilder<?>> stores() {
+            // Caching coalesces the ~24 updates of a station-day between commits into one RocksDB write and
+            // one changelog record; with exactly-once, commit.interval.ms bounds visibility anyway.
+            StoreBuilder<?> days = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(def.storeName()),
+                    Serdes.Bytes(), new DailyMeanAccumulatorSerde()).withCachingEnabled();
+            StoreBuilder<?> closing = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(def.closingTimeStoreName()),
+                    Serdes.String(), Serdes.Long()).withCachingDisabled();
+            return Set.of(days, closing);
+        }
+    }
+}

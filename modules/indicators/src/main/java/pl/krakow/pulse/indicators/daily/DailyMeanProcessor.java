@@ -1,0 +1,385 @@
+package pl.krakow.pulse.indicators.daily;
+
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import pl.krakow.pulse.events.environment.AirQualityMeasurement;
+import pl.krakow.pulse.events.indicators.IndicatorStatus;
+import pl.krakow.pulse.events.indicators.IndicatorValue;
+import pl.krakow.pulse.events.indicators.LateEvent;
+import pl.krakow.pulse.indicators.window.LocalDay;
+import pl.krakow.pulse.indicators.window.LocalDayWindows;
+import pl.krakow.pulse.platform.catalog.IndicatorKeys;
+
+/**
+ * Daily mean of one pollutant per station and local day, emitted as it changes and once more when the
+ * day closes. Input: hourly {@link AirQualityMeasurement}s of the indicator's pollutant; output is
+ * forwarded by child name straight to one of two sinks: {@link IndicatorValue}s to the indicator-table
+ * sink, {@link LateEvent}s to the late-topic sink (no routing nodes in between: one hop per output).
+ *
+ * <p><b>Time.</b> Event time only: the record timestamp is the measurement's {@code eventTime} (the
+ * topology's timestamp extractor), the value belongs to the local day of its averaging hour
+ * ({@link LocalDayWindows#dayOfPeriodEndingAt hour-to-day rule}). Kafka Streams' stream time is the
+ * largest timestamp seen <em>by this task</em>, i.e. per input partition: whether a day is late or due
+ * is decided per partition, by all the stations that hash to it — a station that lags the others on its
+ * partition by more than the grace sees its values go to the late topic.
+ *
+ * <p><b>Closing time</b> = max(stream time, idle watermark). A day {@code [start, end)} is
+ * <em>due</em> when {@code end + grace ≤ closing time}.
+ * <ul>
+ *   <li>A record whose day is due is <b>late</b>: it is forwarded as a {@link LateEvent} (with its value
+ *       re-serialised in the source topic's wire format) and counted; no value changes. Because state
+ *       of a due day is gone, a late correction never produces a second FINAL from this processor.</li>
+ *   <li>Otherwise the hourly value is added to the station-day (a duplicate — same hour, same value —
+ *       changes nothing and emits nothing; a different value for the same hour replaces it) and the
+ *       day's PROVISIONAL value (revision 0) is emitted.</li>
+ *   <li>Whenever the closing time passes a stored day's {@code end + grace} that day's FINAL value
+ *       (revision 1) is emitted once and the day is deleted from the store. This is checked on every
+ *       record of this processor and by a STREAM_TIME punctuator, so records the pollutant filter keeps
+ *       away (another pollutant on the same partition) close days too; the check compares with the
+ *       earliest open day held in memory and opens no store iterator unless a day is due.</li>
+ *   <li>Stream time only advances when records arrive. A WALL_CLOCK_TIME punctuator therefore watches
+ *       it: once it has not moved for {@code idleTimeout} of wall-clock time, the days whose
+ *       {@code end + grace ≤ wallClock − idleTimeout} are finalised, so a silent partition does not hold
+ *       windows open forever. The <b>idle watermark</b> then becomes the latest {@code end + grace} so
+ *       closed and joins the closing time: a later value for such a day is late, and every day is FINAL
+ *       exactly once. It is persisted (closing-time store) so this survives a restart. Because the
+ *       watermark only moves to days that were actually held and closed, an idle empty partition does
+ *       not turn a later backfill into late data; a replay of history keeps stream time moving and is
+ *       unaffected unless it pauses for longer than the idle timeout (then the days it had open are
+ *       closed and its next values for those days are late).</li>
+ * </ul>
+ *
+ * <p><b>Store.</b> Key {@link DailyMeanStoreKey} (window end, then station), value the compact
+ * {@link DailyMeanAccumulator} form; only open days are held.
+ *
+ * <p><b>Emission.</b> By default every change emits (one PROVISIONAL value per accepted record). With a
+ * positive {@code emitInterval} the changes of a station-day are coalesced and its PROVISIONAL value is
+ * emitted at most once per interval by a WALL_CLOCK_TIME punctuator — with exactly-once, output is not
+ * visible before the next commit anyway, so an interval equal to {@code commit.interval.ms} costs no
+ * visibility and cuts output (and broker load) up to 24-fold in backfills. The "changed, not yet
+ * published" mark is kept in the stored state, so a restart never loses an update.
+ *
+ * <p><b>Output timestamps</b> are deterministic: a PROVISIONAL value carries its triggering event's
+ * time (coalesced: the end of the day's latest hour with a value), a FINAL value its day's
+ * {@code end + grace}. {@code computedAt} is the injected wall clock.
+ */
+public final class DailyMeanProcessor implements Processor<String, AirQualityMeasurement, String, SpecificRecord> {
+
+    static final String CLOSING_TIME_KEY = "idle-watermark";
+
+    private static final long MILLIS_PER_HOUR = 3_600_000L;
+    private static final int HOURLY_SECONDS = 3600;
+    private static final long UNKNOWN = Long.MIN_VALUE;
+    private static final long NONE_OPEN = Long.MAX_VALUE;
+    private static final int KEY_CACHE_LIMIT = 10_000;
+
+    private final DailyMeanDefinition definition;
+    private final LocalDayWindows windows;
+    private final String zoneId;
+    private final long graceMs;
+    private final Clock clock;
+    private final Duration punctuationInterval;
+    private final long idleTimeoutMs;
+    private final DailyMeanMetrics metrics;
+    private final String defaultSourceTopic;
+    private final Serializer<AirQualityMeasurement> sourceValueSerializer;
+    private final String valuesChild;
+    private final String lateChild;
+    private final long emitIntervalMs;
+
+    private ProcessorContext<String, SpecificRecord> context;
+    private KeyValueStore<Bytes, DailyMeanAccumulator> days;
+    private KeyValueStore<String, Long> closingTimeStore;
+    private Cancellable idleCheck;
+    private Cancellable streamTimeCheck;
+    private Cancellable emitter;
+    /** Station-days whose PROVISIONAL value is due at the next coalesced emission (emitInterval > 0). */
+    private final Set<Bytes> pendingKeys = new LinkedHashSet<>();
+    private boolean pendingRecovered;
+
+    /** Window end of the earliest open day, {@link #UNKNOWN} until the store was read, {@link #NONE_OPEN} when empty. */
+    private long earliestOpenEndMs = UNKNOWN;
+    /** Latest {@code end + grace} of the days the wall-clock punctuator finalised; part of the closing time. */
+    private long idleWatermarkMs = Long.MIN_VALUE;
+    /** {@code end + grace} of the latest day {@link #finaliseDue} closed. */
+    private long lastFinalisedDueMs = Long.MIN_VALUE;
+    private long lastSeenStreamTimeMs = UNKNOWN;
+    private long lastStreamTimeAdvanceWallMs = UNKNOWN;
+    /** Table key and scope per station for its current day: formatting the ISO window start is the costly part. */
+    private final Map<String, CachedKey> keyCache = new HashMap<>();
+
+    private record CachedKey(long dayStartMs, String scope, String tableKey) {
+    }
+
+    /**
+     * @param sourceValueSerializer re-serialises a late event's value for {@link LateEvent#getPayload()}
+     * @param valuesChild           name of the child node (the indicator-table sink) that receives values
+     * @param lateChild             name of the child node (the late-topic sink) that receives late events
+     * @param emitInterval          {@link Duration#ZERO}: emit a PROVISIONAL value on every change; otherwise
+     *                              coalesce the changes of a station-day and emit at most once per interval
+     */
+    public DailyMeanProcessor(DailyMeanDefinition definition, LocalDayWindows windows, Clock clock,
+                              Duration punctuationInterval, Duration idleTimeout, DailyMeanMetrics metrics,
+                              String defaultSourceTopic, Serializer<AirQualityMeasurement> sourceValueSerializer,
+                              String valuesChild, String lateChild, Duration emitInterval) {
+        this.definition = definition;
+        this.windows = windows;
+        this.zoneId = windows.zone().getId();
+        this.graceMs = definition.grace().toMillis();
+        this.clock = clock;
+        this.punctuationInterval = punctuationInterval;
+        this.idleTimeoutMs = idleTimeout.toMillis();
+        this.metrics = metrics;
+        this.defaultSourceTopic = defaultSourceTopic;
+        this.sourceValueSerializer = sourceValueSerializer;
+        this.valuesChild = valuesChild;
+        this.lateChild = lateChild;
+        this.emitIntervalMs = emitInterval.toMillis();
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+        this.days = context.getStateStore(definition.storeName());
+        this.closingTimeStore = context.getStateStore(definition.closingTimeStoreName());
+        Long persisted = closingTimeStore.get(CLOSING_TIME_KEY);
+        if (persisted != null) {
+            idleWatermarkMs = persisted;
+        }
+        idleCheck = context.schedule(punctuationInterval, PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
+        // Stream time is the task's, advanced by every record of the partition — also by those the
+        // pollutant filter keeps from this processor (PM10 records moving PM2.5's days to FINAL).
+        streamTimeCheck = context.schedule(punctuationInterval, PunctuationType.STREAM_TIME,
+                streamTime -> finaliseDue(closingTimeMs()));
+        if (emitIntervalMs > 0) {
+            emitter = context.schedule(Duration.ofMillis(emitIntervalMs), PunctuationType.WALL_CLOCK_TIME,
+                    wallClock -> emitPending());
+        }
+    }
+
+    @Override
+    public void process(Record<String, AirQualityMeasurement> record) {
+        AirQualityMeasurement m = record.value();
+        if (m == null) {
+            metrics.ignoredTombstone();
+            return;
+        }
+        if (m.getAveragingPeriodSeconds() != HOURLY_SECONDS) {
+            metrics.ignoredNotHourly();
+            return;
+        }
+        double concentration = m.getConcentrationUgM3();
+        if (!Double.isFinite(concentration)) {
+            metrics.ignoredNotFinite();
+            return;
+        }
+        long hourStartMs = m.getEventTime().toEpochMilli() - MILLIS_PER_HOUR;
+        LocalDay day = windows.dayContaining(hourStartMs);
+
+        long closing = closingTimeMs();
+        finaliseDue(closing);
+        if (day.endMs() + graceMs <= closing) {
+            forwardLate(record, m, day, closing);
+            return;
+        }
+
+        String station = m.getStationCode();
+        Bytes key = DailyMeanStoreKey.of(day.endMs(), station);
+        DailyMeanAccumulator acc = days.get(key);
+        boolean newDay = acc == null;
+        if (newDay) {
+            acc = DailyMeanAccumulator.forDay(day, definition.minValidHours());
+        }
+        long ingestedAtMs = m.getIngestedAt().toEpochMilli();
+        switch (acc.add(hourStartMs, concentration, ingestedAtMs)) {
+            case DUPLICATE -> {
+                metrics.duplicate();
+                return;
+            }
+            case CORRECTED -> metrics.corrected();
+            case ADDED -> {
+            }
+        }
+        if (emitIntervalMs > 0) {
+            acc.pendingEmission(true);
+            pendingKeys.add(key);
+        }
+        days.put(key, acc);
+        if (newDay && earliestOpenEndMs != UNKNOWN && day.endMs() < earliestOpenEndMs) {
+            earliestOpenEndMs = day.endMs();
+        }
+        if (emitIntervalMs > 0) {
+            return;
+        }
+        long now = clock.millis();
+        emit(station, acc, IndicatorStatus.PROVISIONAL, 0, now, record.timestamp());
+        metrics.latency(now - ingestedAtMs);
+    }
+
+    private long closingTimeMs() {
+        return Math.max(context.currentStreamTimeMs(), idleWatermarkMs);
+    }
+
+    /** Emits FINAL values of every stored day due at {@code closingMs} and deletes them; returns how many. */
+    private int finaliseDue(long closingMs) {
+        if (earliestOpenEndMs != UNKNOWN && (earliestOpenEndMs == NONE_OPEN || earliestOpenEndMs + graceMs > closingMs)) {
+            return 0; // the common case: nothing is due, and no store iterator is opened
+        }
+        List<KeyValue<Bytes, DailyMeanAccumulator>> due = null;
+        long nextOpenEnd = NONE_OPEN;
+        try (KeyValueIterator<Bytes, DailyMeanAccumulator> it = days.all()) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, DailyMeanAccumulator> entry = it.next();
+                long end = DailyMeanStoreKey.windowEndMs(entry.key);
+                if (end + graceMs > closingMs) {
+                    nextOpenEnd = end;
+                    break;
+                }
+                if (due == null) {
+                    due = new ArrayList<>();
+                }
+                due.add(entry);
+            }
+        }
+        earliestOpenEndMs = nextOpenEnd;
+        if (due == null) {
+            return 0;
+        }
+        long now = clock.millis();
+        // Deleted after the iterator is closed: mutating a store under an open iterator is not portable.
+        for (KeyValue<Bytes, DailyMeanAccumulator> entry : due) {
+            DailyMeanAccumulator acc = entry.value;
+            long dueMs = acc.dayEndMs() + graceMs;
+            pendingKeys.remove(entry.key); // the FINAL value supersedes a pending PROVISIONAL one
+            emit(DailyMeanStoreKey.stationCode(entry.key), acc, IndicatorStatus.FINAL, 1, now, dueMs);
+            days.delete(entry.key);
+            lastFinalisedDueMs = Math.max(lastFinalisedDueMs, dueMs);
+        }
+        return due.size();
+    }
+
+    /** Coalesced mode: publishes the PROVISIONAL value of every station-day changed since the last call. */
+    private void emitPending() {
+        if (!pendingRecovered) {
+            // A change committed before a restart but not yet published is marked in the store.
+            try (KeyValueIterator<Bytes, DailyMeanAccumulator> it = days.all()) {
+                it.forEachRemaining(kv -> {
+                    if (kv.value.pendingEmission()) {
+                        pendingKeys.add(kv.key);
+                    }
+                });
+            }
+            pendingRecovered = true;
+        }
+        if (pendingKeys.isEmpty()) {
+            return;
+        }
+        long now = clock.millis();
+        for (Bytes key : pendingKeys) {
+            DailyMeanAccumulator acc = days.get(key);
+            if (acc == null || !acc.pendingEmission()) {
+                continue;
+            }
+            acc.pendingEmission(false);
+            days.put(key, acc);
+            emit(DailyMeanStoreKey.stationCode(key), acc, IndicatorStatus.PROVISIONAL, 0, now, acc.latestHourEndMs());
+            metrics.latency(now - acc.lastIngestedAtMs());
+        }
+        pendingKeys.clear();
+    }
+
+    private void onWallClock(long wallClockMs) {
+        long streamTime = context.currentStreamTimeMs();
+        if (lastStreamTimeAdvanceWallMs == UNKNOWN || streamTime != lastSeenStreamTimeMs) {
+            lastSeenStreamTimeMs = streamTime;
+            lastStreamTimeAdvanceWallMs = wallClockMs;
+            return;
+        }
+        if (wallClockMs - lastStreamTimeAdvanceWallMs < idleTimeoutMs) {
+            return;
+        }
+        int finalised = finaliseDue(Math.max(closingTimeMs(), wallClockMs - idleTimeoutMs));
+        if (finalised > 0) {
+            // From now on the closing time covers what was closed, so those days stay FINAL-once; persisted
+            // because only this value remembers them across a restart.
+            idleWatermarkMs = Math.max(idleWatermarkMs, lastFinalisedDueMs);
+            closingTimeStore.put(CLOSING_TIME_KEY, idleWatermarkMs);
+            metrics.idleFinalised(finalised);
+        }
+    }
+
+    private void emit(String station, DailyMeanAccumulator acc, IndicatorStatus status, int revision,
+                      long computedAtMs, long timestampMs) {
+        CachedKey k = keyOf(station, acc.dayStartMs());
+        long lastIngested = acc.lastIngestedAtMs();
+        IndicatorValue value = new IndicatorValue(definition.indicatorId(), definition.goal(), k.scope(),
+                Instant.ofEpochMilli(acc.dayStartMs()), Instant.ofEpochMilli(acc.dayEndMs()), zoneId, acc.mean(),
+                definition.unit(), acc.observedCount(), acc.expectedCount(), acc.coverage(), acc.valid(), status,
+                revision, Instant.ofEpochMilli(computedAtMs),
+                lastIngested == Long.MIN_VALUE ? null : Instant.ofEpochMilli(lastIngested));
+        context.forward(new Record<>(k.tableKey(), value, timestampMs), valuesChild);
+        metrics.emitted(status);
+    }
+
+    private CachedKey keyOf(String station, long dayStartMs) {
+        CachedKey cached = keyCache.get(station);
+        if (cached != null && cached.dayStartMs() == dayStartMs) {
+            return cached;
+        }
+        if (keyCache.size() >= KEY_CACHE_LIMIT) {
+            keyCache.clear();
+        }
+        String scope = IndicatorKeys.stationScope(station);
+        CachedKey fresh = new CachedKey(dayStartMs, scope,
+                IndicatorKeys.key(definition.indicatorId(), scope, Instant.ofEpochMilli(dayStartMs), windows.zone()));
+        keyCache.put(station, fresh);
+        return fresh;
+    }
+
+    private void forwardLate(Record<String, AirQualityMeasurement> record, AirQualityMeasurement m, LocalDay day,
+                             long closingMs) {
+        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse(defaultSourceTopic);
+        byte[] payload = sourceValueSerializer.serialize(topic, m);
+        LateEvent late = new LateEvent(definition.indicatorId(), topic, record.key(), m.getEventTime(), day.start(),
+                day.end(), Instant.ofEpochMilli(closingMs), ByteBuffer.wrap(payload));
+        // Stamped with the wall clock: indicators.late.v1 is a delete-retention topic, and an event-time stamp from
+        // a backfill (2017) would make the kept late record eligible for deletion at once.
+        context.forward(new Record<>(record.key(), late, clock.millis()), lateChild);
+        metrics.late();
+    }
+
+    @Override
+    public void close() {
+        if (idleCheck != null) {
+            idleCheck.cancel();
+        }
+        if (streamTimeCheck != null) {
+            streamTimeCheck.cancel();
+        }
+        if (emitter != null) {
+            emitter.cancel();
+        }
+        pendingKeys.clear();
+        keyCache.clear();
+    }
+}

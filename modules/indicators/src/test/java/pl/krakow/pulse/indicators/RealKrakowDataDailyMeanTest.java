@@ -1,0 +1,168 @@
+package pl.krakow.pulse.indicators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.streams.KeyValue;
+import org.junit.jupiter.api.Test;
+import pl.krakow.pulse.events.environment.Pollutant;
+import pl.krakow.pulse.events.indicators.IndicatorStatus;
+import pl.krakow.pulse.events.indicators.IndicatorValue;
+
+/**
+ * Real GIOŚ/WIOŚ Kraków hourly PM10 and PM2.5 of 2017-Q1 (see data/air-quality-krakow/PROVENANCE.md)
+ * through the topology. Expected daily means, counts and day lengths are computed here with plain Java
+ * over the file (java.time for local days), never with the code under test.
+ */
+class RealKrakowDataDailyMeanTest extends IndicatorsTestBase {
+
+    private static final String FILE = "/data/air-quality-krakow/krakow_pm_hourly_2017Q1.csv";
+    /** CSV column → (pollutant, GIOŚ station code). */
+    private static final Map<String, Object[]> COLUMNS = Map.of(
+            "pm10_wadow", new Object[] {Pollutant.PM10, "MpKrakWadow"},
+            "pm10_piastow", new Object[] {Pollutant.PM10, "MpKrakOsPias"},
+            "pm10_krasinskiego", new Object[] {Pollutant.PM10, "MpKrakAlKras"},
+            "pm10_swoszowice", new Object[] {Pollutant.PM10, "MpKrakSwoszo"},
+            "pm10_zloty_rog", new Object[] {Pollutant.PM10, "MpKrakZloRog"},
+            "pm10_kurdwanow", new Object[] {Pollutant.PM10, "MpKrakBujaka"},
+            "pm10_dietla", new Object[] {Pollutant.PM10, "MpKrakDietla"},
+            "pm25_krasinskiego", new Object[] {Pollutant.PM25, "MpKrakAlKras"},
+            "pm25_kurdwanow", new Object[] {Pollutant.PM25, "MpKrakBujaka"});
+    /** Far after the cut: its stream time closes every day of the quarter. */
+    private static final Instant CLOSE_ALL = Instant.parse("2017-04-10T00:00:00Z");
+
+    record Reading(Pollutant pollutant, String station, Instant hourEnd, double valueUgM3) {
+    }
+
+    record Expected(double sum, int count, int hours) {
+    }
+
+    @Test
+    void dailyMeansOfQ1MatchPlainJavaOverTheFile() throws IOException {
+        List<Reading> readings = read();
+        readings.sort(Comparator.comparing(Reading::hourEnd));
+        startDriver(catalogWithPm25(), clock.instant());
+        readings.forEach(r -> pipe(hourly(r.station(), r.pollutant(), r.hourEnd(), r.valueUgM3())));
+        pipe(hourly("Sentinel", Pollutant.PM10, CLOSE_ALL, 0));
+
+        Map<String, Expected> expected = expected(readings);
+        Map<String, IndicatorValue> finals = finals();
+        assertThat(lateTopic.isEmpty()).isTrue();
+        assertFinalsMatch(finals, expected);
+        // 7 PM10 stations minus Swoszowice (no data) + 2 PM2.5 stations have the last hour of the cut,
+        // 00-01 on 1 April: a one-hour, invalid day each.
+        assertThat(finals.keySet().stream().filter(k -> k.contains("|2017-04-01T")).count()).isEqualTo(8);
+        assertThat(finals).hasSizeGreaterThan(700);
+        String dst = "iv3.pm10.daily_mean|station:MpKrakAlKras|2017-03-26T00:00:00+01:00";
+        assertThat(finals.get(dst).getExpectedCount()).isEqualTo(23);
+        try (var open = driver.getKeyValueStore(PM10_STORE).all()) {
+            assertThat(open.next().key).isNotNull();
+            assertThat(open.hasNext()).as("only the sentinel's day is left open").isFalse();
+        }
+    }
+
+    @Test
+    void sourceOrderReplayRoutesOnlyRowsBeyondGraceToTheLateTopic() throws IOException {
+        // The file is not chronological (rows up to 23 h back): replay it as it is, with a 1-hour grace so
+        // some of its rows arrive too late (with the catalog's 3 h none does).
+        Duration grace = Duration.ofHours(1);
+        List<Reading> readings = read();
+        startDriver(catalogWithPm25(grace), clock.instant());
+        long maxSeenMs = Long.MIN_VALUE;
+        List<Reading> accepted = new ArrayList<>();
+        int late = 0;
+        for (Reading r : readings) {
+            pipe(hourly(r.station(), r.pollutant(), r.hourEnd(), r.valueUgM3()));
+            // Independent statement of the rule: one partition, stream time = max event time seen (this row
+            // included); late when the local day of the row's hour ends + grace at or before stream time.
+            maxSeenMs = Math.max(maxSeenMs, r.hourEnd().toEpochMilli());
+            LocalDate day = r.hourEnd().minus(HOUR).atZone(WARSAW).toLocalDate();
+            Instant dayEnd = day.plusDays(1).atStartOfDay(WARSAW).toInstant();
+            if (dayEnd.plus(grace).toEpochMilli() <= maxSeenMs) {
+                late++;
+            } else {
+                accepted.add(r);
+            }
+        }
+        pipe(hourly("Sentinel", Pollutant.PM10, CLOSE_ALL, 0));
+
+        assertThat(late).as("the file has rows beyond grace").isPositive();
+        assertThat(lateTopic.readValuesToList()).hasSize(late);
+        assertFinalsMatch(finals(), expected(accepted));
+    }
+
+    private void assertFinalsMatch(Map<String, IndicatorValue> finals, Map<String, Expected> expected) {
+        assertThat(finals.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        expected.forEach((key, e) -> {
+            IndicatorValue v = finals.get(key);
+            assertThat(v.getValue()).as(key).isCloseTo(e.sum() / e.count(), within(1e-9));
+            assertThat(v.getObservedCount()).as(key).isEqualTo(e.count());
+            assertThat(v.getExpectedCount()).as(key).isEqualTo(e.hours());
+            assertThat(v.getCoverage()).as(key).isEqualTo((double) e.count() / e.hours());
+            assertThat(v.getValid()).as(key).isEqualTo(e.count() >= 18);
+            assertThat(v.getRevision()).isEqualTo(1);
+        });
+    }
+
+    /** Latest FINAL value per table key (the sentinel excluded). */
+    private Map<String, IndicatorValue> finals() {
+        Map<String, IndicatorValue> out = new TreeMap<>();
+        for (KeyValue<String, IndicatorValue> kv : table.readKeyValuesToList()) {
+            if (kv.value.getStatus() == IndicatorStatus.FINAL) {
+                assertThat(out.put(kv.key, kv.value)).as("one FINAL per day: " + kv.key).isNull();
+            }
+        }
+        out.keySet().removeIf(k -> k.contains("Sentinel"));
+        return out;
+    }
+
+    private static Map<String, Expected> expected(List<Reading> readings) {
+        Map<String, Expected> out = new HashMap<>();
+        for (Reading r : readings) {
+            LocalDate day = r.hourEnd().minus(HOUR).atZone(WARSAW).toLocalDate();
+            ZonedDateTime start = day.atStartOfDay(WARSAW);
+            int hours = (int) Duration.between(start, day.plusDays(1).atStartOfDay(WARSAW)).toHours();
+            String id = r.pollutant() == Pollutant.PM10 ? PM10_DAILY : PM25_DAILY;
+            String key = id + "|station:" + r.station() + "|" + start.toOffsetDateTime().toLocalDate() + "T00:00:00"
+                    + start.getOffset().getId();
+            out.merge(key, new Expected(r.valueUgM3(), 1, hours),
+                    (a, b) -> new Expected(a.sum() + b.sum(), a.count() + b.count(), a.hours()));
+        }
+        return out;
+    }
+
+    private static List<Reading> read() throws IOException {
+        List<Reading> out = new ArrayList<>();
+        try (InputStream in = RealKrakowDataDailyMeanTest.class.getResourceAsStream(FILE);
+             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String[] header = reader.readLine().split(",", -1);
+            String line;
+            while ((line = reader.readLine()) != null) {
+                String[] f = line.split(",", -1);
+                Instant hourEnd = Instant.ofEpochSecond(Long.parseLong(f[1]));
+                for (int c = 2; c < f.length; c++) {
+                    if (!f[c].isEmpty()) {
+                        Object[] target = COLUMNS.get(header[c]);
+                        out.add(new Reading((Pollutant) target[0], (String) target[1], hourEnd, Double.parseDouble(f[c])));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,100 @@
+package pl.krakow.pulse.indicators.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
+import pl.krakow.pulse.events.environment.AirQualityMeasurement;
+import pl.krakow.pulse.events.environment.Pollutant;
+import pl.krakow.pulse.indicators.IndicatorsApplication;
+import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
+import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
+import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.platform.kafka.KafkaClients;
+import pl.krakow.pulse.platform.metrics.PulseMetrics;
+import pl.krakow.pulse.platform.registry.InMemorySchemaRegistryClient;
+import pl.krakow.pulse.platform.serde.PulseSerdes;
+import pl.krakow.pulse.platform.topics.TopicProvisioner;
+import pl.krakow.pulse.platform.topics.Topics;
+
+/**
+ * Manual throughput probe (not a test: DESIGN §13 keeps timing out of tests): preloads N hourly PM10
+ * values into the embedded broker, then times the indicators application from start until every value
+ * has been processed. Run: {@code java -cp <test classpath> ...DailyMeanThroughput [events] [stations] [threads]}.
+ */
+public final class DailyMeanThroughput {
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        int stations = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+        String threads = args.length > 2 ? args[2] : "1";
+        Duration emitInterval = Duration.ofMillis(args.length > 3 ? Long.parseLong(args[3]) : 0);
+        Path dir = Files.createTempDirectory("indicators-bench");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(dir.resolve("kafka")).build().start()) {
+            KafkaClients clients = new KafkaClients(broker.bootstrapServers(),
+                    PulseConfig.defaults().with(Map.of("streams.num.threads", threads)));
+            try (Admin admin = Admin.create(clients.admin("bench-admin"))) {
+                TopicProvisioner.ensure(admin, Topics.all(), 1);
+            }
+            // Freshly created partitions elect their leader asynchronously; an idempotent producer racing
+            // that gets OUT_OF_ORDER_SEQUENCE_NUMBER and stalls until its delivery timeout.
+            Thread.sleep(3000);
+            PulseSerdes serdes = new PulseSerdes(new InMemorySchemaRegistryClient());
+            Instant start = Instant.parse("2016-01-01T00:00:00Z");
+            long t0 = System.nanoTime();
+            java.util.concurrent.atomic.AtomicLong acked = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
+            try (KafkaProducer<String, AirQualityMeasurement> producer = new KafkaProducer<>(clients.producer("bench"),
+                    new StringSerializer(), serdes.value(Topics.AIR_QUALITY).serializer())) {
+                int hours = events / stations;
+                for (int h = 0; h < hours; h++) {
+                    Instant end = start.plusSeconds(3600L * (h + 1));
+                    for (int s = 0; s < stations; s++) {
+                        String station = "Station" + s;
+                        producer.send(new ProducerRecord<>(Topics.AIR_QUALITY.name(), station,
+                                AirQualityMeasurement.newBuilder().setEventId(station + end).setEventTime(end)
+                                        .setFeed("bench").setSourceId("bench").setStationCode(station)
+                                        .setPollutant(Pollutant.PM10).setConcentrationUgM3(20 + (h * 7 + s) % 50)
+                                        .setAveragingPeriodSeconds(3600).setValidated(false).setIngestedAt(end).build()),
+                                (md, e) -> (e == null ? acked : failed).incrementAndGet());
+                    }
+                }
+            }
+            System.out.printf("preloaded %d events (%d failed) in %d ms%n", acked.get(), failed.get(),
+                    (System.nanoTime() - t0) / 1_000_000);
+            long target = acked.get();
+            try (PulseMetrics metrics = new PulseMetrics("bench");
+                 IndicatorsApplication app = new IndicatorsApplication(clients, serdes, IndicatorCatalog.bundled(),
+                         ZoneId.of("Europe/Warsaw"), metrics, dir.resolve("state"),
+                         Iv3EnvironmentTopology.Options.defaults().withMeters(metrics.registry()).withEmitInterval(emitInterval))) {
+                long t1 = System.nanoTime();
+                app.start();
+                // Every event but those of the last open days ends in a FINAL value; count processed input
+                // with Kafka Streams' own per-task process counter.
+                double processed = 0;
+                long lastReport = System.nanoTime();
+                while (processed < target) {
+                    Thread.sleep(100);
+                    processed = metrics.registry().find("kafka.stream.thread.process.total").functionCounters().stream()
+                            .mapToDouble(io.micrometer.core.instrument.FunctionCounter::count).sum();
+                    if (System.nanoTime() - lastReport > 5_000_000_000L) {
+                        lastReport = System.nanoTime();
+                        System.out.printf("  %.0f processed after %d ms%n", processed, (lastReport - t1) / 1_000_000);
+                    }
+                    if ((System.nanoTime() - t1) > Duration.ofMinutes(10).toNanos()) {
+                        throw new IllegalStateException("timed out");
+                    }
+                }
+                long ms = (System.nanoTime() - t1) / 1_000_000;
+                System.out.printf("processed %d events in %d ms (incl. start-up): %.0f events/s%n", target, ms, target * 1000.0 / ms);
+            }
+        }
+    }
+}
