@@ -46,12 +46,14 @@ import pl.krakow.pulse.platform.topics.Topics;
  * when handed in — and {@code pulse.ingest.rejected} with {@code reason=<ReasonCode>}. The producer's
  * own metrics are bound to the registry too.
  *
- * <p><b>Record timestamp.</b> By default an event's Kafka timestamp is its event time, so Kafka
- * Streams' default extractor windows by event time. Caveat: the broker's time-based retention also
- * looks at that timestamp, so events older than a topic's {@code retention.ms} (a 2017 backfill into a
- * 400-day topic) become eligible for deletion at the next retention check; use
- * {@link RecordTimestamp#PUBLISH_TIME} where history must stay and consumers read the event time
- * from the value. Rejections are stamped with their rejection time.
+ * <p><b>Record timestamp.</b> By default an event's Kafka timestamp is the time it was published,
+ * and consumers read the event time from the value ({@code eventTime}; the indicator topologies use
+ * a timestamp extractor). Why: the broker's time-based retention looks at the record timestamp, so
+ * event-time stamps would make a backfill of history older than a topic's {@code retention.ms} (the
+ * bundled 2017 data in the 400-day topic) eligible for deletion at the next retention check — and
+ * the deletion of a producer's only segment also drops its idempotence state, which showed up as
+ * OUT_OF_ORDER_SEQUENCE_NUMBER and stalled sends. {@link RecordTimestamp#EVENT_TIME} remains for
+ * topics whose retention covers the data. Rejections are stamped with their rejection time.
  *
  * <p>Thread-safe: sources on several threads may share one publisher.
  */
@@ -95,9 +97,9 @@ public final class EventPublisher implements EventSink, AutoCloseable {
     private volatile long lastFailureNanos;
     private volatile long lastFailureLogNanos;
 
-    /** A publisher with event-time record timestamps and no extra failure listener. */
+    /** A publisher with publish-time record timestamps (see the class comment) and no extra failure listener. */
     public EventPublisher(KafkaClients clients, PulseSerdes serdes, PulseMetrics metrics, String clientId) {
-        this(clients, serdes, metrics, clientId, RecordTimestamp.EVENT_TIME, (feed, topic, error) -> { });
+        this(clients, serdes, metrics, clientId, RecordTimestamp.PUBLISH_TIME, (feed, topic, error) -> { });
     }
 
     /**
