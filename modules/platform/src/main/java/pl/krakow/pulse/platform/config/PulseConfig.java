@@ -90,6 +90,15 @@ public final class PulseConfig {
                 }
             });
 
+    public static final ConfigKey<Duration> INDICATORS_IDLE_TIMEOUT = ConfigKey.duration("indicators.idle.timeout", "indicators",
+            Duration.ofHours(1), "When stream time has not moved for this long (wall clock), windows past their grace are "
+                    + "finalised anyway, so a silent station does not hold its days open forever.");
+    public static final ConfigKey<Duration> INDICATORS_PUNCTUATION_INTERVAL = ConfigKey.duration("indicators.punctuation.interval",
+            "indicators", Duration.ofSeconds(30), "How often the wall-clock punctuator checks for stalled stream time.");
+    public static final ConfigKey<Duration> INDICATORS_EMIT_INTERVAL = ConfigKey.duration("indicators.emit.interval", "indicators",
+            Duration.ZERO, "PT0S: every accepted event emits an updated PROVISIONAL value; a positive duration coalesces "
+                    + "a window's updates into at most one PROVISIONAL value per interval (higher throughput, later updates).");
+
     public static final ConfigKey<Duration> INGEST_MAX_AGE = ConfigKey.duration("ingest.max.age", "ingest", Duration.ofDays(7300),
             "Horizon: events older than this (ISO-8601 duration) are rejected as TOO_OLD. Long by default so historical backfills work.");
     public static final ConfigKey<Duration> INGEST_MAX_FUTURE = ConfigKey.duration("ingest.max.future", "ingest", Duration.ofMinutes(5),
@@ -114,6 +123,7 @@ public final class PulseConfig {
             DATA_DIR, EMBEDDED_KAFKA_PORT, EMBEDDED_REGISTRY_PORT,
             HTTP_HOST, HTTP_PORT, API_MAX_RANGE_DAYS,
             APPLICATION_ID_PREFIX, PROCESSING_GUARANTEE, STREAMS_THREADS, STREAMS_COMMIT_INTERVAL_MS, TIME_ZONE,
+            INDICATORS_IDLE_TIMEOUT, INDICATORS_PUNCTUATION_INTERVAL, INDICATORS_EMIT_INTERVAL,
             INGEST_MAX_AGE, INGEST_MAX_FUTURE, REPLAY_ON_START, REPLAY_SPEED);
 
     /** Every key Kraków Pulse knows, in documentation order. */

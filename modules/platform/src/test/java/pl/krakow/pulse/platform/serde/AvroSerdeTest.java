@@ -22,11 +22,11 @@ import pl.krakow.pulse.events.environment.Pollutant;
 import pl.krakow.pulse.platform.registry.InMemorySchemaRegistryClient;
 import pl.krakow.pulse.platform.topics.Topics;
 
-class AvroSerdeTest {
+public class AvroSerdeTest {
 
     private static final Instant T0 = Instant.parse("2017-01-01T00:00:00Z");
 
-    static AirQualityMeasurement sample() {
+    public static AirQualityMeasurement sample() {
         return AirQualityMeasurement.newBuilder()
                 .setEventId("gios-wide-csv:MpKrakAlKras:PM10:1483228800")
                 .setEventTime(T0)

@@ -1,0 +1,67 @@
+package pl.krakow.pulse.app;
+
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import pl.krakow.pulse.platform.config.ConfigKey;
+import pl.krakow.pulse.platform.config.PulseConfig;
+
+/** {@code pulse config}: every key with its effective value and where that value came from. */
+@Command(name = "config", mixinStandardHelpOptions = true,
+        description = "Print every configuration key with its effective value and where it came from.")
+public final class ConfigCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOptions options;
+
+    @Option(names = "--markdown", description = "Print the key reference as a Markdown table (the README's table).")
+    boolean markdown;
+
+    @Override
+    public Integer call() {
+        if (markdown) {
+            System.out.print(markdownTable());
+            return 0;
+        }
+        print(options.load(Map.of()), System.out);
+        return 0;
+    }
+
+    static void print(PulseConfig config, PrintStream out) {
+        out.printf("%-32s %-28s %-14s %s%n", "KEY", "VALUE", "FROM", "ENVIRONMENT VARIABLE");
+        for (ConfigKey<?> key : PulseConfig.keys()) {
+            out.printf("%-32s %-28s %-14s %s%n", key.name(), display(config.get(key)), config.originOf(key),
+                    key.environmentVariable());
+        }
+        Map<String, PulseConfig.Setting> kafka = config.kafkaPassThroughSettings();
+        if (!kafka.isEmpty()) {
+            out.println();
+            out.println("Passed to every Kafka client:");
+            kafka.forEach((k, v) -> out.printf("%-32s %-28s %s%n", k, v.raw(), v.origin().describe(config.file())));
+        }
+    }
+
+    private static String display(Object value) {
+        String s = String.valueOf(value);
+        return s.isEmpty() ? "(empty)" : s;
+    }
+
+    /** The README's configuration table, generated from the typed keys. */
+    public static String markdownTable() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| key | environment variable | type | default | description |\n");
+        sb.append("|---|---|---|---|---|\n");
+        for (ConfigKey<?> key : PulseConfig.keys()) {
+            String def = String.valueOf(key.defaultValue());
+            sb.append("| `").append(key.name()).append("` | `").append(key.environmentVariable()).append("` | ")
+                    .append(key.type()).append(" | ").append(def.isEmpty() ? "(empty)" : "`" + def + "`").append(" | ")
+                    .append(key.documentation().replace("|", "\\|")).append(" |\n");
+        }
+        sb.append("| `kafka.*` | `PULSE_KAFKA_*` | string | | Passed without the prefix to every Kafka client "
+                + "(producer, consumer, admin, streams), e.g. `kafka.security.protocol=SSL`. |\n");
+        return sb.toString();
+    }
+}

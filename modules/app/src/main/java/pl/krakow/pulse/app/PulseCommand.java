@@ -1,0 +1,34 @@
+package pl.krakow.pulse.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code pulse} command line: one sub-command per way of running Kraków Pulse. */
+@Command(name = "pulse", mixinStandardHelpOptions = true, version = "Kraków Pulse 0.1.0",
+        description = "Kraków Pulse: live SRK 2030 indicators from the city's sensor and open-data feeds.",
+        subcommands = {RunCommand.class, ReplayCommand.class, ConfigCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class PulseCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
+        int exit = new CommandLine(new PulseCommand())
+                .setExecutionExceptionHandler((ex, cmd, parsed) -> {
+                    if (ex instanceof IllegalArgumentException) {
+                        cmd.getErr().println("pulse: " + ex.getMessage());
+                        return 2;
+                    }
+                    throw ex;
+                })
+                .execute(args);
+        System.exit(exit);
+    }
+}

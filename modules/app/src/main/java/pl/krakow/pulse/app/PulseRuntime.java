@@ -1,0 +1,283 @@
+package pl.krakow.pulse.app;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.AdminClient;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
+import pl.krakow.pulse.embedded.EmbeddedSchemaRegistry;
+import pl.krakow.pulse.indicators.IndicatorsApplication;
+import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
+import pl.krakow.pulse.ingest.ConsoleProgressBar;
+import pl.krakow.pulse.ingest.EventPublisher;
+import pl.krakow.pulse.ingest.FeedFormats;
+import pl.krakow.pulse.ingest.FileReplayer;
+import pl.krakow.pulse.ingest.IngestContext;
+import pl.krakow.pulse.ingest.ReplayReport;
+import pl.krakow.pulse.ingest.ReplaySpeed;
+import pl.krakow.pulse.ingest.environment.BundledData;
+import pl.krakow.pulse.ingest.environment.GiosWideCsvParser;
+import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
+import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.platform.kafka.KafkaClients;
+import pl.krakow.pulse.platform.metrics.PulseMetrics;
+import pl.krakow.pulse.platform.registry.HttpSchemaRegistryClient;
+import pl.krakow.pulse.platform.registry.SchemaProvisioner;
+import pl.krakow.pulse.platform.serde.PulseSerdes;
+import pl.krakow.pulse.platform.topics.TopicProvisioner;
+import pl.krakow.pulse.platform.topics.Topics;
+import pl.krakow.pulse.publish.ApiServer;
+import pl.krakow.pulse.publish.IndicatorReadModel;
+import pl.krakow.pulse.publish.ReadinessReport;
+
+/**
+ * Everything {@code pulse run} starts, in dependency order, and stops in reverse: the embedded
+ * broker and registry (unless a cluster is configured), topics and schemas, the IV.3 indicator
+ * topology, the read model and HTTP API, and the replay of the bundled data. Used by the CLI and by
+ * the integration tests, so the tests exercise exactly what a user starts.
+ */
+public final class PulseRuntime implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PulseRuntime.class);
+
+    private final PulseConfig config;
+    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private final long startedAtNanos = System.nanoTime();
+    private EmbeddedKafkaBroker broker;
+    private EmbeddedSchemaRegistry embeddedRegistry;
+    private String bootstrapServers;
+    private String registryUrl;
+    private PulseMetrics metrics;
+    private PulseSerdes serdes;
+    private KafkaClients clients;
+    private IndicatorsApplication indicators;
+    private IndicatorReadModel readModel;
+    private ApiServer api;
+    private Thread replayThread;
+    private volatile ReplayReport replayReport;
+    private volatile boolean closed;
+
+    private PulseRuntime(PulseConfig config) {
+        this.config = config;
+    }
+
+    /** Starts every component; on failure stops what was started and rethrows. */
+    public static PulseRuntime start(PulseConfig config, boolean fresh) {
+        PulseRuntime runtime = new PulseRuntime(config);
+        try {
+            runtime.startAll(fresh);
+            return runtime;
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
+    private void startAll(boolean fresh) {
+        Path dataDir = Path.of(config.get(PulseConfig.DATA_DIR)).toAbsolutePath().normalize();
+        if (fresh) {
+            deleteRecursively(dataDir);
+        }
+        createDirectories(dataDir);
+        metrics = track(new PulseMetrics("pulse"));
+
+        if (config.embeddedKafka()) {
+            broker = track(EmbeddedKafkaBroker.builder()
+                    .dataDir(dataDir.resolve("kafka"))
+                    .brokerPort(config.get(PulseConfig.EMBEDDED_KAFKA_PORT))
+                    .build()
+                    .start());
+            bootstrapServers = broker.bootstrapServers();
+        } else {
+            bootstrapServers = config.get(PulseConfig.BOOTSTRAP_SERVERS);
+        }
+        if (config.embeddedRegistry()) {
+            embeddedRegistry = track(EmbeddedSchemaRegistry.builder()
+                    .bootstrapServers(bootstrapServers)
+                    .port(config.get(PulseConfig.EMBEDDED_REGISTRY_PORT))
+                    .replicationFactor(config.get(PulseConfig.TOPIC_REPLICATION_FACTOR))
+                    .build()
+                    .start());
+            registryUrl = embeddedRegistry.url();
+        } else {
+            registryUrl = config.get(PulseConfig.SCHEMA_REGISTRY_URL);
+        }
+
+        clients = new KafkaClients(bootstrapServers, config);
+        HttpSchemaRegistryClient registry = track(new HttpSchemaRegistryClient(registryUrl));
+        serdes = new PulseSerdes(registry);
+        if (config.get(PulseConfig.TOPICS_CREATE)) {
+            try (AdminClient admin = AdminClient.create(clients.admin("pulse-provisioner"))) {
+                TopicProvisioner.ensure(admin, Topics.all(), config.get(PulseConfig.TOPIC_REPLICATION_FACTOR));
+            }
+        }
+        SchemaProvisioner.ensure(registry, Topics.all());
+
+        IndicatorCatalog catalog = IndicatorCatalog.bundled();
+        ZoneId zone = ZoneId.of(config.get(PulseConfig.TIME_ZONE));
+        Iv3EnvironmentTopology.Options options = Iv3EnvironmentTopology.Options.defaults()
+                .withMeters(metrics.registry())
+                .withIdleTimeout(config.get(PulseConfig.INDICATORS_IDLE_TIMEOUT))
+                .withPunctuationInterval(config.get(PulseConfig.INDICATORS_PUNCTUATION_INTERVAL))
+                .withEmitInterval(config.get(PulseConfig.INDICATORS_EMIT_INTERVAL));
+        indicators = track(new IndicatorsApplication(clients, serdes, catalog, zone, metrics, dataDir.resolve("streams"), options));
+        indicators.start();
+
+        readModel = track(new IndicatorReadModel(clients, serdes, metrics).start());
+        api = track(ApiServer.fromConfig(config, readModel, catalog, metrics, this::readiness).start());
+
+        if (config.get(PulseConfig.REPLAY_ON_START)) {
+            startBundledReplay();
+        }
+    }
+
+    private void startBundledReplay() {
+        EventPublisher publisher = track(new EventPublisher(clients, serdes, metrics, "pulse-replay-bundled"));
+        FileReplayer replayer = new FileReplayer(publisher, IngestContext.from(config, metrics.registry()));
+        ReplaySpeed speed = ReplaySpeed.parse(config.get(PulseConfig.REPLAY_SPEED));
+        replayThread = new Thread(() -> {
+            try {
+                replayReport = replayer.replay(FeedFormats.discover().get(GiosWideCsvParser.FEED),
+                        List.of(BundledData.airQualityCsv()), speed, new ConsoleProgressBar(System.err));
+                publisher.flush();
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    LOG.error("Replay of the bundled data failed", e);
+                }
+            }
+        }, "pulse-bundled-replay");
+        replayThread.setDaemon(true);
+        replayThread.start();
+    }
+
+    /** /ready: the indicator topology runs and the read model has caught up with the tables. */
+    ReadinessReport readiness() {
+        Map<String, String> checks = new LinkedHashMap<>();
+        KafkaStreams.State state = indicators == null ? null : indicators.state();
+        boolean streamsOk = state == KafkaStreams.State.RUNNING;
+        checks.put("indicators-iv3", String.valueOf(state));
+        boolean readOk = readModel != null && readModel.isCaughtUp();
+        checks.put("read-model", readModel == null ? "not started" : readModel.status());
+        return new ReadinessReport(streamsOk && readOk, checks);
+    }
+
+    public void printWhereEverythingListens(PrintStream out) {
+        double seconds = (System.nanoTime() - startedAtNanos) / 1e9;
+        out.println();
+        out.println("Kraków Pulse is running (started in " + String.format(java.util.Locale.ROOT, "%.1f", seconds) + " s)");
+        out.println("  Kafka bootstrap servers : " + bootstrapServers + (broker != null ? "   (embedded KRaft broker, data in "
+                + broker.dataDir() + ")" : ""));
+        out.println("  Schema registry         : " + registryUrl + (embeddedRegistry != null ? "   (embedded, persisted in _schemas)" : ""));
+        out.println("  HTTP API                : " + api.url() + "/api/v1/goals");
+        out.println("  Indicators (IV.3)       : " + api.url() + "/api/v1/goals/IV.3/indicators");
+        out.println("  Health / readiness      : " + api.url() + "/health   " + api.url() + "/ready");
+        out.println("  Prometheus metrics      : " + api.url() + "/metrics");
+        out.println("  Bundled replay          : " + (replayThread != null ? "running (real GIOŚ/WIOŚ PM data, 2017 Q1)" : "off (--no-replay)"));
+        out.println("Press Ctrl-C to stop.");
+        out.flush();
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public String schemaRegistryUrl() {
+        return registryUrl;
+    }
+
+    public String httpUrl() {
+        return api.url();
+    }
+
+    public PulseSerdes serdes() {
+        return serdes;
+    }
+
+    public KafkaClients clients() {
+        return clients;
+    }
+
+    public PulseMetrics metrics() {
+        return metrics;
+    }
+
+    public IndicatorReadModel readModel() {
+        return readModel;
+    }
+
+    public IndicatorsApplication indicators() {
+        return indicators;
+    }
+
+    /** Waits for the bundled replay to finish; null if there was none or it failed. */
+    public ReplayReport awaitReplay(Duration timeout) throws InterruptedException {
+        if (replayThread == null) {
+            return null;
+        }
+        replayThread.join(timeout.toMillis());
+        return replayReport;
+    }
+
+    private <T extends AutoCloseable> T track(T component) {
+        toClose.push(component);
+        return component;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (replayThread != null) {
+            replayThread.interrupt();
+        }
+        LOG.info("Stopping Kraków Pulse");
+        while (!toClose.isEmpty()) {
+            AutoCloseable c = toClose.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("Error stopping {}: {}", c.getClass().getSimpleName(), e.toString());
+            }
+        }
+        LOG.info("Kraków Pulse stopped");
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + dir, e);
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete data directory " + dir + " for --fresh", e);
+        }
+        LOG.info("--fresh: deleted {}", dir);
+    }
+
+}

@@ -1,0 +1,58 @@
+package pl.krakow.pulse.app;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import pl.krakow.pulse.platform.config.PulseConfig;
+
+/** {@code pulse run}: everything in one JVM, on the embedded platform unless a cluster is configured. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Start Kraków Pulse: embedded Kafka broker and schema registry (unless bootstrap.servers / "
+                + "schema.registry.url are set), indicator topologies, HTTP API, and a replay of the bundled real data.")
+public final class RunCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOptions options;
+
+    @Option(names = "--no-replay", description = "Do not replay the bundled Kraków air-quality data at start-up.")
+    boolean noReplay;
+
+    @Option(names = "--fresh", description = "Delete the data directory first and start empty.")
+    boolean fresh;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (broker log, streams state); default ./pulse-data.")
+    Path dataDir;
+
+    @Option(names = "--http-port", paramLabel = "PORT", description = "HTTP port (default 8080).")
+    Integer httpPort;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        if (dataDir != null) {
+            overrides.put(PulseConfig.DATA_DIR.name(), dataDir.toString());
+        }
+        if (httpPort != null) {
+            overrides.put(PulseConfig.HTTP_PORT.name(), httpPort.toString());
+        }
+        if (noReplay) {
+            overrides.put(PulseConfig.REPLAY_ON_START.name(), "false");
+        }
+        PulseConfig config = options.load(overrides);
+        CountDownLatch stopped = new CountDownLatch(1);
+        PulseRuntime runtime = PulseRuntime.start(config, fresh);
+        Thread hook = new Thread(() -> {
+            runtime.close();
+            stopped.countDown();
+        }, "pulse-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        runtime.printWhereEverythingListens(System.out);
+        stopped.await();
+        return 0;
+    }
+}

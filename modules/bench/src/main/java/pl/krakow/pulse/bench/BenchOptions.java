@@ -1,0 +1,136 @@
+package pl.krakow.pulse.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How big and how long a benchmark run is, and where it runs and writes. {@link #full()} and
+ * {@link #quick()} are the two presets of {@code pulse bench}; the {@code with...} methods adjust one
+ * setting (the CLI's options, and the integration test's reduced run).
+ *
+ * @param mode              preset name printed with the results ({@code full}, {@code quick}, or {@code custom})
+ * @param repetitions       measured repetitions per figure (the median is reported); the CLI requires ≥ 3
+ * @param warmup            run one extra, unreported repetition first in every section
+ * @param rawRecords        records of the raw baseline
+ * @param endToEndEvents    events of one end-to-end run
+ * @param latencyRates      offered rates of the latency phases, events/s
+ * @param latencyPhase      length of one latency repetition
+ * @param flinkEvents       events preloaded for the Flink-comparable workload
+ * @param outputDir         where {@code bench-<timestamp>.json} goes
+ * @param benchmarksFile    the {@code BENCHMARKS.md} a dated row is appended to; null = none
+ * @param bootstrapServers  an existing cluster; null = a fresh embedded broker
+ * @param schemaRegistryUrl an existing registry; null = an embedded one (on whichever broker)
+ * @param allowTopicReset   allows deleting and re-creating the benchmark's topics on an existing cluster
+ * @param timeout           longest wait for one measurement to complete before the run fails
+ * @param sections          the sections to run ({@link #ALL_SECTIONS} for a complete report; the raw baseline
+ *                          and memory always run, the ratios need the first)
+ */
+public record BenchOptions(String mode, int repetitions, boolean warmup, long rawRecords, long endToEndEvents,
+                           List<Integer> latencyRates, Duration latencyPhase, long flinkEvents,
+                           Path outputDir, Path benchmarksFile, String bootstrapServers, String schemaRegistryUrl,
+                           boolean allowTopicReset, Duration timeout, List<String> sections) {
+
+    /** Every section a complete report has, in order. */
+    public static final List<String> ALL_SECTIONS = List.of("raw", "end-to-end", "latency", "replay", "flink-workload", "memory");
+
+    public BenchOptions {
+        Objects.requireNonNull(mode, "mode");
+        latencyRates = List.copyOf(latencyRates);
+        Objects.requireNonNull(latencyPhase, "latencyPhase");
+        Objects.requireNonNull(outputDir, "outputDir");
+        Objects.requireNonNull(timeout, "timeout");
+        if (repetitions < 1) {
+            throw new IllegalArgumentException("repetitions must be >= 1: " + repetitions);
+        }
+        if (rawRecords < 1 || endToEndEvents < 1 || flinkEvents < 1) {
+            throw new IllegalArgumentException("event counts must be >= 1");
+        }
+        if (latencyRates.isEmpty() || latencyRates.stream().anyMatch(r -> r < 1)) {
+            throw new IllegalArgumentException("latency rates must be >= 1 event/s: " + latencyRates);
+        }
+        if (latencyPhase.toMillis() < 100) {
+            throw new IllegalArgumentException("a latency phase lasts at least 100 ms: " + latencyPhase);
+        }
+        java.util.Set<String> chosen = new java.util.HashSet<>(sections);
+        chosen.add("raw");
+        chosen.add("memory");
+        for (String id : chosen) {
+            if (!ALL_SECTIONS.contains(id)) {
+                throw new IllegalArgumentException("unknown section '" + id + "'; sections: " + ALL_SECTIONS);
+            }
+        }
+        sections = ALL_SECTIONS.stream().filter(chosen::contains).toList();
+    }
+
+    /** Whether section {@code id} runs. */
+    public boolean runs(String id) {
+        return sections.contains(id);
+    }
+
+    /** Whether every section runs (only complete reports get a row in BENCHMARKS.md). */
+    public boolean complete() {
+        return sections.containsAll(ALL_SECTIONS);
+    }
+
+    /** The offered rates DESIGN §13 and issue 3 ask for, events/s. */
+    public static final List<Integer> DEFAULT_RATES = List.of(1_000, 5_000, 20_000);
+
+    /** The full run: about 6–8 minutes on the 2-core build machine. */
+    public static BenchOptions full() {
+        return new BenchOptions("full", 3, true, 1_000_000, 300_000, DEFAULT_RATES, Duration.ofSeconds(10), 1_000_000,
+                Path.of("bench-results"), Path.of("BENCHMARKS.md"), null, null, false, Duration.ofMinutes(3), ALL_SECTIONS);
+    }
+
+    /** The smoke check: small sizes, 3 repetitions, short latency phases; under a minute. */
+    public static BenchOptions quick() {
+        return new BenchOptions("quick", 3, true, 100_000, 20_000, DEFAULT_RATES, Duration.ofMillis(1500), 100_000,
+                Path.of("bench-results"), Path.of("BENCHMARKS.md"), null, null, false, Duration.ofMinutes(2), ALL_SECTIONS);
+    }
+
+    public BenchOptions withMode(String m) {
+        return new BenchOptions(m, repetitions, warmup, rawRecords, endToEndEvents, latencyRates, latencyPhase, flinkEvents,
+                outputDir, benchmarksFile, bootstrapServers, schemaRegistryUrl, allowTopicReset, timeout, sections);
+    }
+
+    public BenchOptions withRepetitions(int n, boolean warm) {
+        return new BenchOptions(mode, n, warm, rawRecords, endToEndEvents, latencyRates, latencyPhase, flinkEvents,
+                outputDir, benchmarksFile, bootstrapServers, schemaRegistryUrl, allowTopicReset, timeout, sections);
+    }
+
+    public BenchOptions withSizes(long raw, long endToEnd, long flink) {
+        return new BenchOptions(mode, repetitions, warmup, raw, endToEnd, latencyRates, latencyPhase, flink,
+                outputDir, benchmarksFile, bootstrapServers, schemaRegistryUrl, allowTopicReset, timeout, sections);
+    }
+
+    public BenchOptions withLatency(List<Integer> rates, Duration phase) {
+        return new BenchOptions(mode, repetitions, warmup, rawRecords, endToEndEvents, rates, phase, flinkEvents,
+                outputDir, benchmarksFile, bootstrapServers, schemaRegistryUrl, allowTopicReset, timeout, sections);
+    }
+
+    public BenchOptions withOutput(Path dir, Path benchmarks) {
+        return new BenchOptions(mode, repetitions, warmup, rawRecords, endToEndEvents, latencyRates, latencyPhase, flinkEvents,
+                dir, benchmarks, bootstrapServers, schemaRegistryUrl, allowTopicReset, timeout, sections);
+    }
+
+    public BenchOptions withCluster(String bootstrap, String registryUrl, boolean allowReset) {
+        return new BenchOptions(mode, repetitions, warmup, rawRecords, endToEndEvents, latencyRates, latencyPhase, flinkEvents,
+                outputDir, benchmarksFile, bootstrap, registryUrl, allowReset, timeout, sections);
+    }
+
+    public BenchOptions withTimeout(Duration t) {
+        return new BenchOptions(mode, repetitions, warmup, rawRecords, endToEndEvents, latencyRates, latencyPhase, flinkEvents,
+                outputDir, benchmarksFile, bootstrapServers, schemaRegistryUrl, allowTopicReset, t, sections);
+    }
+
+    public BenchOptions withSections(List<String> ids) {
+        return new BenchOptions(mode, repetitions, warmup, rawRecords, endToEndEvents, latencyRates, latencyPhase, flinkEvents,
+                outputDir, benchmarksFile, bootstrapServers, schemaRegistryUrl, allowTopicReset, timeout, ids);
+    }
+
+    /** Runs per section: the warm-up (if any) plus the measured repetitions. */
+    int runs() {
+        return repetitions + (warmup ? 1 : 0);
+    }
+}
