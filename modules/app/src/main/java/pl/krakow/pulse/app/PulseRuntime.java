@@ -31,6 +31,7 @@ import pl.krakow.pulse.ingest.ReplayReport;
 import pl.krakow.pulse.ingest.ReplaySpeed;
 import pl.krakow.pulse.ingest.environment.BundledData;
 import pl.krakow.pulse.ingest.environment.GiosWideCsvParser;
+import pl.krakow.pulse.ingest.environment.StationReference;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
@@ -140,8 +141,17 @@ public final class PulseRuntime implements AutoCloseable {
         readModel = track(new IndicatorReadModel(clients, serdes, metrics).start());
         api = track(ApiServer.fromConfig(config, readModel, catalog, metrics, this::readiness).start());
 
+        publishStationReference();
         if (config.get(PulseConfig.REPLAY_ON_START)) {
             startBundledReplay();
+        }
+    }
+
+    /** reference.stations.v1: the GIOŚ station list with each station's district (compacted, so republishing is harmless). */
+    private void publishStationReference() {
+        try (EventPublisher publisher = new EventPublisher(clients, serdes, metrics, "pulse-reference-stations")) {
+            int published = StationReference.bundled(java.time.Clock.systemUTC()).publish(publisher);
+            LOG.info("Published {} monitoring stations with their districts to {}", published, Topics.REFERENCE_STATIONS.name());
         }
     }
 

@@ -21,10 +21,12 @@ import java.util.Set;
 import pl.krakow.pulse.ingest.ReplayInput;
 
 /**
- * The real Kraków data shipped inside this module's jar (class-path resources under
- * {@code data/air-quality-krakow/}, see its {@code PROVENANCE.md}): hourly PM10/PM2.5 of 2017-Q1 in the
- * {@code gios-wide-csv} format, and GIOŚ's list of Kraków stations. Works the same from a jar and
- * from {@code target/classes}.
+ * The real Kraków data shipped inside this module's jar (class-path resources under {@code data/},
+ * each folder with its {@code PROVENANCE.md}): hourly PM10/PM2.5 of 2017-Q1 in the
+ * {@code gios-wide-csv} format and GIOŚ's list of Kraków stations ({@code air-quality-krakow/}),
+ * IMGW synop hours of Kraków-Balice, January 2019, in the {@code imgw-synop-csv} format
+ * ({@code weather-imgw-krakow/}), and the 18 district boundaries ({@code districts-krakow/}, read by
+ * {@link KrakowDistricts}). Works the same from a jar and from {@code target/classes}.
  */
 public final class BundledData {
 
@@ -34,6 +36,12 @@ public final class BundledData {
     /** GIOŚ station metadata for Kraków: {@code Nr,Kod stacji,Nazwa stacji,Adres,WGS84 φ N,WGS84 λ E}. */
     public static final String STATIONS_CSV = DIRECTORY + "gios_krakow_stations.csv";
     public static final String PROVENANCE = DIRECTORY + "PROVENANCE.md";
+    /** IMGW synop, station 350190566 KRAKÓW-BALICE, 744 hourly rows 2019-01-01 00 .. 2019-01-31 23 UTC. */
+    public static final String WEATHER_CSV = "data/weather-imgw-krakow/s_t_01_2019_krakow_balice.csv";
+    public static final String WEATHER_PROVENANCE = "data/weather-imgw-krakow/PROVENANCE.md";
+    /** Kraków's 18 districts, GeoJSON FeatureCollection of MultiPolygons, WGS84 lon/lat. */
+    public static final String DISTRICTS_GEOJSON = KrakowDistricts.RESOURCE;
+    public static final String DISTRICTS_PROVENANCE = "data/districts-krakow/PROVENANCE.md";
 
     /** A GIOŚ monitoring station from {@link #STATIONS_CSV}; WGS84 degrees. */
     public record Station(int number, String code, String name, String address, double latitude, double longitude) {
@@ -47,6 +55,16 @@ public final class BundledData {
     /** The bundled air-quality CSV as a replay input (for {@code FileReplayer} with format {@code gios-wide-csv}). */
     public static ReplayInput airQualityCsv() {
         return ReplayInput.ofResource(BundledData.class.getClassLoader(), AIR_QUALITY_CSV);
+    }
+
+    /** The bundled IMGW synop file as a replay input (for {@code FileReplayer} with format {@code imgw-synop-csv}). */
+    public static ReplayInput weatherCsv() {
+        return ReplayInput.ofResource(BundledData.class.getClassLoader(), WEATHER_CSV);
+    }
+
+    /** Opens a bundled resource, e.g. {@link #WEATHER_CSV} or {@link #DISTRICTS_GEOJSON}; the caller closes the stream. */
+    public static InputStream openResource(String resource) throws IOException {
+        return open(resource);
     }
 
     /** Opens the bundled air-quality CSV; the caller closes the stream. */
@@ -84,9 +102,14 @@ public final class BundledData {
         return Set.copyOf(codes);
     }
 
-    /** The provenance note of the bundled data. */
+    /** The provenance note of the bundled air-quality data. */
     public static String provenance() {
-        try (InputStream in = open(PROVENANCE)) {
+        return provenance(PROVENANCE);
+    }
+
+    /** A provenance note, e.g. {@link #WEATHER_PROVENANCE}, as text. */
+    public static String provenance(String resource) {
+        try (InputStream in = open(resource)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
