@@ -29,7 +29,11 @@ import pl.krakow.pulse.indicators.daily.DailyMeanAccumulatorSerde;
 import pl.krakow.pulse.indicators.daily.DailyMeanDefinition;
 import pl.krakow.pulse.indicators.daily.DailyMeanMetrics;
 import pl.krakow.pulse.indicators.daily.DailyMeanProcessor;
+import pl.krakow.pulse.indicators.window.HourWindows;
 import pl.krakow.pulse.indicators.window.LocalDayWindows;
+import pl.krakow.pulse.indicators.ytd.YearStateSerde;
+import pl.krakow.pulse.indicators.ytd.YearToDateDefinition;
+import pl.krakow.pulse.indicators.ytd.YearToDateProcessor;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
 import pl.krakow.pulse.platform.topics.Topics;
@@ -50,6 +54,13 @@ import pl.krakow.pulse.platform.topics.Topics;
  * ({@code iv3-pm10}). The rules (local day, validity, grace, late data, finalisation) are those of
  * {@link DailyMeanProcessor}. Record time is the measurement's own {@code eventTime}, never arrival
  * time. No repartitioning: the input is keyed by station code, which is the grouping key.
+ *
+ * <p>The same chain is built for every implemented {@code hourly_value} indicator (one-hour windows,
+ * {@code iv3-pm10-hourly-…}: the latest value of the hour, PROVISIONAL on arrival, FINAL after the grace).
+ * When the catalog implements year-to-date indicators ({@code exceedance_days}, {@code annual_mean}) of a
+ * pollutant, its daily-mean processor also forwards every daily value to
+ * {@code <s>-year-to-date-processor} [store {@code <s>-year-to-date-by-station}] ─► {@code <s>-year-to-date-indicator-sink};
+ * see {@link YearToDateProcessor} for the rules. Each such indicator needs the daily mean of its pollutant.
  *
  * <p>{@code build} does no I/O; it only adds nodes to the builder.
  */
@@ -133,9 +144,17 @@ public final class Iv3EnvironmentTopology {
     public static StreamsBuilder build(StreamsBuilder builder, PulseSerdes serdes, IndicatorCatalog catalog, ZoneId zone,
                                        Options options) {
         List<DailyMeanDefinition> dailyMeans = dailyMeans(catalog);
-        if (dailyMeans.isEmpty()) {
-            throw new IllegalArgumentException("the catalog has no implemented " + DailyMeanDefinition.KIND
-                    + " indicator of goal " + GOAL + ": nothing to compute");
+        List<DailyMeanDefinition> hourlyValues = hourlyValues(catalog);
+        List<YearToDateDefinition> yearToDate = yearToDate(catalog);
+        if (dailyMeans.isEmpty() && hourlyValues.isEmpty()) {
+            throw new IllegalArgumentException("the catalog has no implemented " + DailyMeanDefinition.KIND + " or "
+                    + DailyMeanDefinition.HOURLY_KIND + " indicator of goal " + GOAL + ": nothing to compute");
+        }
+        for (YearToDateDefinition y : yearToDate) {
+            if (dailyMeans.stream().noneMatch(d -> d.pollutant() == y.pollutant())) {
+                throw new IllegalArgumentException(y.indicatorId() + " counts daily means of " + y.pollutant()
+                        + ", but no " + DailyMeanDefinition.KIND + " indicator of " + y.pollutant() + " is implemented");
+            }
         }
         Serde<AirQualityMeasurement> measurementSerde = serdes.value(Topics.AIR_QUALITY);
         Serde<IndicatorValue> indicatorSerde = serdes.value(Topics.INDICATORS_IV3);
@@ -146,18 +165,41 @@ public final class Iv3EnvironmentTopology {
                         .withTimestampExtractor(new EventTimeExtractor())
                         .withName(SOURCE_NAME));
 
-        for (DailyMeanDefinition def : dailyMeans) {
+        List<DailyMeanDefinition> windowed = new java.util.ArrayList<>(dailyMeans);
+        windowed.addAll(hourlyValues);
+        for (DailyMeanDefinition def : windowed) {
             String p = def.namePrefix();
+            List<YearToDateDefinition> fed = def.hourly() ? List.of()
+                    : yearToDate.stream().filter(y -> y.pollutant() == def.pollutant()).toList();
+            String ytdName = fed.isEmpty() ? null : yearToDatePrefix(def) + "-processor";
             KStream<String, SpecificRecord> out = measurements
                     .filter((station, m) -> m != null && m.getPollutant() == def.pollutant(), Named.as(p + "-pollutant-filter"))
-                    .process(new DailyMeanSupplier(def, zone, options, measurementSerde, valuesSinkName(def), lateSinkName(def)),
+                    .process(new DailyMeanSupplier(def, zone, options, measurementSerde, valuesSinkName(def), lateSinkName(def),
+                                    ytdName),
                             Named.as(processorName(def)));
             // The processor forwards each output by child name to the sink for its type, so each sink's
             // serde only ever sees its own record type.
             out.to(Topics.INDICATORS_IV3.name(), Produced.with(serdes.key(), routed(indicatorSerde)).withName(valuesSinkName(def)));
             out.to(Topics.LATE_EVENTS.name(), Produced.with(serdes.key(), routed(lateSerde)).withName(lateSinkName(def)));
+            if (ytdName != null) {
+                // Fed in process by the daily-mean processor (child by name): same task, no topic in between.
+                out.process(new YearToDateSupplier(fed, yearToDateStoreName(def), zone, def.grace().toMillis(), options),
+                                Named.as(ytdName))
+                        .to(Topics.INDICATORS_IV3.name(), Produced.with(serdes.key(), indicatorSerde)
+                                .withName(yearToDatePrefix(def) + "-indicator-sink"));
+            }
         }
         return builder;
+    }
+
+    /** Node-name prefix of a pollutant's year-to-date processor, e.g. {@code iv3-pm10-year-to-date}. */
+    static String yearToDatePrefix(DailyMeanDefinition daily) {
+        return daily.subjectPrefix() + "-year-to-date";
+    }
+
+    /** The store of a pollutant's station-years, e.g. {@code iv3-pm10-year-to-date-by-station}. */
+    static String yearToDateStoreName(DailyMeanDefinition daily) {
+        return yearToDatePrefix(daily) + "-by-station";
     }
 
     static String processorName(DailyMeanDefinition def) {
@@ -186,11 +228,40 @@ public final class Iv3EnvironmentTopology {
                 .toList();
     }
 
+    /** The implemented hourly-value indicators of IV.3 in catalog order. */
+    public static List<DailyMeanDefinition> hourlyValues(IndicatorCatalog catalog) {
+        return catalog.implementedOfKind(DailyMeanDefinition.HOURLY_KIND).stream()
+                .filter(i -> GOAL.equalsIgnoreCase(i.goal()))
+                .map(DailyMeanDefinition::of)
+                .toList();
+    }
+
+    /** The implemented year-to-date indicators of IV.3 ({@code exceedance_days}, {@code annual_mean}) in catalog order. */
+    public static List<YearToDateDefinition> yearToDate(IndicatorCatalog catalog) {
+        return catalog.indicators().stream()
+                .filter(i -> i.implemented() && GOAL.equalsIgnoreCase(i.goal()))
+                .filter(i -> java.util.Arrays.stream(YearToDateDefinition.Kind.values())
+                        .anyMatch(k -> k.catalogKind().equals(i.kind())))
+                .map(YearToDateDefinition::of)
+                .toList();
+    }
+
     /** Every state store the topology creates (for operators and tests). */
     public static List<String> storeNames(IndicatorCatalog catalog) {
-        return dailyMeans(catalog).stream()
-                .flatMap(d -> java.util.stream.Stream.of(d.storeName(), d.closingTimeStoreName()))
-                .toList();
+        List<YearToDateDefinition> ytd = yearToDate(catalog);
+        List<String> out = new java.util.ArrayList<>();
+        for (DailyMeanDefinition d : dailyMeans(catalog)) {
+            out.add(d.storeName());
+            out.add(d.closingTimeStoreName());
+            if (ytd.stream().anyMatch(y -> y.pollutant() == d.pollutant())) {
+                out.add(yearToDateStoreName(d));
+            }
+        }
+        for (DailyMeanDefinition h : hourlyValues(catalog)) {
+            out.add(h.storeName());
+            out.add(h.closingTimeStoreName());
+        }
+        return out;
     }
 
     /**
@@ -217,10 +288,12 @@ public final class Iv3EnvironmentTopology {
 
         private final String valuesSink;
         private final String lateSink;
+        private final String yearToDateChild;
 
         DailyMeanSupplier(DailyMeanDefinition def, ZoneId zone, Options options, Serde<AirQualityMeasurement> measurementSerde,
-                          String valuesSink, String lateSink) {
+                          String valuesSink, String lateSink, String yearToDateChild) {
             this.def = def;
+            this.yearToDateChild = yearToDateChild;
             this.valuesSink = valuesSink;
             this.lateSink = lateSink;
             this.zone = zone;
@@ -231,9 +304,9 @@ public final class Iv3EnvironmentTopology {
 
         @Override
         public Processor<String, AirQualityMeasurement, String, SpecificRecord> get() {
-            return new DailyMeanProcessor(def, new LocalDayWindows(zone), options.clock(), options.punctuationInterval(),
-                    options.idleTimeout(), metrics, Topics.AIR_QUALITY.name(), measurementSerde.serializer(), valuesSink, lateSink,
-                    options.emitInterval());
+            return new DailyMeanProcessor(def, def.hourly() ? new HourWindows(zone) : new LocalDayWindows(zone),
+                    options.clock(), options.punctuationInterval(), options.idleTimeout(), metrics, Topics.AIR_QUALITY.name(),
+                    measurementSerde.serializer(), valuesSink, lateSink, options.emitInterval(), yearToDateChild);
         }
 
         @Override
@@ -245,6 +318,35 @@ public final class Iv3EnvironmentTopology {
             StoreBuilder<?> closing = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(def.closingTimeStoreName()),
                     Serdes.String(), Serdes.Long()).withCachingDisabled();
             return Set.of(days, closing);
+        }
+    }
+
+    private static final class YearToDateSupplier implements ProcessorSupplier<String, SpecificRecord, String, IndicatorValue> {
+        private final List<YearToDateDefinition> defs;
+        private final String storeName;
+        private final ZoneId zone;
+        private final long graceMs;
+        private final Options options;
+
+        YearToDateSupplier(List<YearToDateDefinition> defs, String storeName, ZoneId zone, long graceMs, Options options) {
+            this.defs = defs;
+            this.storeName = storeName;
+            this.zone = zone;
+            this.graceMs = graceMs;
+            this.options = options;
+        }
+
+        @Override
+        public Processor<String, SpecificRecord, String, IndicatorValue> get() {
+            return new YearToDateProcessor(defs, storeName, zone, graceMs, options.clock(), options.meters());
+        }
+
+        @Override
+        public Set<StoreBuilder<?>> stores() {
+            // Cached: a station-year changes with most hourly values of its current day; the cache turns those
+            // into one RocksDB write and one changelog record per commit.
+            return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName), Serdes.String(),
+                    new YearStateSerde()).withCachingEnabled());
         }
     }
 }

@@ -133,7 +133,8 @@ class IndicatorsApplicationIT {
         assertThat(rejected.get(0).getReasonCode()).isEqualTo("DESERIALIZATION_ERROR");
         assertThat(new String(rejected.get(0).getRawPayload().array(), StandardCharsets.UTF_8)).isEqualTo("not avro");
         assertThat(metrics.registry().get(DeadLetters.DESERIALIZATION_ERRORS).counter().count()).isEqualTo(1);
-        assertThat(metrics.registry().get("pulse.indicators.values").tag("status", "FINAL").counter().count()).isEqualTo(1);
+        assertThat(metrics.registry().get("pulse.indicators.values").tag("indicator", "iv3.pm10.daily_mean").tag("status", "FINAL")
+                .counter().count()).isEqualTo(1);
         assertThat(metrics.scrape()).contains("pulse_indicators_latency_seconds_bucket");
     }
 

@@ -104,8 +104,9 @@ public abstract class IndicatorsTestBase {
         return Iv3EnvironmentTopology.build(builder, serdes, catalog, WARSAW, options()).build(props);
     }
 
+    /** Starts the driver with {@link #catalogPm10DailyOnly()}: only daily values in the output, as most tests expect. */
     protected void startDriver() {
-        startDriver(IndicatorCatalog.bundled(), clock.instant());
+        startDriver(catalogPm10DailyOnly(), clock.instant());
     }
 
     protected void startDriver(IndicatorCatalog catalog, Instant initialWallClock) {
@@ -173,6 +174,29 @@ public abstract class IndicatorsTestBase {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** An IV.3 catalog with only the PM10 daily mean implemented. */
+    protected static IndicatorCatalog catalogPm10DailyOnly() {
+        return catalogFromYaml(GOAL_IV3 + """
+                indicators:
+                  - id: iv3.pm10.daily_mean
+                    goal: IV.3
+                    name: {pl: "Średniodobowe stężenie PM10", en: "PM10 24-h mean"}
+                    unit: "µg/m³"
+                    kind: daily_mean
+                    pollutant: PM10
+                    scopes: [station]
+                    window: P1D
+                    grace: PT3H
+                    minCoverage: 0.75
+                    implemented: true
+                """);
+    }
+
+    protected static final String GOAL_IV3 = """
+            goals:
+              - {id: IV.3, strategicGoal: IV, name: {pl: "Zrównoważone środowisko", en: "Sustainable environment"}, topic: indicators.iv3.v1}
+            """;
 
     /** The IV.3 catalog with both PM10 and PM2.5 daily means implemented. */
     protected static IndicatorCatalog catalogWithPm25() {

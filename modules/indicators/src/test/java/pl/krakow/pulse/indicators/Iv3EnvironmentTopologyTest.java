@@ -290,7 +290,7 @@ class Iv3EnvironmentTopologyTest extends IndicatorsTestBase {
         // Wall clock one hour after the day's end; the station then falls silent.
         Instant wallStart = T0_DAY_END.plus(HOUR);
         clock.set(wallStart);
-        startDriver(IndicatorCatalog.bundled(), wallStart);
+        startDriver(catalogPm10DailyOnly(), wallStart);
         for (int h = 0; h < 24; h++) {
             pm10(hourEnd(T0, h), 35.0);
         }
@@ -323,7 +323,7 @@ class Iv3EnvironmentTopologyTest extends IndicatorsTestBase {
     void punctuatorDoesNotCloseWindowsWhileStreamTimeAdvances() {
         // A replay of 2017 data years later: the wall clock is far ahead, but stream time keeps moving.
         Instant wallStart = Instant.parse("2025-06-01T12:00:00Z");
-        startDriver(IndicatorCatalog.bundled(), wallStart);
+        startDriver(catalogPm10DailyOnly(), wallStart);
         for (int h = 0; h < 24; h++) {
             pm10(hourEnd(T0, h), 35.0);
             driver.advanceWallClockTime(Duration.ofMinutes(40));
@@ -336,7 +336,7 @@ class Iv3EnvironmentTopologyTest extends IndicatorsTestBase {
     void replayPausedLongerThanIdleTimeoutClosesOnlyTheDaysItHadOpen() {
         Instant wallStart = Instant.parse("2025-06-01T12:00:00Z");
         clock.set(wallStart);
-        startDriver(IndicatorCatalog.bundled(), wallStart);
+        startDriver(catalogPm10DailyOnly(), wallStart);
         for (int h = 0; h < 10; h++) {
             pm10(hourEnd(T0, h), 12.0);
         }
@@ -361,7 +361,7 @@ class Iv3EnvironmentTopologyTest extends IndicatorsTestBase {
     @Test
     void idlePartitionWithoutOpenDaysDoesNotMakeALaterBackfillLate() {
         Instant wallStart = Instant.parse("2025-06-01T12:00:00Z");
-        startDriver(IndicatorCatalog.bundled(), wallStart);
+        startDriver(catalogPm10DailyOnly(), wallStart);
         driver.advanceWallClockTime(Duration.ofSeconds(30));
         driver.advanceWallClockTime(Duration.ofHours(2));
         pm10(hourEnd(T0, 0), 10.0);
@@ -429,7 +429,7 @@ class Iv3EnvironmentTopologyTest extends IndicatorsTestBase {
     void otherPollutantsAndNonHourlyValuesAreIgnored() {
         startDriver();
         pipe(hourly(KRASINSKIEGO, Pollutant.NO2, hourEnd(T0, 0), 80.0));
-        pipe(hourly(KRASINSKIEGO, Pollutant.PM25, hourEnd(T0, 0), 80.0)); // PM2.5 not implemented in the bundled catalog
+        pipe(hourly(KRASINSKIEGO, Pollutant.PM25, hourEnd(T0, 0), 80.0)); // PM2.5 not implemented in this catalog
         AirQualityMeasurement daily = hourly(KRASINSKIEGO, Pollutant.PM10, T0_DAY_END, 80.0);
         daily.setAveragingPeriodSeconds(86_400);
         pipe(daily);

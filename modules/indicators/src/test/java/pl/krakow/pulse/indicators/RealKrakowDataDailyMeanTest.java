@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import pl.krakow.pulse.events.environment.Pollutant;
 import pl.krakow.pulse.events.indicators.IndicatorStatus;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
+import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 
 /**
  * Real GIOŚ/WIOŚ Kraków hourly PM10 and PM2.5 of 2017-Q1 (see data/air-quality-krakow/PROVENANCE.md)
@@ -104,6 +105,69 @@ class RealKrakowDataDailyMeanTest extends IndicatorsTestBase {
         assertThat(late).as("the file has rows beyond grace").isPositive();
         assertThat(lateTopic.readValuesToList()).hasSize(late);
         assertFinalsMatch(finals(), expected(accepted));
+    }
+
+    @Test
+    void exceedanceDaysAndQ1MeanAtTheEndOfMarchMatchPlainJavaOverTheFile() throws IOException {
+        List<Reading> readings = read();
+        readings.sort(Comparator.comparing(Reading::hourEnd));
+        startDriver(IndicatorCatalog.bundled(), clock.instant());
+        readings.forEach(r -> pipe(hourly(r.station(), r.pollutant(), r.hourEnd(), r.valueUgM3())));
+        pipe(hourly("Sentinel", Pollutant.PM10, CLOSE_ALL, 0));
+        Map<String, IndicatorValue> latest = new HashMap<>();
+        for (KeyValue<String, IndicatorValue> kv : table.readKeyValuesToList()) {
+            latest.put(kv.key, kv.value);
+        }
+
+        // Plain Java: hourly values per station and local day (day of the hour's start, Europe/Warsaw).
+        Map<String, TreeMap<LocalDate, double[]>> days = new TreeMap<>();
+        for (Reading r : readings) {
+            LocalDate day = r.hourEnd().minus(HOUR).atZone(WARSAW).toLocalDate();
+            double[] sumCount = days.computeIfAbsent(r.pollutant() + "/" + r.station(), k -> new TreeMap<>())
+                    .computeIfAbsent(day, d -> new double[2]);
+            sumCount[0] += r.valueUgM3();
+            sumCount[1]++;
+        }
+        assertThat(days).hasSize(8); // 6 PM10 stations with data (Swoszowice has none) + 2 PM2.5
+        int checked = 0;
+        for (Map.Entry<String, TreeMap<LocalDate, double[]>> station : days.entrySet()) {
+            Pollutant pollutant = Pollutant.valueOf(station.getKey().substring(0, station.getKey().indexOf('/')));
+            String code = station.getKey().substring(station.getKey().indexOf('/') + 1);
+            double limit = pollutant == Pollutant.PM10 ? 50 : 25; // the catalog's daily limits
+            int validDays = 0;
+            int exceedanceDays = 0;
+            double sumOfValidMeans = 0;
+            for (double[] sc : station.getValue().values()) {
+                if (sc[1] >= 18) {
+                    double mean = sc[0] / sc[1];
+                    validDays++;
+                    sumOfValidMeans += mean;
+                    if (mean > limit) {
+                        exceedanceDays++;
+                    }
+                }
+            }
+            // Days elapsed: 1 January through the station's last day with data (1 April: the cut's last hour).
+            int elapsed = station.getValue().lastKey().getDayOfYear();
+            String p = pollutant == Pollutant.PM10 ? "pm10" : "pm25";
+            String suffix = "|station:" + code + "|2017-01-01T00:00:00+01:00";
+            IndicatorValue count = latest.get("iv3." + p + ".exceedance_days" + suffix);
+            IndicatorValue mean = latest.get("iv3." + p + ".annual_mean" + suffix);
+            assertThat(count).as(station.getKey()).isNotNull();
+            assertThat(count.getValue()).as(station.getKey()).isEqualTo((double) exceedanceDays);
+            assertThat(count.getObservedCount()).as(station.getKey()).isEqualTo(validDays);
+            assertThat(count.getExpectedCount()).as(station.getKey()).isEqualTo(elapsed);
+            assertThat(count.getStatus()).isEqualTo(IndicatorStatus.PROVISIONAL); // the year is still running
+            assertThat(mean.getValue()).as(station.getKey()).isCloseTo(sumOfValidMeans / validDays, within(1e-9));
+            assertThat(mean.getObservedCount()).isEqualTo(validDays);
+            assertThat(mean.getExpectedCount()).isEqualTo(elapsed);
+            assertThat(mean.getValid()).as(station.getKey()).isEqualTo(validDays >= Math.ceil(0.75 * elapsed));
+            checked++;
+        }
+        assertThat(checked).isEqualTo(8);
+        // Smog winter: Kraków's busiest station exceeded the PM10 limit on most days of Q1 2017.
+        assertThat(latest.get("iv3.pm10.exceedance_days|station:MpKrakAlKras|2017-01-01T00:00:00+01:00").getValue())
+                .isGreaterThan(35);
     }
 
     private void assertFinalsMatch(Map<String, IndicatorValue> finals, Map<String, Expected> expected) {

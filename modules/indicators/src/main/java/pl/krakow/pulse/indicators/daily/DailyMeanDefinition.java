@@ -7,20 +7,29 @@ import pl.krakow.pulse.events.environment.Pollutant;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 
 /**
- * What the daily-mean processor needs to know about one catalog indicator of kind {@code daily_mean},
- * and the names of the topology nodes and stores built for it.
+ * What the daily-mean processor needs to know about one catalog indicator of kind {@code daily_mean}
+ * (local-day windows) or {@code hourly_value} (one-hour windows: the "mean" of the hour's single value,
+ * i.e. the latest value sent for that hour), and the names of the topology nodes and stores built for it.
  *
  * @param indicatorId   catalog id, e.g. {@code iv3.pm10.daily_mean}
  * @param goal          operational goal, e.g. {@code IV.3}
  * @param unit          unit of the value, e.g. µg/m³
  * @param pollutant     the pollutant whose hourly values are averaged
  * @param grace         how long after the day's end late values are still accepted
- * @param minValidHours hourly values needed for a valid mean (18 for the EU 75 % rule)
+ * @param minValidHours hourly values needed for a valid mean (18 for the EU 75 % rule; 1 for an hourly value)
+ * @param hourly        true for one-hour windows (kind {@code hourly_value}), false for local days
  */
 public record DailyMeanDefinition(String indicatorId, String goal, String unit, Pollutant pollutant, Duration grace,
-                                  int minValidHours) {
+                                  int minValidHours, boolean hourly) {
 
     public static final String KIND = "daily_mean";
+    public static final String HOURLY_KIND = "hourly_value";
+
+    /** A daily-mean (local-day) definition. */
+    public DailyMeanDefinition(String indicatorId, String goal, String unit, Pollutant pollutant, Duration grace,
+                               int minValidHours) {
+        this(indicatorId, goal, unit, pollutant, grace, minValidHours, false);
+    }
 
     public DailyMeanDefinition {
         Objects.requireNonNull(indicatorId, "indicatorId");
@@ -35,11 +44,13 @@ public record DailyMeanDefinition(String indicatorId, String goal, String unit, 
 
     /** Reads a catalog entry; fails fast on an entry a daily mean cannot be computed from. */
     public static DailyMeanDefinition of(IndicatorCatalog.Indicator indicator) {
-        if (!KIND.equals(indicator.kind())) {
-            throw new IllegalArgumentException(indicator.id() + " is of kind " + indicator.kind() + ", not " + KIND);
+        boolean hourly = HOURLY_KIND.equals(indicator.kind());
+        if (!hourly && !KIND.equals(indicator.kind())) {
+            throw new IllegalArgumentException(indicator.id() + " is of kind " + indicator.kind() + ", not " + KIND
+                    + " or " + HOURLY_KIND);
         }
         if (indicator.pollutant() == null) {
-            throw new IllegalArgumentException(indicator.id() + ": a daily_mean indicator needs a pollutant");
+            throw new IllegalArgumentException(indicator.id() + ": a " + indicator.kind() + " indicator needs a pollutant");
         }
         Pollutant pollutant;
         try {
@@ -48,7 +59,8 @@ public record DailyMeanDefinition(String indicatorId, String goal, String unit, 
             throw new IllegalArgumentException(indicator.id() + ": unknown pollutant " + indicator.pollutant(), e);
         }
         return new DailyMeanDefinition(indicator.id(), indicator.goal(), indicator.unit(), pollutant,
-                indicator.graceDuration(), DailyMeanAccumulator.minValidHours(indicator.minCoverageOrDefault()));
+                indicator.graceDuration(),
+                hourly ? 1 : DailyMeanAccumulator.minValidHours(indicator.minCoverageOrDefault()), hourly);
     }
 
     /**
@@ -59,20 +71,28 @@ public record DailyMeanDefinition(String indicatorId, String goal, String unit, 
         return indicatorId.toLowerCase(Locale.ROOT).replace('.', '-').replace('_', '-');
     }
 
-    /** The subject part of the id, {@code iv3.pm10.daily_mean} → {@code iv3-pm10}. */
+    /** The subject part of the id as a name prefix, {@code iv3.pm10.daily_mean} → {@code iv3-pm10}. */
+    public String subjectPrefix() {
+        return subject();
+    }
+
     private String subject() {
         int lastDot = indicatorId.lastIndexOf('.');
         String head = lastDot > 0 ? indicatorId.substring(0, lastDot) : indicatorId;
         return head.toLowerCase(Locale.ROOT).replace('.', '-').replace('_', '-');
     }
 
-    /** The store of open station-days, e.g. {@code iv3-pm10-daily-by-station}. */
+    /** The store of open station-windows, e.g. {@code iv3-pm10-daily-by-station}, {@code iv3-pm10-hourly-by-station}. */
     public String storeName() {
-        return subject() + "-daily-by-station";
+        return subject() + windowPart() + "-by-station";
     }
 
     /** The one-entry store of the wall-clock closing time, e.g. {@code iv3-pm10-daily-closing-time}. */
     public String closingTimeStoreName() {
-        return subject() + "-daily-closing-time";
+        return subject() + windowPart() + "-closing-time";
+    }
+
+    private String windowPart() {
+        return hourly ? "-hourly" : "-daily";
     }
 }

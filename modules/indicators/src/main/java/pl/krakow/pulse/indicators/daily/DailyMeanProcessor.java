@@ -27,6 +27,7 @@ import pl.krakow.pulse.events.indicators.IndicatorStatus;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.events.indicators.LateEvent;
 import pl.krakow.pulse.indicators.window.LocalDay;
+import pl.krakow.pulse.indicators.window.CalendarWindows;
 import pl.krakow.pulse.indicators.window.LocalDayWindows;
 import pl.krakow.pulse.platform.catalog.IndicatorKeys;
 
@@ -79,6 +80,12 @@ import pl.krakow.pulse.platform.catalog.IndicatorKeys;
  * visibility and cuts output (and broker load) up to 24-fold in backfills. The "changed, not yet
  * published" mark is kept in the stored state, so a restart never loses an update.
  *
+ * <p><b>Hourly values.</b> With {@link pl.krakow.pulse.indicators.window.HourWindows} (kind {@code hourly_value})
+ * the same rules apply to one-hour windows: the "mean" of an hour is its single value, the latest one sent.
+ *
+ * <p><b>Year to date.</b> With a {@code yearToDateChild}, every emitted value (PROVISIONAL and FINAL) is also
+ * forwarded to that child, in window order for FINAL values.
+ *
  * <p><b>Output timestamps</b> are deterministic: a PROVISIONAL value carries its triggering event's
  * time (coalesced: the end of the day's latest hour with a value), a FINAL value its day's
  * {@code end + grace}. {@code computedAt} is the injected wall clock.
@@ -94,7 +101,7 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
     private static final int KEY_CACHE_LIMIT = 10_000;
 
     private final DailyMeanDefinition definition;
-    private final LocalDayWindows windows;
+    private final CalendarWindows windows;
     private final String zoneId;
     private final long graceMs;
     private final Clock clock;
@@ -106,6 +113,7 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
     private final String valuesChild;
     private final String lateChild;
     private final long emitIntervalMs;
+    private final String yearToDateChild;
 
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<Bytes, DailyMeanAccumulator> days;
@@ -138,10 +146,23 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
      * @param emitInterval          {@link Duration#ZERO}: emit a PROVISIONAL value on every change; otherwise
      *                              coalesce the changes of a station-day and emit at most once per interval
      */
-    public DailyMeanProcessor(DailyMeanDefinition definition, LocalDayWindows windows, Clock clock,
+    public DailyMeanProcessor(DailyMeanDefinition definition, CalendarWindows windows, Clock clock,
                               Duration punctuationInterval, Duration idleTimeout, DailyMeanMetrics metrics,
                               String defaultSourceTopic, Serializer<AirQualityMeasurement> sourceValueSerializer,
                               String valuesChild, String lateChild, Duration emitInterval) {
+        this(definition, windows, clock, punctuationInterval, idleTimeout, metrics, defaultSourceTopic,
+                sourceValueSerializer, valuesChild, lateChild, emitInterval, null);
+    }
+
+    /**
+     * @param yearToDateChild when not null, the child node (the year-to-date processor) that also receives
+     *                        every emitted value, PROVISIONAL and FINAL
+     */
+    public DailyMeanProcessor(DailyMeanDefinition definition, CalendarWindows windows, Clock clock,
+                              Duration punctuationInterval, Duration idleTimeout, DailyMeanMetrics metrics,
+                              String defaultSourceTopic, Serializer<AirQualityMeasurement> sourceValueSerializer,
+                              String valuesChild, String lateChild, Duration emitInterval, String yearToDateChild) {
+        this.yearToDateChild = yearToDateChild;
         this.definition = definition;
         this.windows = windows;
         this.zoneId = windows.zone().getId();
@@ -194,7 +215,7 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
             return;
         }
         long hourStartMs = m.getEventTime().toEpochMilli() - MILLIS_PER_HOUR;
-        LocalDay day = windows.dayContaining(hourStartMs);
+        LocalDay day = windows.windowContaining(hourStartMs);
 
         long closing = closingTimeMs();
         finaliseDue(closing);
@@ -337,7 +358,11 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
                 definition.unit(), acc.observedCount(), acc.expectedCount(), acc.coverage(), acc.valid(), status,
                 revision, Instant.ofEpochMilli(computedAtMs),
                 lastIngested == Long.MIN_VALUE ? null : Instant.ofEpochMilli(lastIngested));
-        context.forward(new Record<>(k.tableKey(), value, timestampMs), valuesChild);
+        Record<String, SpecificRecord> out = new Record<>(k.tableKey(), value, timestampMs);
+        context.forward(out, valuesChild);
+        if (yearToDateChild != null) {
+            context.forward(out, yearToDateChild);
+        }
         metrics.emitted(status);
     }
 

@@ -23,7 +23,7 @@ import java.util.Objects;
  * (consecutive values of the same day) allocation-free; the cached object is immutable and published
  * through a volatile field, so a race only costs a recomputation.
  */
-public final class LocalDayWindows {
+public final class LocalDayWindows implements CalendarWindows {
 
     private final ZoneId zone;
     private volatile LocalDay last;
@@ -32,8 +32,15 @@ public final class LocalDayWindows {
         this.zone = Objects.requireNonNull(zone, "zone");
     }
 
+    @Override
     public ZoneId zone() {
         return zone;
+    }
+
+    /** Same as {@link #dayContaining(long)}. */
+    @Override
+    public LocalDay windowContaining(long epochMs) {
+        return dayContaining(epochMs);
     }
 
     /** The day with the given local date. */

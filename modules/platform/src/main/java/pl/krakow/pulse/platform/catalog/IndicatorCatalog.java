@@ -41,7 +41,15 @@ public final class IndicatorCatalog {
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Indicator(String id, String goal, Label name, String unit, String direction, String kind,
                             String pollutant, List<String> scopes, String window, String grace, Double minCoverage,
-                            boolean implemented, List<AlertLevel> alertLevels) {
+                            boolean implemented, List<AlertLevel> alertLevels, Double exceedanceThreshold) {
+
+        /** As the canonical constructor, without an exceedance threshold (the field added last). */
+        public Indicator(String id, String goal, Label name, String unit, String direction, String kind,
+                         String pollutant, List<String> scopes, String window, String grace, Double minCoverage,
+                         boolean implemented, List<AlertLevel> alertLevels) {
+            this(id, goal, name, unit, direction, kind, pollutant, scopes, window, grace, minCoverage, implemented,
+                    alertLevels, null);
+        }
 
         public Duration graceDuration() {
             return grace == null ? Duration.ZERO : Duration.parse(grace);
