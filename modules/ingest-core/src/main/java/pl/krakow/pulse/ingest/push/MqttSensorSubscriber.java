@@ -1,0 +1,231 @@
+package pl.krakow.pulse.ingest.push;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pl.krakow.pulse.ingest.EventSink;
+import pl.krakow.pulse.ingest.ParseOutcome;
+
+/**
+ * Subscribes to the sensors' MQTT topics — one topic per sensor, matched by a filter with one
+ * single-level wildcard, e.g. {@code pulse/sensors/+/readings} — and hands every message to a
+ * {@link PushParser} and its outcomes to an {@link EventSink}.
+ *
+ * <p>Contract:
+ * <ul>
+ *   <li>The topic level matched by {@code +} is the <b>sensor id</b>, passed to the parser as the
+ *       channel's sensor id (a payload naming another sensor is refused by the parser). A filter
+ *       without {@code +} passes no sensor id.</li>
+ *   <li>Source id of every outcome = the MQTT topic (an array payload: {@code <topic>[index]}); a bad
+ *       payload goes to the dead-letter queue like any rejection.</li>
+ *   <li>A message is never allowed to end the subscription: whatever the parser or the sink throws is
+ *       logged and counted ({@link #failedMessages()}), and the callback returns normally (Paho
+ *       disconnects a client whose callback throws).</li>
+ *   <li>The sink is flushed per message before the callback returns, so a QoS 1 message is
+ *       acknowledged to the broker only once its records were handed to Kafka.</li>
+ *   <li>Automatic reconnect with a clean session; the subscription is renewed on every reconnect.
+ *       Messages published while disconnected are lost unless the sensor re-publishes (QoS 1 with a
+ *       clean session keeps nothing).</li>
+ * </ul>
+ * Logs one line per connect, loss and close, never per message.
+ */
+public final class MqttSensorSubscriber implements AutoCloseable {
+
+    /** The default topic filter: {@code pulse/sensors/<sensorId>/readings}. */
+    public static final String DEFAULT_TOPIC_FILTER = "pulse/sensors/+/readings";
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttSensorSubscriber.class);
+    private static final long TIMEOUT_MS = 10_000;
+
+    private final String serverUri;
+    private final String topicFilter;
+    private final int qos;
+    private final int sensorLevel;
+    private final PushParser parser;
+    private final EventSink sink;
+    private final MqttAsyncClient client;
+    private final MqttConnectOptions options;
+    private final AtomicLong messages = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private volatile boolean closed;
+
+    /**
+     * Creates the subscriber; {@link #start()} connects.
+     *
+     * @param serverUri   e.g. {@code tcp://127.0.0.1:1883}
+     * @param clientId    the MQTT client id (unique per broker)
+     * @param topicFilter e.g. {@link #DEFAULT_TOPIC_FILTER}; at most one {@code +} level, no {@code #}
+     *                    when a sensor id is to be taken from the topic
+     * @param qos         0 or 1 (2 is accepted but gains nothing: events are de-duplicated by id)
+     * @param username    null for an anonymous connection
+     * @param password    the password of {@code username}, or null
+     */
+    public MqttSensorSubscriber(String serverUri, String clientId, String topicFilter, int qos,
+                                String username, String password, PushParser parser, EventSink sink) {
+        this.serverUri = Objects.requireNonNull(serverUri, "serverUri");
+        this.topicFilter = Objects.requireNonNull(topicFilter, "topicFilter");
+        if (qos < 0 || qos > 2) {
+            throw new IllegalArgumentException("qos must be 0, 1 or 2: " + qos);
+        }
+        this.qos = qos;
+        this.sensorLevel = sensorLevel(topicFilter);
+        this.parser = Objects.requireNonNull(parser, "parser");
+        this.sink = Objects.requireNonNull(sink, "sink");
+        try {
+            this.client = new MqttAsyncClient(serverUri, Objects.requireNonNull(clientId, "clientId"), new MemoryPersistence());
+        } catch (MqttException e) {
+            throw new IllegalArgumentException("cannot create an MQTT client for " + serverUri + ": " + e.getMessage(), e);
+        }
+        this.options = new MqttConnectOptions();
+        options.setAutomaticReconnect(true);
+        options.setCleanSession(true);
+        options.setMaxReconnectDelay(30_000);
+        options.setConnectionTimeout(10);
+        options.setKeepAliveInterval(30);
+        if (username != null) {
+            options.setUserName(username);
+            options.setPassword(password == null ? new char[0] : password.toCharArray());
+        }
+        client.setCallback(new Callback());
+    }
+
+    /** Connects and subscribes, waiting up to 10 s for each; throws when the broker cannot be reached. */
+    public MqttSensorSubscriber start() {
+        try {
+            client.connect(options).waitForCompletion(TIMEOUT_MS);
+            IMqttToken sub = client.subscribe(topicFilter, qos);
+            sub.waitForCompletion(TIMEOUT_MS);
+            int[] granted = sub.getGrantedQos();
+            if (granted != null && granted.length > 0 && granted[0] == 0x80) {
+                throw new IllegalStateException("the broker refused the subscription to " + topicFilter);
+            }
+        } catch (MqttException e) {
+            throw new IllegalStateException("cannot subscribe to " + topicFilter + " at " + serverUri + ": " + e.getMessage(), e);
+        }
+        LOG.info("Subscribed to MQTT {} at {}", topicFilter, serverUri);
+        return this;
+    }
+
+    public boolean isConnected() {
+        return client.isConnected();
+    }
+
+    /** Messages received since start. */
+    public long messages() {
+        return messages.get();
+    }
+
+    /** Messages whose handling threw (parser bug, closed sink); their records may be lost. */
+    public long failedMessages() {
+        return failed.get();
+    }
+
+    /** The sensor id the topic names under {@code topicFilter}, or null. */
+    public String sensorIdOf(String topic) {
+        if (sensorLevel < 0) {
+            return null;
+        }
+        String[] levels = topic.split("/", -1);
+        return sensorLevel < levels.length && !levels[sensorLevel].isEmpty() ? levels[sensorLevel] : null;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (client.isConnected()) {
+                client.disconnect().waitForCompletion(TIMEOUT_MS);
+            }
+        } catch (MqttException e) {
+            LOG.warn("MQTT disconnect from {} failed: {}", serverUri, e.toString());
+        }
+        try {
+            client.close(true);
+        } catch (MqttException e) {
+            LOG.warn("MQTT client close failed: {}", e.toString());
+        }
+        LOG.info("MQTT subscription to {} closed after {} messages", topicFilter, messages.get());
+    }
+
+    private void handle(String topic, MqttMessage message) {
+        messages.incrementAndGet();
+        try {
+            List<ParseOutcome> outcomes = parser.parse(message.getPayload(), topic, sensorIdOf(topic));
+            outcomes.forEach(sink::publish);
+            sink.flush();
+        } catch (RuntimeException e) {
+            // Never rethrown: Paho would drop the connection and, with it, every other sensor.
+            if (failed.incrementAndGet() == 1 || failed.get() % 1000 == 0) {
+                LOG.warn("Handling MQTT messages fails ({} so far), latest on {}: {}", failed.get(), topic, e.toString());
+            }
+        }
+    }
+
+    private static int sensorLevel(String filter) {
+        String[] levels = filter.split("/", -1);
+        int level = -1;
+        for (int i = 0; i < levels.length; i++) {
+            if (levels[i].equals("+")) {
+                if (level >= 0) {
+                    throw new IllegalArgumentException("topic filter " + filter + " has more than one '+': which is the sensor id?");
+                }
+                level = i;
+            }
+        }
+        return level;
+    }
+
+    private final class Callback implements MqttCallbackExtended {
+        @Override
+        public void connectComplete(boolean reconnect, String uri) {
+            if (!reconnect) {
+                return;
+            }
+            LOG.info("Reconnected to MQTT {}, renewing the subscription to {}", uri, topicFilter);
+            try {
+                client.subscribe(topicFilter, qos, null, new IMqttActionListener() {
+                    @Override
+                    public void onSuccess(IMqttToken token) {
+                    }
+
+                    @Override
+                    public void onFailure(IMqttToken token, Throwable error) {
+                        LOG.warn("Cannot renew the MQTT subscription to {}: {}", topicFilter, error.toString());
+                    }
+                });
+            } catch (MqttException e) {
+                LOG.warn("Cannot renew the MQTT subscription to {}: {}", topicFilter, e.toString());
+            }
+        }
+
+        @Override
+        public void connectionLost(Throwable cause) {
+            if (!closed) {
+                LOG.warn("Lost the MQTT connection to {} ({}); reconnecting", serverUri, String.valueOf(cause));
+            }
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            handle(topic, message);
+        }
+
+        @Override
+        public void deliveryComplete(IMqttDeliveryToken token) {
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package pl.krakow.pulse.ingest.push;
+
+import java.util.List;
+import pl.krakow.pulse.ingest.ParseOutcome;
+
+/**
+ * Turns one pushed message — an HTTP request body, an MQTT payload — into {@link ParseOutcome}s,
+ * one per value it could have published or per record it refused as a whole. Unlike a
+ * {@link pl.krakow.pulse.ingest.FeedParser}, which reads a stream, a push parser sees one small
+ * message at a time and is called by several threads (HTTP workers, the MQTT callback thread):
+ * implementations must be thread-safe.
+ */
+@FunctionalInterface
+public interface PushParser {
+
+    /**
+     * @param body            the message bytes exactly as received
+     * @param sourceId        where it came from, e.g. {@code http:<client>} or the MQTT topic; element
+     *                        outcomes of a batch extend it with {@code [index]}
+     * @param channelSensorId the sensor id the channel names (the MQTT topic level), or null when the
+     *                        channel names none (HTTP); a payload naming another sensor is refused
+     * @return the outcomes in message order; never empty (an empty message is one rejection)
+     */
+    List<ParseOutcome> parse(byte[] body, String sourceId, String channelSensorId);
+}
