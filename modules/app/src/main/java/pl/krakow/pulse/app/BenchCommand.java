@@ -34,18 +34,18 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--raw-records", paramLabel = "N", description = "Records of the raw baseline (full 1000000, quick 100000).")
     Long rawRecords;
 
-    @Option(names = "--events", paramLabel = "N", description = "Events of one end-to-end run (full 300000, quick 20000).")
+    @Option(names = "--events", paramLabel = "N", description = "Events of one end-to-end repetition (full 200000, quick 15000).")
     Long events;
 
     @Option(names = "--flink-events", paramLabel = "N",
-            description = "Events preloaded for the Flink-comparable workload (full 1000000, quick 100000; Flink's reference used 5000000).")
+            description = "Events preloaded for the Flink-comparable workload (full 500000, quick 30000; Flink's reference used 5000000).")
     Long flinkEvents;
 
     @Option(names = "--rates", paramLabel = "R,R,...", split = ",",
             description = "Offered rates of the latency phases in events/s (default 1000,5000,20000).")
     List<Integer> rates;
 
-    @Option(names = "--latency-seconds", paramLabel = "S", description = "Length of one latency repetition (full 10, quick 1.5).")
+    @Option(names = "--latency-seconds", paramLabel = "S", description = "Length of one latency repetition in seconds (full 10, quick 1).")
     Double latencySeconds;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",

@@ -33,14 +33,19 @@ public final class ConfigCommand implements Callable<Integer> {
     static void print(PulseConfig config, PrintStream out) {
         out.printf("%-32s %-28s %-14s %s%n", "KEY", "VALUE", "FROM", "ENVIRONMENT VARIABLE");
         for (ConfigKey<?> key : PulseConfig.keys()) {
-            out.printf("%-32s %-28s %-14s %s%n", key.name(), display(config.get(key)), config.originOf(key),
+            Object value = config.get(key);
+            String shown = key.secret() && !String.valueOf(value).isEmpty() ? "****" : display(value);
+            out.printf("%-32s %-28s %-14s %s%n", key.name(), shown, config.originOf(key),
                     key.environmentVariable());
         }
         Map<String, PulseConfig.Setting> kafka = config.kafkaPassThroughSettings();
         if (!kafka.isEmpty()) {
             out.println();
             out.println("Passed to every Kafka client:");
-            kafka.forEach((k, v) -> out.printf("%-32s %-28s %s%n", k, v.raw(), v.origin().describe(config.file())));
+            // Pass-through values may be credentials (sasl.jaas.config, ssl.*.password): never print those.
+            kafka.forEach((k, v) -> out.printf("%-32s %-28s %s%n", k,
+                    k.contains("password") || k.contains("jaas") || k.contains("secret") ? "****" : v.raw(),
+                    v.origin().describe(config.file())));
         }
     }
 

@@ -13,17 +13,23 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
+import pl.krakow.pulse.embedded.EmbeddedMqttBroker;
 import pl.krakow.pulse.embedded.EmbeddedSchemaRegistry;
 import pl.krakow.pulse.indicators.IndicatorsApplication;
 import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
 import pl.krakow.pulse.ingest.ConsoleProgressBar;
 import pl.krakow.pulse.ingest.EventPublisher;
+import pl.krakow.pulse.ingest.EventValidator;
+import pl.krakow.pulse.ingest.push.MqttSensorSubscriber;
+import pl.krakow.pulse.ingest.push.SensorPushServer;
+import pl.krakow.pulse.ingest.environment.sensors.SensorReadingParser;
 import pl.krakow.pulse.ingest.FeedFormats;
 import pl.krakow.pulse.ingest.FileReplayer;
 import pl.krakow.pulse.ingest.IngestContext;
@@ -69,6 +75,9 @@ public final class PulseRuntime implements AutoCloseable {
     private IndicatorReadModel readModel;
     private ApiServer api;
     private Thread replayThread;
+    private SensorPushServer pushServer;
+    private EmbeddedMqttBroker mqttBroker;
+    private String mqttUrl;
     private volatile ReplayReport replayReport;
     private volatile boolean closed;
 
@@ -142,9 +151,43 @@ public final class PulseRuntime implements AutoCloseable {
         api = track(ApiServer.fromConfig(config, readModel, catalog, metrics, this::readiness).start());
 
         publishStationReference();
+        startSensorPush();
         if (config.get(PulseConfig.REPLAY_ON_START)) {
             startBundledReplay();
         }
+    }
+
+    /** Sensor push: the authenticated HTTP endpoint (when tokens are configured) and the MQTT subscription. */
+    private void startSensorPush() {
+        EventPublisher publisher = track(new EventPublisher(clients, serdes, metrics, "pulse-sensor-push"));
+        IngestContext context = IngestContext.from(config, metrics.registry());
+        SensorReadingParser parser = new SensorReadingParser(EventValidator.of(context, Set.of()), context.clock(), Set.of());
+        String tokens = config.get(PulseConfig.PUSH_HTTP_TOKENS);
+        if (!tokens.isBlank()) {
+            Map<String, String> tokenToClient = new LinkedHashMap<>();
+            for (String pair : tokens.split(",")) {
+                int colon = pair.indexOf(':');
+                tokenToClient.put(pair.substring(colon + 1).trim(), pair.substring(0, colon).trim());
+            }
+            pushServer = track(new SensorPushServer(parser, publisher, tokenToClient, config.get(PulseConfig.PUSH_HTTP_HOST),
+                    config.get(PulseConfig.PUSH_HTTP_PORT), SensorPushServer.DEFAULT_MAX_BODY_BYTES));
+        }
+        if (config.get(PulseConfig.PUSH_MQTT_ENABLED)) {
+            String user = blankToNull(config.get(PulseConfig.PUSH_MQTT_USERNAME));
+            String password = blankToNull(config.get(PulseConfig.PUSH_MQTT_PASSWORD));
+            String url = config.get(PulseConfig.PUSH_MQTT_URL);
+            if (url.isBlank()) {
+                mqttBroker = track(new EmbeddedMqttBroker("127.0.0.1", config.get(PulseConfig.EMBEDDED_MQTT_PORT), user, password));
+                url = mqttBroker.serverUri();
+            }
+            mqttUrl = url;
+            track(new MqttSensorSubscriber(url, config.get(PulseConfig.APPLICATION_ID_PREFIX) + "-sensor-push",
+                    config.get(PulseConfig.PUSH_MQTT_TOPIC), 1, user, password, parser, publisher).start());
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 
     /** reference.stations.v1: the GIOŚ station list with each station's district (compacted, so republishing is harmless). */
@@ -196,6 +239,10 @@ public final class PulseRuntime implements AutoCloseable {
         out.println("  Indicators (IV.3)       : " + api.url() + "/api/v1/goals/IV.3/indicators");
         out.println("  Health / readiness      : " + api.url() + "/health   " + api.url() + "/ready");
         out.println("  Prometheus metrics      : " + api.url() + "/metrics");
+        out.println("  Sensor push (HTTP)      : " + (pushServer != null ? pushServer.url() + SensorPushServer.PATH
+                + "   (Bearer token)" : "off (set ingest.push.http.tokens)"));
+        out.println("  Sensor push (MQTT)      : " + (mqttUrl != null ? mqttUrl + "  topic " + config.get(PulseConfig.PUSH_MQTT_TOPIC)
+                + (mqttBroker != null ? "   (embedded broker)" : "") : "off"));
         out.println("  Bundled replay          : " + (replayThread != null ? "running (real GIOŚ/WIOŚ PM data, 2017 Q1)" : "off (--no-replay)"));
         out.println("Press Ctrl-C to stop.");
         out.flush();
@@ -215,6 +262,16 @@ public final class PulseRuntime implements AutoCloseable {
 
     public PulseSerdes serdes() {
         return serdes;
+    }
+
+    /** The sensor HTTP push endpoint's URL, or null when no tokens are configured. */
+    public String sensorPushUrl() {
+        return pushServer == null ? null : pushServer.url() + SensorPushServer.PATH;
+    }
+
+    /** The MQTT broker the sensor subscription listens on, or null when off. */
+    public String mqttUrl() {
+        return mqttUrl;
     }
 
     public KafkaClients clients() {

@@ -41,7 +41,7 @@ class Iv3RealDataIT {
         replay = runtime.awaitReplay(Duration.ofMinutes(2));
         int stationDays = Gios2017Q1.stationDays(expected);
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() ->
-                PulseTestRuntime.readTable(runtime).keySet().stream().filter(k -> k.startsWith("iv3.pm10.daily_mean|")).count()
+                PulseTestRuntime.readTable(runtime).keySet().stream().filter(k -> k.startsWith("iv3.pm10.daily_mean|station:")).count()
                         >= stationDays
                         && allMatch(PulseTestRuntime.readTable(runtime)));
     }
@@ -126,7 +126,7 @@ class Iv3RealDataIT {
             }
         }
         Map<IndicatorStatus, Long> byStatus = table.entrySet().stream()
-                .filter(e -> e.getKey().startsWith("iv3.pm10.daily_mean|"))
+                .filter(e -> e.getKey().startsWith("iv3.pm10.daily_mean|station:"))
                 .map(Map.Entry::getValue)
                 .collect(Collectors.groupingBy(IndicatorValue::getStatus, Collectors.counting()));
         assertThat(byStatus.get(IndicatorStatus.FINAL)).isBetween(6L * 85, 6L * 89);

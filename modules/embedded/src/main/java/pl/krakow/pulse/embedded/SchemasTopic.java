@@ -221,8 +221,7 @@ final class SchemasTopic implements AutoCloseable {
                 throw e;
             }
         }
-        TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+        TopicDescription description = describeWhenVisible(timeout);
         if (description.partitions().size() != 1) {
             throw new IllegalStateException("The schemas topic " + topic + " must have exactly 1 partition, it has "
                     + description.partitions().size());
@@ -234,6 +233,27 @@ final class SchemasTopic implements AutoCloseable {
         if (policy == null || !policy.value().contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
             LOG.warn("The schemas topic {} is not compacted (cleanup.policy={}); old schemas may be deleted by retention",
                     topic, policy == null ? null : policy.value());
+        }
+    }
+
+    /**
+     * A topic just created may not be in the broker's metadata cache yet: describe answers
+     * UNKNOWN_TOPIC_OR_PARTITION for a moment (seen on a loaded 2-core machine), so retry until the deadline.
+     */
+    private TopicDescription describeWhenVisible(Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return admin.describeTopics(List.of(topic)).allTopicNames()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 

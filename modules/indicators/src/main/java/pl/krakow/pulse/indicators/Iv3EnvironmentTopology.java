@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -17,6 +18,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.TimestampExtractor;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -25,7 +27,19 @@ import org.apache.kafka.streams.state.Stores;
 import pl.krakow.pulse.events.environment.AirQualityMeasurement;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.events.indicators.LateEvent;
+import pl.krakow.pulse.indicators.city.CityAggregate;
+import pl.krakow.pulse.indicators.city.CityAggregateProcessor;
+import pl.krakow.pulse.indicators.city.CityDayStateSerde;
+import pl.krakow.pulse.indicators.city.CityDefinition;
+import pl.krakow.pulse.indicators.completeness.CompletenessDefinition;
+import pl.krakow.pulse.indicators.completeness.CompletenessProcessor;
 import pl.krakow.pulse.indicators.daily.DailyMeanAccumulatorSerde;
+import pl.krakow.pulse.indicators.hours.ExceedanceHoursDefinition;
+import pl.krakow.pulse.indicators.o3.Max8hDaySerde;
+import pl.krakow.pulse.indicators.o3.Max8hDefinition;
+import pl.krakow.pulse.indicators.o3.Max8hProcessor;
+import pl.krakow.pulse.indicators.hours.ExceedanceHoursProcessor;
+import pl.krakow.pulse.indicators.hours.HourYearStateSerde;
 import pl.krakow.pulse.indicators.daily.DailyMeanDefinition;
 import pl.krakow.pulse.indicators.daily.DailyMeanMetrics;
 import pl.krakow.pulse.indicators.daily.DailyMeanProcessor;
@@ -53,7 +67,7 @@ import pl.krakow.pulse.platform.topics.Topics;
  * where {@code <p>} is the id with dashes ({@code iv3-pm10-daily-mean}) and {@code <s>} its subject
  * ({@code iv3-pm10}). The rules (local day, validity, grace, late data, finalisation) are those of
  * {@link DailyMeanProcessor}. Record time is the measurement's own {@code eventTime}, never arrival
- * time. No repartitioning: the input is keyed by station code, which is the grouping key.
+ * time. The per-station work needs no repartitioning: the input is keyed by station code, the grouping key.
  *
  * <p>The same chain is built for every implemented {@code hourly_value} indicator (one-hour windows,
  * {@code iv3-pm10-hourly-…}: the latest value of the hour, PROVISIONAL on arrival, FINAL after the grace).
@@ -61,6 +75,14 @@ import pl.krakow.pulse.platform.topics.Topics;
  * pollutant, its daily-mean processor also forwards every daily value to
  * {@code <s>-year-to-date-processor} [store {@code <s>-year-to-date-by-station}] ─► {@code <s>-year-to-date-indicator-sink};
  * see {@link YearToDateProcessor} for the rules. Each such indicator needs the daily mean of its pollutant.
+ *
+ * <p>Further in-process children of a daily-mean or hourly processor: {@code completeness}
+ * ({@link CompletenessProcessor}, from the entry's pollutant's daily means) and {@code exceedance_hours}
+ * ({@link ExceedanceHoursProcessor}, from the pollutant's hourly values). A station value whose catalog entry
+ * names a {@code cityAggregate} gets a {@code city} value in two stages: {@code <id>-city-rekey} re-keys the
+ * station values by (indicator, window), the repartition {@code <id>-city-by-day} (topic
+ * {@code <application.id>-<id>-city-by-day-repartition}) moves them to one task per window, and
+ * {@code <id>-city-processor} [store {@code <id>-city-stations-by-day}] combines them ({@link CityAggregateProcessor}).
  *
  * <p>{@code build} does no I/O; it only adds nodes to the builder.
  */
@@ -150,6 +172,27 @@ public final class Iv3EnvironmentTopology {
             throw new IllegalArgumentException("the catalog has no implemented " + DailyMeanDefinition.KIND + " or "
                     + DailyMeanDefinition.HOURLY_KIND + " indicator of goal " + GOAL + ": nothing to compute");
         }
+        List<CompletenessDefinition> completeness = completeness(catalog);
+        List<ExceedanceHoursDefinition> exceedanceHours = exceedanceHours(catalog);
+        List<Max8hDefinition> max8h = max8h(catalog);
+        for (Max8hDefinition e : max8h) {
+            if (hourlyValues.stream().noneMatch(h -> h.pollutant() == e.pollutant())) {
+                throw new IllegalArgumentException(e.indicatorId() + " needs hourly values of " + e.pollutant()
+                        + ", but no " + DailyMeanDefinition.HOURLY_KIND + " indicator of " + e.pollutant() + " is implemented");
+            }
+        }
+        for (ExceedanceHoursDefinition e : exceedanceHours) {
+            if (hourlyValues.stream().noneMatch(h -> h.pollutant() == e.pollutant())) {
+                throw new IllegalArgumentException(e.indicatorId() + " counts hourly values of " + e.pollutant()
+                        + ", but no " + DailyMeanDefinition.HOURLY_KIND + " indicator of " + e.pollutant() + " is implemented");
+            }
+        }
+        for (CompletenessDefinition c : completeness) {
+            if (dailyMeans.stream().noneMatch(d -> d.pollutant() == c.pollutant())) {
+                throw new IllegalArgumentException(c.indicatorId() + " counts the hours of the " + c.pollutant()
+                        + " daily means, but no " + DailyMeanDefinition.KIND + " indicator of " + c.pollutant() + " is implemented");
+            }
+        }
         for (YearToDateDefinition y : yearToDate) {
             if (dailyMeans.stream().noneMatch(d -> d.pollutant() == y.pollutant())) {
                 throw new IllegalArgumentException(y.indicatorId() + " counts daily means of " + y.pollutant()
@@ -171,11 +214,27 @@ public final class Iv3EnvironmentTopology {
             String p = def.namePrefix();
             List<YearToDateDefinition> fed = def.hourly() ? List.of()
                     : yearToDate.stream().filter(y -> y.pollutant() == def.pollutant()).toList();
+            List<CompletenessDefinition> completenessFed = def.hourly() ? List.of()
+                    : completeness.stream().filter(c -> c.pollutant() == def.pollutant()).toList();
+            List<ExceedanceHoursDefinition> hoursFed = !def.hourly() ? List.of()
+                    : exceedanceHours.stream().filter(e -> e.pollutant() == def.pollutant()).toList();
+            List<Max8hDefinition> max8hFed = !def.hourly() ? List.of()
+                    : max8h.stream().filter(e -> e.pollutant() == def.pollutant()).toList();
+            Optional<CityDefinition> city = def.hourly() ? Optional.empty()
+                    : cityOf(catalog, def.indicatorId(), def.unit(), def.grace());
             String ytdName = fed.isEmpty() ? null : yearToDatePrefix(def) + "-processor";
+            List<String> derived = new java.util.ArrayList<>();
+            if (ytdName != null) {
+                derived.add(ytdName);
+            }
+            completenessFed.forEach(c -> derived.add(c.processorName()));
+            hoursFed.forEach(e -> derived.add(e.processorName()));
+            max8hFed.forEach(e -> derived.add(e.processorName()));
+            city.ifPresent(c -> derived.add(c.rekeyName()));
             KStream<String, SpecificRecord> out = measurements
                     .filter((station, m) -> m != null && m.getPollutant() == def.pollutant(), Named.as(p + "-pollutant-filter"))
                     .process(new DailyMeanSupplier(def, zone, options, measurementSerde, valuesSinkName(def), lateSinkName(def),
-                                    ytdName),
+                                    derived),
                             Named.as(processorName(def)));
             // The processor forwards each output by child name to the sink for its type, so each sink's
             // serde only ever sees its own record type.
@@ -188,8 +247,82 @@ public final class Iv3EnvironmentTopology {
                         .to(Topics.INDICATORS_IV3.name(), Produced.with(serdes.key(), indicatorSerde)
                                 .withName(yearToDatePrefix(def) + "-indicator-sink"));
             }
+            for (CompletenessDefinition c : completenessFed) {
+                KStream<String, SpecificRecord> values = out.process(
+                        () -> new CompletenessProcessor(c, options.clock(), options.meters()), Named.as(c.processorName()));
+                values.to(Topics.INDICATORS_IV3.name(), Produced.with(serdes.key(), routed(indicatorSerde)).withName(c.sinkName()));
+                cityOf(catalog, c.indicatorId(), c.unit(), def.grace())
+                        .ifPresent(cd -> addCityStage(values, cd, serdes, indicatorSerde, options));
+            }
+            for (ExceedanceHoursDefinition e : hoursFed) {
+                // Fed in process by the hourly-value processor (child by name), like the daily year-to-date values.
+                out.process(new ExceedanceHoursSupplier(e, zone, def.grace().toMillis(), options), Named.as(e.processorName()))
+                        .to(Topics.INDICATORS_IV3.name(), Produced.with(serdes.key(), indicatorSerde).withName(e.sinkName()));
+            }
+            for (Max8hDefinition e : max8hFed) {
+                out.process(new Max8hSupplier(e, zone, options), Named.as(e.processorName()))
+                        .to(Topics.INDICATORS_IV3.name(), Produced.with(serdes.key(), indicatorSerde).withName(e.sinkName()));
+            }
+            city.ifPresent(cd -> addCityStage(out, cd, serdes, indicatorSerde, options));
         }
         return builder;
+    }
+
+    /**
+     * Stage 2 of a city value: re-key the station values by (indicator, window), send them through the named
+     * repartition topic, and combine them per window in {@link CityAggregateProcessor}.
+     */
+    private static void addCityStage(KStream<String, SpecificRecord> stationValues, CityDefinition city, PulseSerdes serdes,
+                                     Serde<IndicatorValue> indicatorSerde, Options options) {
+        stationValues
+                .selectKey((stationKey, value) -> city.cityKey(stationKey), Named.as(city.rekeyName()))
+                .repartition(Repartitioned.with(serdes.key(), routed(indicatorSerde)).withName(city.repartitionName()))
+                .process(new CitySupplier(city, options), Named.as(city.processorName()))
+                .to(Topics.INDICATORS_IV3.name(), Produced.with(serdes.key(), indicatorSerde).withName(city.sinkName()));
+    }
+
+    /** The city stage of a catalog indicator, when its entry names a {@code cityAggregate}. */
+    static Optional<CityDefinition> cityOf(IndicatorCatalog catalog, String indicatorId, String unit, Duration grace) {
+        return catalog.indicator(indicatorId).flatMap(IndicatorCatalog.Indicator::cityAggregateName)
+                .map(name -> new CityDefinition(indicatorId, GOAL, unit, CityAggregate.parse(indicatorId, name), grace,
+                        CityDefinition.DEFAULT_RETENTION));
+    }
+
+    /** Every city stage the topology builds (daily means and completeness with a {@code cityAggregate}). */
+    public static List<CityDefinition> cities(IndicatorCatalog catalog) {
+        List<CityDefinition> out = new java.util.ArrayList<>();
+        for (DailyMeanDefinition d : dailyMeans(catalog)) {
+            cityOf(catalog, d.indicatorId(), d.unit(), d.grace()).ifPresent(out::add);
+        }
+        for (CompletenessDefinition c : completeness(catalog)) {
+            dailyMeans(catalog).stream().filter(d -> d.pollutant() == c.pollutant()).findFirst()
+                    .flatMap(d -> cityOf(catalog, c.indicatorId(), c.unit(), d.grace())).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** The implemented hours-above-threshold indicators of IV.3 in catalog order. */
+    public static List<ExceedanceHoursDefinition> exceedanceHours(IndicatorCatalog catalog) {
+        return catalog.implementedOfKind(ExceedanceHoursDefinition.KIND).stream()
+                .filter(i -> GOAL.equalsIgnoreCase(i.goal()))
+                .map(ExceedanceHoursDefinition::of)
+                .toList();
+    }
+
+    /** The implemented max-daily-8-h-mean indicators of IV.3 in catalog order. */
+    public static List<Max8hDefinition> max8h(IndicatorCatalog catalog) {
+        return catalog.implementedOfKind(Max8hDefinition.KIND).stream()
+                .filter(i -> GOAL.equalsIgnoreCase(i.goal()))
+                .map(Max8hDefinition::of)
+                .toList();
+    }
+
+    /** The implemented completeness indicators of IV.3 in catalog order. */
+    public static List<CompletenessDefinition> completeness(IndicatorCatalog catalog) {
+        return catalog.implementedOfKind(CompletenessDefinition.KIND).stream()
+                .filter(i -> GOAL.equalsIgnoreCase(i.goal()))
+                .map(CompletenessDefinition::of)
+                .toList();
     }
 
     /** Node-name prefix of a pollutant's year-to-date processor, e.g. {@code iv3-pm10-year-to-date}. */
@@ -261,6 +394,9 @@ public final class Iv3EnvironmentTopology {
             out.add(h.storeName());
             out.add(h.closingTimeStoreName());
         }
+        exceedanceHours(catalog).forEach(e -> out.add(e.storeName()));
+        max8h(catalog).forEach(e -> out.add(e.storeName()));
+        cities(catalog).forEach(c -> out.add(c.storeName()));
         return out;
     }
 
@@ -288,12 +424,12 @@ public final class Iv3EnvironmentTopology {
 
         private final String valuesSink;
         private final String lateSink;
-        private final String yearToDateChild;
+        private final List<String> derivedChildren;
 
         DailyMeanSupplier(DailyMeanDefinition def, ZoneId zone, Options options, Serde<AirQualityMeasurement> measurementSerde,
-                          String valuesSink, String lateSink, String yearToDateChild) {
+                          String valuesSink, String lateSink, List<String> derivedChildren) {
             this.def = def;
-            this.yearToDateChild = yearToDateChild;
+            this.derivedChildren = List.copyOf(derivedChildren);
             this.valuesSink = valuesSink;
             this.lateSink = lateSink;
             this.zone = zone;
@@ -306,7 +442,7 @@ public final class Iv3EnvironmentTopology {
         public Processor<String, AirQualityMeasurement, String, SpecificRecord> get() {
             return new DailyMeanProcessor(def, def.hourly() ? new HourWindows(zone) : new LocalDayWindows(zone),
                     options.clock(), options.punctuationInterval(), options.idleTimeout(), metrics, Topics.AIR_QUALITY.name(),
-                    measurementSerde.serializer(), valuesSink, lateSink, options.emitInterval(), yearToDateChild);
+                    measurementSerde.serializer(), valuesSink, lateSink, options.emitInterval(), derivedChildren);
         }
 
         @Override
@@ -347,6 +483,77 @@ public final class Iv3EnvironmentTopology {
             // into one RocksDB write and one changelog record per commit.
             return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName), Serdes.String(),
                     new YearStateSerde()).withCachingEnabled());
+        }
+    }
+
+    private static final class CitySupplier implements ProcessorSupplier<String, SpecificRecord, String, IndicatorValue> {
+        private final CityDefinition city;
+        private final Options options;
+
+        CitySupplier(CityDefinition city, Options options) {
+            this.city = city;
+            this.options = options;
+        }
+
+        @Override
+        public Processor<String, SpecificRecord, String, IndicatorValue> get() {
+            return new CityAggregateProcessor(city, options.clock(), options.meters());
+        }
+
+        @Override
+        public Set<StoreBuilder<?>> stores() {
+            // Cached: a city day changes with most station values of the day; one write per commit.
+            return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(city.storeName()), Serdes.String(),
+                    new CityDayStateSerde()).withCachingEnabled());
+        }
+    }
+
+    private static final class ExceedanceHoursSupplier implements ProcessorSupplier<String, SpecificRecord, String, IndicatorValue> {
+        private final ExceedanceHoursDefinition def;
+        private final ZoneId zone;
+        private final long graceMs;
+        private final Options options;
+
+        ExceedanceHoursSupplier(ExceedanceHoursDefinition def, ZoneId zone, long graceMs, Options options) {
+            this.def = def;
+            this.zone = zone;
+            this.graceMs = graceMs;
+            this.options = options;
+        }
+
+        @Override
+        public Processor<String, SpecificRecord, String, IndicatorValue> get() {
+            return new ExceedanceHoursProcessor(def, zone, graceMs, options.clock(), options.meters());
+        }
+
+        @Override
+        public Set<StoreBuilder<?>> stores() {
+            // Cached: a station-year changes with every hourly value; one RocksDB write per commit.
+            return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(def.storeName()), Serdes.String(),
+                    new HourYearStateSerde()).withCachingEnabled());
+        }
+    }
+
+    private static final class Max8hSupplier implements ProcessorSupplier<String, SpecificRecord, String, IndicatorValue> {
+        private final Max8hDefinition def;
+        private final ZoneId zone;
+        private final Options options;
+
+        Max8hSupplier(Max8hDefinition def, ZoneId zone, Options options) {
+            this.def = def;
+            this.zone = zone;
+            this.options = options;
+        }
+
+        @Override
+        public Processor<String, SpecificRecord, String, IndicatorValue> get() {
+            return new Max8hProcessor(def, zone, options.clock(), options.meters());
+        }
+
+        @Override
+        public Set<StoreBuilder<?>> stores() {
+            return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(def.storeName()), Serdes.String(),
+                    new Max8hDaySerde()).withCachingEnabled());
         }
     }
 }

@@ -284,6 +284,8 @@ class YearToDateTopologyTest extends IndicatorsTestBase {
         assertThat(stores).containsExactlyInAnyOrderElementsOf(Iv3EnvironmentTopology.storeNames(bundled));
         assertThat(stores).contains("iv3-pm10-year-to-date-by-station", "iv3-pm25-year-to-date-by-station",
                 "iv3-pm10-hourly-by-station", "iv3-pm10-hourly-closing-time");
-        assertThat(description.subtopologies()).hasSize(1);
+        // One sub-topology for everything keyed by station, plus one per city stage (its repartition topic's consumer).
+        assertThat(description.subtopologies()).hasSize(1 + Iv3EnvironmentTopology.cities(bundled).size());
+        assertThat(Iv3EnvironmentTopology.cities(bundled)).hasSize(3);
     }
 }

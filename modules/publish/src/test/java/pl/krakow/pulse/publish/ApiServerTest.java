@@ -104,7 +104,7 @@ class ApiServerTest {
         assertThat(pm10.path("name").path("en").asText()).isEqualTo("PM10 24-h mean");
         assertThat(pm10.path("unit").asText()).isEqualTo("µg/m³");
         assertThat(pm10.path("direction").asText()).isEqualTo("LOWER_IS_BETTER");
-        assertThat(pm10.path("scopes").toString()).isEqualTo("[\"station\"]");
+        assertThat(pm10.path("scopes").toString()).isEqualTo("[\"station\",\"city\"]");
         assertThat(pm10.path("scopesWithData").toString()).isEqualTo("[\"station:MpKrakAlKras\",\"station:MpKrakBujaka\"]");
         assertThat(pm10.path("implemented").asBoolean()).isTrue();
         assertThat(pm10.path("alertLevels")).hasSize(4);
@@ -113,7 +113,7 @@ class ApiServerTest {
         assertThat(euLimit.path("threshold").asDouble()).isEqualTo(50.0);
         assertThat(euLimit.path("source").asText()).isEqualTo("Directive 2008/50/EC Annex XI");
         assertThat(find(iv3.path("indicators"), "id", "iv3.pm10.hourly").path("implemented").asBoolean()).isTrue();
-        assertThat(find(iv3.path("indicators"), "id", "iv3.o3.max_8h").path("implemented").asBoolean()).isFalse();
+        assertThat(find(iv3.path("indicators"), "id", "iv3.aqi.class").path("implemented").asBoolean()).isFalse();
     }
 
     @Test

@@ -83,8 +83,8 @@ import pl.krakow.pulse.platform.catalog.IndicatorKeys;
  * <p><b>Hourly values.</b> With {@link pl.krakow.pulse.indicators.window.HourWindows} (kind {@code hourly_value})
  * the same rules apply to one-hour windows: the "mean" of an hour is its single value, the latest one sent.
  *
- * <p><b>Year to date.</b> With a {@code yearToDateChild}, every emitted value (PROVISIONAL and FINAL) is also
- * forwarded to that child, in window order for FINAL values.
+ * <p><b>Derived values.</b> Every emitted value (PROVISIONAL and FINAL) is also forwarded to each of the
+ * {@code derivedChildren} (year to date, completeness, the city re-key), in window order for FINAL values.
  *
  * <p><b>Output timestamps</b> are deterministic: a PROVISIONAL value carries its triggering event's
  * time (coalesced: the end of the day's latest hour with a value), a FINAL value its day's
@@ -113,7 +113,8 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
     private final String valuesChild;
     private final String lateChild;
     private final long emitIntervalMs;
-    private final String yearToDateChild;
+    /** Children that also receive every emitted value: year to date, completeness, the city re-key. */
+    private final String[] derivedChildren;
 
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<Bytes, DailyMeanAccumulator> days;
@@ -151,7 +152,7 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
                               String defaultSourceTopic, Serializer<AirQualityMeasurement> sourceValueSerializer,
                               String valuesChild, String lateChild, Duration emitInterval) {
         this(definition, windows, clock, punctuationInterval, idleTimeout, metrics, defaultSourceTopic,
-                sourceValueSerializer, valuesChild, lateChild, emitInterval, null);
+                sourceValueSerializer, valuesChild, lateChild, emitInterval, List.of());
     }
 
     /**
@@ -162,7 +163,20 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
                               Duration punctuationInterval, Duration idleTimeout, DailyMeanMetrics metrics,
                               String defaultSourceTopic, Serializer<AirQualityMeasurement> sourceValueSerializer,
                               String valuesChild, String lateChild, Duration emitInterval, String yearToDateChild) {
-        this.yearToDateChild = yearToDateChild;
+        this(definition, windows, clock, punctuationInterval, idleTimeout, metrics, defaultSourceTopic,
+                sourceValueSerializer, valuesChild, lateChild, emitInterval,
+                yearToDateChild == null ? List.of() : List.of(yearToDateChild));
+    }
+
+    /**
+     * @param derivedChildren the child nodes (year to date, completeness, the city re-key) that also receive
+     *                        every emitted value, PROVISIONAL and FINAL
+     */
+    public DailyMeanProcessor(DailyMeanDefinition definition, CalendarWindows windows, Clock clock,
+                              Duration punctuationInterval, Duration idleTimeout, DailyMeanMetrics metrics,
+                              String defaultSourceTopic, Serializer<AirQualityMeasurement> sourceValueSerializer,
+                              String valuesChild, String lateChild, Duration emitInterval, List<String> derivedChildren) {
+        this.derivedChildren = derivedChildren.toArray(new String[0]);
         this.definition = definition;
         this.windows = windows;
         this.zoneId = windows.zone().getId();
@@ -360,8 +374,8 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
                 lastIngested == Long.MIN_VALUE ? null : Instant.ofEpochMilli(lastIngested));
         Record<String, SpecificRecord> out = new Record<>(k.tableKey(), value, timestampMs);
         context.forward(out, valuesChild);
-        if (yearToDateChild != null) {
-            context.forward(out, yearToDateChild);
+        for (String child : derivedChildren) {
+            context.forward(out, child);
         }
         metrics.emitted(status);
     }

@@ -41,14 +41,31 @@ public final class IndicatorCatalog {
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Indicator(String id, String goal, Label name, String unit, String direction, String kind,
                             String pollutant, List<String> scopes, String window, String grace, Double minCoverage,
-                            boolean implemented, List<AlertLevel> alertLevels, Double exceedanceThreshold) {
+                            boolean implemented, List<AlertLevel> alertLevels, Double exceedanceThreshold,
+                            String cityAggregate) {
 
-        /** As the canonical constructor, without an exceedance threshold (the field added last). */
+        /** As the canonical constructor, without an exceedance threshold and a city aggregate. */
         public Indicator(String id, String goal, Label name, String unit, String direction, String kind,
                          String pollutant, List<String> scopes, String window, String grace, Double minCoverage,
                          boolean implemented, List<AlertLevel> alertLevels) {
             this(id, goal, name, unit, direction, kind, pollutant, scopes, window, grace, minCoverage, implemented,
-                    alertLevels, null);
+                    alertLevels, null, null);
+        }
+
+        /** As the canonical constructor, without a city aggregate (the field added last). */
+        public Indicator(String id, String goal, Label name, String unit, String direction, String kind,
+                         String pollutant, List<String> scopes, String window, String grace, Double minCoverage,
+                         boolean implemented, List<AlertLevel> alertLevels, Double exceedanceThreshold) {
+            this(id, goal, name, unit, direction, kind, pollutant, scopes, window, grace, minCoverage, implemented,
+                    alertLevels, exceedanceThreshold, null);
+        }
+
+        /**
+         * How the station values of one window combine into the {@code city} value ({@code max}, {@code mean}),
+         * or null when the indicator has no city scope computed from its stations.
+         */
+        public Optional<String> cityAggregateName() {
+            return cityAggregate == null || cityAggregate.isBlank() ? Optional.empty() : Optional.of(cityAggregate);
         }
 
         public Duration graceDuration() {

@@ -27,9 +27,16 @@ public final class ConfigKey<T> {
     private final String documentation;
     private final Function<String, T> parser;
     private final Validator<T> validator;
+    private final boolean secret;
 
     private ConfigKey(String name, String group, String type, T defaultValue, String documentation,
                       Function<String, T> parser, Validator<T> validator) {
+        this(name, group, type, defaultValue, documentation, parser, validator, false);
+    }
+
+    private ConfigKey(String name, String group, String type, T defaultValue, String documentation,
+                      Function<String, T> parser, Validator<T> validator, boolean secret) {
+        this.secret = secret;
         this.name = Objects.requireNonNull(name);
         this.group = group;
         this.type = type;
@@ -65,7 +72,16 @@ public final class ConfigKey<T> {
         return new ConfigKey<>(name, group, type, defaultValue, documentation, parser, v -> {
             String error = previous.check(v);
             return error != null ? error : extra.check(v);
-        });
+        }, secret);
+    }
+
+    /** A copy of this key whose value is never printed ({@code pulse config} shows {@code ****}). */
+    public ConfigKey<T> asSecret() {
+        return new ConfigKey<>(name, group, type, defaultValue, documentation, parser, validator, true);
+    }
+
+    public boolean secret() {
+        return secret;
     }
 
     public static Validator<Integer> port() {

@@ -99,6 +99,28 @@ public final class PulseConfig {
             Duration.ZERO, "PT0S: every accepted event emits an updated PROVISIONAL value; a positive duration coalesces "
                     + "a window's updates into at most one PROVISIONAL value per interval (higher throughput, later updates).");
 
+    public static final ConfigKey<String> PUSH_HTTP_TOKENS = ConfigKey.string("ingest.push.http.tokens", "ingest", "",
+            "Bearer tokens of the sensor HTTP push endpoint (POST /ingest/v1/sensors), as client:token,client:token. "
+                    + "Empty = the endpoint is not started.").asSecret()
+            .withValidator(v -> v.isBlank() || java.util.Arrays.stream(v.split(",")).allMatch(t -> t.indexOf(':') > 0
+                    && t.indexOf(':') < t.length() - 1) ? null : "must be client:token pairs separated by commas");
+    public static final ConfigKey<String> PUSH_HTTP_HOST = ConfigKey.string("ingest.push.http.host", "ingest", "127.0.0.1",
+            "Address the sensor HTTP push endpoint binds to.");
+    public static final ConfigKey<Integer> PUSH_HTTP_PORT = ConfigKey.integer("ingest.push.http.port", "ingest", 8085,
+            "Port of the sensor HTTP push endpoint (0 = any free port).").withValidator(ConfigKey.port());
+    public static final ConfigKey<Boolean> PUSH_MQTT_ENABLED = ConfigKey.bool("ingest.push.mqtt.enabled", "ingest", true,
+            "Subscribe to sensor readings over MQTT (topic per sensor, see ingest.push.mqtt.topic).");
+    public static final ConfigKey<String> PUSH_MQTT_URL = ConfigKey.string("ingest.push.mqtt.url", "ingest", "",
+            "MQTT broker to subscribe to, e.g. tcp://mqtt:1883. Empty = start the embedded in-process broker.");
+    public static final ConfigKey<Integer> EMBEDDED_MQTT_PORT = ConfigKey.integer("embedded.mqtt.port", "embedded", 1883,
+            "Port of the embedded MQTT broker (0 = any free port).").withValidator(ConfigKey.port());
+    public static final ConfigKey<String> PUSH_MQTT_TOPIC = ConfigKey.string("ingest.push.mqtt.topic", "ingest",
+            "pulse/sensors/+/readings", "MQTT topic filter; the '+' level is the sensor id.");
+    public static final ConfigKey<String> PUSH_MQTT_USERNAME = ConfigKey.string("ingest.push.mqtt.username", "ingest", "",
+            "MQTT user name (empty = anonymous); the embedded broker then requires it.");
+    public static final ConfigKey<String> PUSH_MQTT_PASSWORD = ConfigKey.string("ingest.push.mqtt.password", "ingest", "",
+            "MQTT password for ingest.push.mqtt.username.").asSecret();
+
     public static final ConfigKey<Duration> INGEST_MAX_AGE = ConfigKey.duration("ingest.max.age", "ingest", Duration.ofDays(7300),
             "Horizon: events older than this (ISO-8601 duration) are rejected as TOO_OLD. Long by default so historical backfills work.");
     public static final ConfigKey<Duration> INGEST_MAX_FUTURE = ConfigKey.duration("ingest.max.future", "ingest", Duration.ofMinutes(5),
@@ -124,7 +146,9 @@ public final class PulseConfig {
             HTTP_HOST, HTTP_PORT, API_MAX_RANGE_DAYS,
             APPLICATION_ID_PREFIX, PROCESSING_GUARANTEE, STREAMS_THREADS, STREAMS_COMMIT_INTERVAL_MS, TIME_ZONE,
             INDICATORS_IDLE_TIMEOUT, INDICATORS_PUNCTUATION_INTERVAL, INDICATORS_EMIT_INTERVAL,
-            INGEST_MAX_AGE, INGEST_MAX_FUTURE, REPLAY_ON_START, REPLAY_SPEED);
+            INGEST_MAX_AGE, INGEST_MAX_FUTURE, REPLAY_ON_START, REPLAY_SPEED,
+            PUSH_HTTP_TOKENS, PUSH_HTTP_HOST, PUSH_HTTP_PORT, PUSH_MQTT_ENABLED, PUSH_MQTT_URL, EMBEDDED_MQTT_PORT,
+            PUSH_MQTT_TOPIC, PUSH_MQTT_USERNAME, PUSH_MQTT_PASSWORD);
 
     /** Every key Kraków Pulse knows, in documentation order. */
     public static List<ConfigKey<?>> keys() {

@@ -1,0 +1,53 @@
+package pl.krakow.pulse.indicators.completeness;
+
+import java.util.Locale;
+import java.util.Objects;
+import pl.krakow.pulse.events.environment.Pollutant;
+import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
+
+/**
+ * A catalog indicator of kind {@code completeness}: per station and local day, the share of the day's expected
+ * station-hours for which an hourly value of {@code pollutant} was received, in %. Computed from that
+ * pollutant's {@code daily_mean} (its observed and expected hours), which must be implemented.
+ */
+public record CompletenessDefinition(String indicatorId, String goal, String unit, Pollutant pollutant) {
+
+    public static final String KIND = "completeness";
+
+    public CompletenessDefinition {
+        Objects.requireNonNull(indicatorId, "indicatorId");
+        Objects.requireNonNull(goal, "goal");
+        Objects.requireNonNull(unit, "unit");
+        Objects.requireNonNull(pollutant, "pollutant");
+    }
+
+    public static CompletenessDefinition of(IndicatorCatalog.Indicator indicator) {
+        if (!KIND.equals(indicator.kind())) {
+            throw new IllegalArgumentException(indicator.id() + " is of kind " + indicator.kind() + ", not " + KIND);
+        }
+        if (indicator.pollutant() == null) {
+            throw new IllegalArgumentException(indicator.id() + ": a " + KIND
+                    + " indicator needs the pollutant whose hourly series it measures");
+        }
+        Pollutant pollutant;
+        try {
+            pollutant = Pollutant.valueOf(indicator.pollutant().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(indicator.id() + ": unknown pollutant " + indicator.pollutant(), e);
+        }
+        return new CompletenessDefinition(indicator.id(), indicator.goal(), indicator.unit(), pollutant);
+    }
+
+    /** {@code iv3.data.completeness} → {@code iv3-data-completeness}. */
+    public String namePrefix() {
+        return indicatorId.toLowerCase(Locale.ROOT).replace('.', '-').replace('_', '-');
+    }
+
+    public String processorName() {
+        return namePrefix() + "-processor";
+    }
+
+    public String sinkName() {
+        return namePrefix() + "-indicator-sink";
+    }
+}
