@@ -34,11 +34,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--raw-records", paramLabel = "N", description = "Records of the raw baseline (full 1000000, quick 100000).")
     Long rawRecords;
 
-    @Option(names = "--events", paramLabel = "N", description = "Events of one end-to-end repetition (full 200000, quick 15000).")
+    @Option(names = "--events", paramLabel = "N", description = "Events of one end-to-end repetition, fixed (default: sized to about 15 s, quick 1.5 s, at the warm-up's rate, at most 300000, quick 10000).")
     Long events;
 
     @Option(names = "--flink-events", paramLabel = "N",
-            description = "Events preloaded for the Flink-comparable workload (full 500000, quick 30000; Flink's reference used 5000000).")
+            description = "Events preloaded for the Flink-comparable workload, fixed (default: sized to about 30 s at the warm-up's rate, at most 1000000; quick 10000). Flink's reference used 5000000.")
     Long flinkEvents;
 
     @Option(names = "--rates", paramLabel = "R,R,...", split = ",",
@@ -91,6 +91,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (rawRecords != null || events != null || flinkEvents != null) {
             o = o.withSizes(rawRecords != null ? rawRecords : o.rawRecords(), events != null ? events : o.endToEndEvents(),
                     flinkEvents != null ? flinkEvents : o.flinkEvents());
+            if (events != null || flinkEvents != null) {
+                o = o.withFixedSizes();
+            }
             custom = true;
         }
         if (rates != null || latencySeconds != null) {

@@ -58,13 +58,21 @@ final class BenchContext {
         return WallClockSampler.startIfEnabled(threadPrefix, log);
     }
 
-    /** Whether run {@code run} (0-based) of a section is its warm-up. */
-    boolean isWarmup(int run) {
-        return options.warmup() && run == 0;
+    /** Whether run {@code run} (0-based) of section {@code id} is its warm-up. */
+    boolean isWarmup(String id, int run) {
+        return options.warmsUp(id) && run == 0;
     }
 
-    String runLabel(int run) {
-        return isWarmup(run) ? "warm-up" : "rep " + (run + (options.warmup() ? 0 : 1)) + "/" + options.repetitions();
+    String runLabel(String id, int run) {
+        return isWarmup(id, run) ? "warm-up" : "rep " + (run + (options.warmsUp(id) ? 0 : 1)) + "/" + options.repetitions();
+    }
+
+    /** How a section was warmed up, for its parameters. */
+    String warmupNote(String id) {
+        if (options.warmsUp(id)) {
+            return "one warm-up run, excluded";
+        }
+        return options.warmup() ? "none of its own: the end-to-end warm-up ran the same parser, publisher and topology code" : "none";
     }
 
     /** A fresh parser session of the real {@code gios-wide-csv} format, validating with the run's configuration. */

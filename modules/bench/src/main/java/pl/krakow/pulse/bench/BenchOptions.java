@@ -12,12 +12,19 @@ import java.util.Objects;
  *
  * @param mode              preset name printed with the results ({@code full}, {@code quick}, or {@code custom})
  * @param repetitions       measured repetitions per figure (the median is reported); the CLI requires ≥ 3
- * @param warmup            run one extra, unreported repetition first in every section
+ * @param warmup            run one extra, unreported repetition first (see {@code warmupEverySection})
+ * @param warmupEverySection with {@code warmup}: every section gets its own warm-up run; otherwise replay and the
+ *                          Flink-comparable workload, whose code (parser, publisher, topology) the end-to-end warm-up
+ *                          has already exercised, get none (the quick preset, to stay under a minute)
  * @param rawRecords        records of the raw baseline
- * @param endToEndEvents    events of one end-to-end run
+ * @param warmupEvents      events of the end-to-end and Flink-workload warm-up runs
+ * @param throughputSeconds how long one measured end-to-end repetition should last (twice that for the Flink
+ *                          workload): their sizes follow from the warm-up's rate, within the maxima below; zero
+ *                          fixes them at the maxima
+ * @param endToEndEvents    most events of one end-to-end repetition (the size when there is no warm-up)
  * @param latencyRates      offered rates of the latency phases, events/s
  * @param latencyPhase      length of one latency repetition
- * @param flinkEvents       events preloaded for the Flink-comparable workload
+ * @param flinkEvents       most events preloaded for the Flink-comparable workload (the size without warm-up)
  * @param outputDir         where {@code bench-<timestamp>.json} goes
  * @param benchmarksFile    the {@code BENCHMARKS.md} a dated row is appended to; null = none
  * @param bootstrapServers  an existing cluster; null = a fresh embedded broker
@@ -27,7 +34,8 @@ import java.util.Objects;
  * @param sections          the sections to run ({@link #ALL_SECTIONS} for a complete report; the raw baseline
  *                          and memory always run, the ratios need the first)
  */
-public record BenchOptions(String mode, int repetitions, boolean warmup, long rawRecords, long endToEndEvents,
+public record BenchOptions(String mode, int repetitions, boolean warmup, boolean warmupEverySection, long rawRecords, long warmupEvents,
+                           Duration throughputSeconds, long endToEndEvents,
                            List<Integer> latencyRates, Duration latencyPhase, long flinkEvents,
                            Path outputDir, Path benchmarksFile, String bootstrapServers, String schemaRegistryUrl,
                            boolean allowTopicReset, Duration timeout, List<String> sections) {
@@ -44,7 +52,10 @@ public record BenchOptions(String mode, int repetitions, boolean warmup, long ra
         if (repetitions < 1) {
             throw new IllegalArgumentException("repetitions must be >= 1: " + repetitions);
         }
-        if (rawRecords < 1 || endToEndEvents < 1 || flinkEvents < 1) {
+        if (throughputSeconds == null || throughputSeconds.isNegative()) {
+            throw new IllegalArgumentException("throughputSeconds must be >= 0 (0 = fixed sizes): " + throughputSeconds);
+        }
+        if (rawRecords < 1 || warmupEvents < 1 || endToEndEvents < 1 || flinkEvents < 1) {
             throw new IllegalArgumentException("event counts must be >= 1");
         }
         if (latencyRates.isEmpty() || latencyRates.stream().anyMatch(r -> r < 1)) {
@@ -65,7 +76,7 @@ public record BenchOptions(String mode, int repetitions, boolean warmup, long ra
     }
 
     /** Whether section {@code id} runs. */
-    public boolean runs(String id) {
+    public boolean includes(String id) {
         return sections.contains(id);
     }
 
@@ -77,60 +88,74 @@ public record BenchOptions(String mode, int repetitions, boolean warmup, long ra
     /** The offered rates DESIGN §13 and issue 3 ask for, events/s. */
     public static final List<Integer> DEFAULT_RATES = List.of(1_000, 5_000, 20_000);
 
-    /** The full run: about 6–8 minutes on the 2-core build machine. */
+    /** The full run: under 10 minutes on the 2-core build machine, whatever the pipeline's speed (sizes adapt). */
     public static BenchOptions full() {
-        return new BenchOptions("full", 3, true, 1_000_000, 300_000, DEFAULT_RATES, Duration.ofSeconds(10), 1_000_000,
+        return new BenchOptions("full", 3, true, true, 1_000_000, 20_000, Duration.ofSeconds(15), 300_000, DEFAULT_RATES,
+                Duration.ofSeconds(10), 1_000_000,
                 Path.of("bench-results"), Path.of("BENCHMARKS.md"), null, null, false, Duration.ofMinutes(3), ALL_SECTIONS);
     }
 
     /** The smoke check: small sizes, 3 repetitions, short latency phases; under a minute. */
     public static BenchOptions quick() {
-        return new BenchOptions("quick", 3, true, 100_000, 20_000, DEFAULT_RATES, Duration.ofMillis(1500), 100_000,
+        return new BenchOptions("quick", 3, true, false, 100_000, 3_000, Duration.ofMillis(1500), 10_000, DEFAULT_RATES,
+                Duration.ofSeconds(1), 10_000,
                 Path.of("bench-results"), Path.of("BENCHMARKS.md"), null, null, false, Duration.ofMinutes(2), ALL_SECTIONS);
     }
 
     public BenchOptions withMode(String m) {
-        return new BenchOptions(m, repetitions, warmup, rawRecords, endToEndEvents, latencyRates, latencyPhase, flinkEvents,
+        return new BenchOptions(m, repetitions, warmup, warmupEverySection, rawRecords, warmupEvents, throughputSeconds, endToEndEvents, latencyRates, latencyPhase, flinkEvents,
                 outputDir, benchmarksFile, bootstrapServers, schemaRegistryUrl, allowTopicReset, timeout, sections);
     }
 
     public BenchOptions withRepetitions(int n, boolean warm) {
-        return new BenchOptions(mode, n, warm, rawRecords, endToEndEvents, latencyRates, latencyPhase, flinkEvents,
+        return new BenchOptions(mode, n, warm, warmupEverySection, rawRecords, warmupEvents, throughputSeconds, endToEndEvents, latencyRates, latencyPhase, flinkEvents,
                 outputDir, benchmarksFile, bootstrapServers, schemaRegistryUrl, allowTopicReset, timeout, sections);
     }
 
     public BenchOptions withSizes(long raw, long endToEnd, long flink) {
-        return new BenchOptions(mode, repetitions, warmup, raw, endToEnd, latencyRates, latencyPhase, flink,
+        return new BenchOptions(mode, repetitions, warmup, warmupEverySection, raw, warmupEvents, throughputSeconds, endToEnd, latencyRates, latencyPhase, flink,
                 outputDir, benchmarksFile, bootstrapServers, schemaRegistryUrl, allowTopicReset, timeout, sections);
     }
 
+    /** Fixed sizes: the end-to-end repetitions and the Flink workload use exactly their maxima. */
+    public BenchOptions withFixedSizes() {
+        return new BenchOptions(mode, repetitions, warmup, warmupEverySection, rawRecords, warmupEvents, Duration.ZERO, endToEndEvents,
+                latencyRates, latencyPhase, flinkEvents, outputDir, benchmarksFile, bootstrapServers, schemaRegistryUrl, allowTopicReset,
+                timeout, sections);
+    }
+
     public BenchOptions withLatency(List<Integer> rates, Duration phase) {
-        return new BenchOptions(mode, repetitions, warmup, rawRecords, endToEndEvents, rates, phase, flinkEvents,
+        return new BenchOptions(mode, repetitions, warmup, warmupEverySection, rawRecords, warmupEvents, throughputSeconds, endToEndEvents, rates, phase, flinkEvents,
                 outputDir, benchmarksFile, bootstrapServers, schemaRegistryUrl, allowTopicReset, timeout, sections);
     }
 
     public BenchOptions withOutput(Path dir, Path benchmarks) {
-        return new BenchOptions(mode, repetitions, warmup, rawRecords, endToEndEvents, latencyRates, latencyPhase, flinkEvents,
+        return new BenchOptions(mode, repetitions, warmup, warmupEverySection, rawRecords, warmupEvents, throughputSeconds, endToEndEvents, latencyRates, latencyPhase, flinkEvents,
                 dir, benchmarks, bootstrapServers, schemaRegistryUrl, allowTopicReset, timeout, sections);
     }
 
     public BenchOptions withCluster(String bootstrap, String registryUrl, boolean allowReset) {
-        return new BenchOptions(mode, repetitions, warmup, rawRecords, endToEndEvents, latencyRates, latencyPhase, flinkEvents,
+        return new BenchOptions(mode, repetitions, warmup, warmupEverySection, rawRecords, warmupEvents, throughputSeconds, endToEndEvents, latencyRates, latencyPhase, flinkEvents,
                 outputDir, benchmarksFile, bootstrap, registryUrl, allowReset, timeout, sections);
     }
 
     public BenchOptions withTimeout(Duration t) {
-        return new BenchOptions(mode, repetitions, warmup, rawRecords, endToEndEvents, latencyRates, latencyPhase, flinkEvents,
+        return new BenchOptions(mode, repetitions, warmup, warmupEverySection, rawRecords, warmupEvents, throughputSeconds, endToEndEvents, latencyRates, latencyPhase, flinkEvents,
                 outputDir, benchmarksFile, bootstrapServers, schemaRegistryUrl, allowTopicReset, t, sections);
     }
 
     public BenchOptions withSections(List<String> ids) {
-        return new BenchOptions(mode, repetitions, warmup, rawRecords, endToEndEvents, latencyRates, latencyPhase, flinkEvents,
+        return new BenchOptions(mode, repetitions, warmup, warmupEverySection, rawRecords, warmupEvents, throughputSeconds, endToEndEvents, latencyRates, latencyPhase, flinkEvents,
                 outputDir, benchmarksFile, bootstrapServers, schemaRegistryUrl, allowTopicReset, timeout, ids);
     }
 
-    /** Runs per section: the warm-up (if any) plus the measured repetitions. */
-    int runs() {
-        return repetitions + (warmup ? 1 : 0);
+    /** Runs of section {@code id}: its warm-up (if any) plus the measured repetitions. */
+    int runs(String id) {
+        return repetitions + (warmsUp(id) ? 1 : 0);
+    }
+
+    /** Whether section {@code id} gets its own warm-up run. */
+    boolean warmsUp(String id) {
+        return warmup && (warmupEverySection || !(id.equals("replay") || id.equals("flink-workload")));
     }
 }

@@ -21,11 +21,11 @@ import java.util.Objects;
  * @param machine         the machine and JVM
  * @param settings        platform and Streams settings that bound the figures (guarantee, commit interval, ...)
  * @param repetitions     measured repetitions per figure
- * @param warmup          whether every section ran one excluded warm-up first
+ * @param warmup          how the figures were warmed up, e.g. {@code one warm-up run per section, excluded}
  * @param sections        the sections, in report order
  */
 public record BenchReport(String startedAt, String mode, double durationSeconds, MachineInfo machine, Map<String, Object> settings,
-                          int repetitions, boolean warmup, List<Section> sections) {
+                          int repetitions, String warmup, List<Section> sections) {
 
     public BenchReport {
         Objects.requireNonNull(startedAt, "startedAt");
@@ -74,7 +74,7 @@ public record BenchReport(String startedAt, String mode, double durationSeconds,
         sb.append("machine : ").append(machine.describe()).append('\n');
         sb.append("settings: ").append(describeSettings()).append('\n');
         sb.append(String.format(Locale.ROOT, "figures : median of %d repetition%s [min – max]; %s%n", repetitions,
-                repetitions == 1 ? "" : "s", warmup ? "one warm-up run per section, excluded" : "no warm-up run"));
+                repetitions == 1 ? "" : "s", warmup));
         String fmt = "%-28s %-30s %14s   %-27s %-24s%n";
         sb.append(String.format(Locale.ROOT, fmt, "section", "figure", "median", "min – max", "target"));
         sb.append("-".repeat(128)).append('\n');

@@ -49,19 +49,26 @@ public final class Benchmark {
             Section raw = RawBaseline.run(ctx);
             sections.add(raw);
             double rawRate = raw.figure("records/s").median();
-            if (options.runs("end-to-end")) {
-                sections.add(EndToEnd.run(ctx, rawRate));
-            }
             MemoryProbe.Snapshot whileRunning = null;
-            if (options.runs("latency")) {
-                LatencyRun.Result latency = LatencyRun.run(ctx);
-                sections.add(latency.section());
-                whileRunning = latency.memoryWhileRunning();
+            if (options.includes("end-to-end") || options.includes("latency")) {
+                try (LivePipeline pipeline = LivePipeline.start(ctx, "live")) {
+                    double capacity = 0;
+                    if (options.includes("end-to-end")) {
+                        Section e2e = EndToEnd.run(ctx, pipeline, rawRate);
+                        sections.add(e2e);
+                        capacity = e2e.figure("events/s").median();
+                    }
+                    if (options.includes("latency")) {
+                        LatencyRun.Result latency = LatencyRun.run(ctx, pipeline, capacity);
+                        sections.add(latency.section());
+                        whileRunning = latency.memoryWhileRunning();
+                    }
+                }
             }
-            if (options.runs("replay")) {
+            if (options.includes("replay")) {
                 sections.add(ReplayRun.run(ctx, rawRate));
             }
-            if (options.runs("flink-workload")) {
+            if (options.includes("flink-workload")) {
                 sections.add(FlinkWorkload.run(ctx));
             }
             MemoryProbe.Snapshot atEnd = MemoryProbe.afterGc();
@@ -78,7 +85,7 @@ public final class Benchmark {
             }
             double seconds = (System.nanoTime() - began) / 1e9;
             return new BenchReport(started.toString(), options.mode(), Math.round(seconds * 10) / 10.0,
-                    machine.withLoadAtEnd(MachineInfo.loadAverage()), settings, options.repetitions(), options.warmup(),
+                    machine.withLoadAtEnd(MachineInfo.loadAverage()), settings, options.repetitions(), warmupSummary(options),
                     sections);
         }
     }
@@ -95,6 +102,15 @@ public final class Benchmark {
     }
 
     static final double RSS_TARGET_MIB = 1024;
+
+    static String warmupSummary(BenchOptions options) {
+        if (!options.warmup()) {
+            return "no warm-up run";
+        }
+        return options.warmupEverySection() ? "one warm-up run per section, excluded"
+                : "warm-up runs excluded; replay and the Flink-comparable workload have none of their own (the end-to-end "
+                        + "warm-up ran their code)";
+    }
 
     private static Section memory(MemoryProbe.Snapshot heapSample, MemoryProbe.Snapshot atEnd, boolean topologyRunning) {
         Map<String, Object> params = new LinkedHashMap<>();

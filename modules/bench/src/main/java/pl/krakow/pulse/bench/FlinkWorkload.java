@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -15,7 +14,6 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import pl.krakow.pulse.events.environment.AirQualityMeasurement;
 import pl.krakow.pulse.events.environment.Pollutant;
-import pl.krakow.pulse.indicators.daily.DailyMeanDefinition;
 import pl.krakow.pulse.ingest.environment.GiosWideCsvParser;
 import pl.krakow.pulse.platform.topics.Topics;
 
@@ -37,6 +35,7 @@ import pl.krakow.pulse.platform.topics.Topics;
 final class FlinkWorkload {
 
     static final Instant START = Instant.parse("2000-01-01T01:00:00Z");
+    static final Pollutant FLINK_POLLUTANT = Pollutant.PM10;
     /** Flink 2.2, same workload, 2 cores, exactly-once and without checkpoints (DESIGN §13). */
     static final double FLINK_EXACTLY_ONCE = 181_000;
     static final double FLINK_NO_CHECKPOINTS = 206_000;
@@ -44,9 +43,101 @@ final class FlinkWorkload {
     private FlinkWorkload() {
     }
 
+    /** One timed start of a fresh topology on the preloaded topic. */
+    private record Run(double eventsPerSecond, long startupMillis, CpuClock.Used cpu) {
+    }
+
+    /** A preloaded topic: its size, the windows the table must finally show, and where event time ended. */
+    private record Preload(long events, Map<String, Integer> lastWindows, long hours, int copies, double seconds) {
+    }
+
     static Section run(BenchContext ctx) throws Exception {
+        String id = "flink-workload";
+        if (ctx.platform.dailyMeans().stream().noneMatch(d -> d.pollutant() == FLINK_POLLUTANT)) {
+            throw new IllegalStateException("the IV.3 topology computes no " + FLINK_POLLUTANT + " daily mean: nothing to compare with Flink");
+        }
         long n = ctx.options.flinkEvents();
-        Set<Pollutant> pollutants = ctx.platform.dailyMeans().stream().map(DailyMeanDefinition::pollutant).collect(Collectors.toSet());
+        boolean sized = ctx.options.warmsUp(id) && !ctx.options.throughputSeconds().isZero();
+        if (sized) {
+            Preload warm = preload(ctx, Math.min(n, ctx.options.warmupEvents()));
+            Run r = once(ctx, warm);
+            ctx.progress("flink workload warm-up: %s events in %s events/s (start-up %d ms)", BenchContext.count(warm.events()),
+                    BenchContext.count(r.eventsPerSecond()), r.startupMillis());
+            n = EndToEnd.sized(r.eventsPerSecond(), 2 * ctx.options.throughputSeconds().toMillis() / 1000.0, ctx.options.flinkEvents());
+        }
+        Preload load = preload(ctx, n);
+        ctx.progress("flink workload: preloaded %s events (%d station copies) in %.1f s", BenchContext.count(load.events()),
+                load.copies(), load.seconds());
+
+        List<Double> rates = new ArrayList<>();
+        List<Double> startups = new ArrayList<>();
+        List<Double> cpuPerEvent = new ArrayList<>();
+        List<Double> streamCpuPerEvent = new ArrayList<>();
+        for (int rep = 1; rep <= ctx.options.repetitions(); rep++) {
+            if (rep > 1) {
+                ctx.platform.resetTopics(List.of(Topics.INDICATORS_IV3, Topics.LATE_EVENTS, Topics.REJECTED));
+            }
+            Run r = once(ctx, load);
+            ctx.progress("flink workload rep %d/%d: %s events in %s events/s (start-up %d ms; CPU %.1f µs/event, stream thread %.1f µs/event)",
+                    rep, ctx.options.repetitions(), BenchContext.count(load.events()), BenchContext.count(r.eventsPerSecond()),
+                    r.startupMillis(), r.cpu().processMicrosPer(load.events()), r.cpu().threadsMicrosPer(load.events()));
+            rates.add(r.eventsPerSecond());
+            startups.add(r.startupMillis() / 1000.0);
+            cpuPerEvent.add(r.cpu().processMicrosPer(load.events()));
+            streamCpuPerEvent.add(r.cpu().threadsMicrosPer(load.events()));
+        }
+        ctx.platform.resetTopics(BenchPlatform.MEASURED_TOPICS);
+
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("warmup", sized ? "one warm-up run of " + ctx.options.warmupEvents() + " events of its own, excluded; it sizes N"
+                : ctx.warmupNote(id).replace("one warm-up run, excluded", "none (fixed N)"));
+        params.put("events", load.events());
+        params.put("sizing", sized ? "about " + 2 * ctx.options.throughputSeconds().toSeconds()
+                + " s per repetition at the warm-up's rate, at most " + ctx.options.flinkEvents() + " events" : "fixed");
+        params.put("pollutants", List.of(FLINK_POLLUTANT));
+        params.put("stationCopies", load.copies());
+        params.put("eventTime", START + " .. " + Instant.ofEpochSecond(START.getEpochSecond() + 3600L * (load.hours() - 1)));
+        params.put("preloadSeconds", Math.round(load.seconds() * 10) / 10.0);
+        params.put("flinkReference", Map.of("exactlyOnce", FLINK_EXACTLY_ONCE, "noCheckpoints", FLINK_NO_CHECKPOINTS,
+                "events", 5_000_000, "source", "DESIGN §13 (Flink 2.2, JSON events, 2 cores, same machine class)"));
+        Figure rate = Figure.of("events/s", "events/s", rates)
+                .withTarget(Figure.Target.atLeast(FLINK_EXACTLY_ONCE, "DESIGN §13: ahead of Flink 2.2 exactly-once (181 k events/s)"));
+        List<String> notes = new ArrayList<>();
+        notes.add("events/s includes Streams start-up (median " + String.format(java.util.Locale.ROOT, "%.1f", median(startups))
+                + " s); Flink's reference figures were measured with 5 M JSON events on another day");
+        if (load.events() != 5_000_000) {
+            notes.add("N = " + BenchContext.count(load.events()) + " here, 5,000,000 in the Flink reference: "
+                    + "--sections flink-workload --flink-events 5000000 runs the same N");
+        }
+        return new Section(id, "Flink-comparable workload", params,
+                List.of(rate, Figure.of("start-up", "s", startups), Figure.of("process CPU per event", "µs", cpuPerEvent),
+                        Figure.of("stream thread CPU per event", "µs", streamCpuPerEvent)), notes);
+    }
+
+    /** Starts a fresh topology on the preloaded topic and times it until the last windows are visible. */
+    private static Run once(BenchContext ctx, Preload load) throws Exception {
+        try (TableWatcher table = new TableWatcher(ctx.platform.clients(), ctx.platform.serdes(), Topics.INDICATORS_IV3,
+                "bench-flink-table", true)) {
+            TableWatcher.Expectation done = table.expect(load.lastWindows(), false);
+            BenchPlatform.IndicatorsRun topology = ctx.platform.newIndicators("flink");
+            try (topology) {
+                CpuClock cpu = CpuClock.start(topology.streamThreadPrefix());
+                long start = System.nanoTime();
+                topology.start();
+                long startupMs = topology.awaitRunning(ctx.options.timeout());
+                long visible;
+                try (AutoCloseable sampler = ctx.wallClockSampler(topology.streamThreadPrefix())) {
+                    visible = table.await(done, ctx.options.timeout());
+                }
+                return new Run(load.events() * 1e9 / (visible - start), startupMs, cpu.stop());
+            }
+        }
+    }
+
+    /** Empties the topics and preloads {@code n} events of {@link #FLINK_POLLUTANT}. */
+    private static Preload preload(BenchContext ctx, long n) {
+        ctx.platform.resetTopics(BenchPlatform.MEASURED_TOPICS);
+        Set<Pollutant> pollutants = Set.of(FLINK_POLLUTANT);
         HourlyWorkload workload = new HourlyWorkload(ctx.series, START);
         long availableHours = Duration.between(START, Instant.now().minus(Duration.ofDays(2))).toHours();
         long perCopy = 0;
@@ -56,71 +147,10 @@ final class FlinkWorkload {
             perCopy += c[0];
         }
         int copies = (int) Math.max(1, (n + perCopy - 1) / perCopy);
-
-        ctx.platform.resetTopics(BenchPlatform.MEASURED_TOPICS);
         ExpectedWindows expected = new ExpectedWindows(ctx.platform.dailyMeans(), ctx.platform.zone());
-        long preloadStart = System.nanoTime();
+        long began = System.nanoTime();
         long hours = preload(ctx, workload, pollutants, copies, n, expected);
-        double preloadSeconds = (System.nanoTime() - preloadStart) / 1e9;
-        ctx.progress("flink workload: preloaded %s events (%d station copies) in %.1f s", BenchContext.count(n), copies, preloadSeconds);
-        Map<String, Integer> lastWindows = expected.latestWindows();
-
-        List<Double> rates = new ArrayList<>();
-        List<Double> startups = new ArrayList<>();
-        List<Double> cpuPerEvent = new ArrayList<>();
-        List<Double> streamCpuPerEvent = new ArrayList<>();
-        for (int run = 0; run < ctx.options.runs(); run++) {
-            if (run > 0) {
-                ctx.platform.resetTopics(List.of(Topics.INDICATORS_IV3, Topics.LATE_EVENTS, Topics.REJECTED));
-            }
-            try (TableWatcher table = new TableWatcher(ctx.platform.clients(), ctx.platform.serdes(), Topics.INDICATORS_IV3,
-                    "bench-flink-table", true)) {
-                TableWatcher.Expectation done = table.expect(lastWindows, 0);
-                BenchPlatform.IndicatorsRun topology = ctx.platform.newIndicators("flink");
-                try (topology) {
-                    CpuClock cpu = CpuClock.start(topology.streamThreadPrefix());
-                    long start = System.nanoTime();
-                    topology.start();
-                    long startupMs = topology.awaitRunning(ctx.options.timeout());
-                    long visible;
-                    try (AutoCloseable sampler = ctx.wallClockSampler(topology.streamThreadPrefix())) {
-                        visible = table.await(done, ctx.options.timeout());
-                    }
-                    CpuClock.Used used = cpu.stop();
-                    double rate = n * 1e9 / (visible - start);
-                    ctx.progress("flink workload %s: %s events in %s events/s (start-up %d ms; CPU %.1f µs/event, stream thread %.1f µs/event)",
-                            ctx.runLabel(run), BenchContext.count(n), BenchContext.count(rate), startupMs,
-                            used.processMicrosPer(n), used.threadsMicrosPer(n));
-                    if (!ctx.isWarmup(run)) {
-                        rates.add(rate);
-                        startups.add(startupMs / 1000.0);
-                        cpuPerEvent.add(used.processMicrosPer(n));
-                        streamCpuPerEvent.add(used.threadsMicrosPer(n));
-                    }
-                }
-            }
-        }
-        ctx.platform.resetTopics(BenchPlatform.MEASURED_TOPICS);
-
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("events", n);
-        params.put("pollutants", pollutants);
-        params.put("stationCopies", copies);
-        params.put("eventTime", START + " .. " + Instant.ofEpochSecond(workload.epoch(hours - 1)));
-        params.put("preloadSeconds", Math.round(preloadSeconds * 10) / 10.0);
-        params.put("flinkReference", Map.of("exactlyOnce", FLINK_EXACTLY_ONCE, "noCheckpoints", FLINK_NO_CHECKPOINTS,
-                "events", 5_000_000, "source", "DESIGN §13 (Flink 2.2, JSON events, 2 cores, same machine class)"));
-        Figure rate = Figure.of("events/s", "events/s", rates)
-                .withTarget(Figure.Target.atLeast(FLINK_EXACTLY_ONCE, "DESIGN §13: ahead of Flink 2.2 exactly-once (181 k events/s)"));
-        List<String> notes = new ArrayList<>();
-        notes.add("events/s includes Streams start-up (median " + String.format(java.util.Locale.ROOT, "%.1f", median(startups))
-                + " s); Flink's reference figures were measured with 5 M JSON events on another day");
-        if (n != 5_000_000) {
-            notes.add("N = " + BenchContext.count(n) + " here, 5,000,000 in the Flink reference: pass --flink-events 5000000 for the same N");
-        }
-        return new Section("flink-workload", "Flink-comparable workload", params,
-                List.of(rate, Figure.of("start-up", "s", startups), Figure.of("process CPU per event", "µs", cpuPerEvent),
-                        Figure.of("stream thread CPU per event", "µs", streamCpuPerEvent)), notes);
+        return new Preload(n, expected.latestWindows(), hours, copies, (System.nanoTime() - began) / 1e9);
     }
 
     /** Preloads n events; returns the number of generated hours used. */

@@ -1,22 +1,18 @@
 package pl.krakow.pulse.bench;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import pl.krakow.pulse.ingest.EventPublisher;
-import pl.krakow.pulse.ingest.FeedParser;
 import pl.krakow.pulse.platform.config.PulseConfig;
-import pl.krakow.pulse.platform.metrics.PulseMetrics;
-import pl.krakow.pulse.platform.topics.Topics;
 
 /**
  * Section 3: event-to-indicator latency at fixed offered rates. The same real path as the end-to-end
  * run, but the generated CSV is <em>paced</em> ({@link CsvFeed}): each line becomes readable when due at
- * the offered rate in events/s, and the parser stamps {@code ingestedAt} as it reads it. One IV.3
- * topology (production configuration) runs for the whole section; event time continues across phases.
+ * the offered rate in events/s, and the parser stamps {@code ingestedAt} as it reads it. It runs on the
+ * {@link LivePipeline} of the end-to-end section (one IV.3 topology, production configuration); event time
+ * continues across phases.
  *
  * <p>Latency of an update = wall-clock time the {@code read_committed} table reader's poll returned it −
  * its {@code lastEventIngestedAt}. The topology emits one PROVISIONAL update per hourly value, and within
@@ -37,87 +33,48 @@ final class LatencyRun {
     record Result(Section section, MemoryProbe.Snapshot memoryWhileRunning) {
     }
 
-    static Result run(BenchContext ctx) throws Exception {
+    /**
+     * @param capacity the end-to-end section's median events/s, or 0 when it did not run: a phase offered
+     *                 faster than this is cut to as many events as the pipeline drains in one phase length
+     */
+    static Result run(BenchContext ctx, LivePipeline pipeline, double capacity) throws Exception {
         List<Integer> rates = ctx.options.latencyRates();
         double phaseSeconds = ctx.options.latencyPhase().toMillis() / 1000.0;
         int warmupRate = rates.contains(TARGET_RATE) ? TARGET_RATE : rates.get(rates.size() / 2);
-        HourlyWorkload workload = new HourlyWorkload(ctx.series, ctx.historyStart());
-
-        // Plan every phase first, so a run that would outgrow the generated history fails before it starts.
-        List<long[]> plan = new ArrayList<>(); // {rate, firstHour, hours}
-        long g = 0;
-        if (ctx.options.warmup()) {
-            long hours = workload.hoursFor(g, Math.round(warmupRate * phaseSeconds));
-            plan.add(new long[] {warmupRate, g, hours});
-            g += hours;
-        }
-        for (int rate : rates) {
-            for (int rep = 0; rep < ctx.options.repetitions(); rep++) {
-                long hours = workload.hoursFor(g, Math.round(rate * phaseSeconds));
-                plan.add(new long[] {rate, g, hours});
-                g += hours;
-            }
-        }
-        EndToEnd.checkInThePast(workload, g);
 
         Map<Integer, List<LatencyRecorder>> byRate = new LinkedHashMap<>();
         Map<Integer, List<Double>> offered = new LinkedHashMap<>();
-        rates.forEach(r -> {
-            byRate.put(r, new ArrayList<>());
-            offered.put(r, new ArrayList<>());
-        });
-        ExpectedWindows expected = new ExpectedWindows(ctx.platform.dailyMeans(), ctx.platform.zone());
-        MemoryProbe.Snapshot memory;
-        ctx.platform.resetTopics(BenchPlatform.MEASURED_TOPICS);
-        try (BenchPlatform.IndicatorsRun topology = ctx.platform.newIndicators("latency").start()) {
-            topology.awaitRunning(ctx.options.timeout());
-            try (TableWatcher table = new TableWatcher(ctx.platform.clients(), ctx.platform.serdes(), Topics.INDICATORS_IV3,
-                    "bench-latency-table", false);
-                 PulseMetrics metrics = new PulseMetrics("pulse-bench");
-                 EventPublisher publisher = new EventPublisher(ctx.platform.clients(), ctx.platform.serdes(), metrics,
-                         "bench-latency-ingest")) {
-                FeedParser parser = ctx.newParser(metrics);
-                int repOfRate = 0;
-                int lastRate = -1;
-                for (int i = 0; i < plan.size(); i++) {
-                    int rate = (int) plan.get(i)[0];
-                    long first = plan.get(i)[1];
-                    long hours = plan.get(i)[2];
-                    boolean warm = ctx.options.warmup() && i == 0;
-                    repOfRate = warm || rate != lastRate ? 1 : repOfRate + 1;
-                    lastRate = warm ? -1 : rate;
-
-                    long mark = expected.mark();
-                    long before = expected.contributing();
-                    for (long h = first; h < first + hours; h++) {
-                        workload.expect(h, expected);
-                    }
-                    long events = workload.events(first, hours);
-                    TableWatcher.Expectation done = table.expect(expected.latestWindowsSince(mark), expected.contributing() - before);
-                    LatencyRecorder recorder = new LatencyRecorder();
-                    table.record(recorder);
-                    CsvFeed feed = new CsvFeed(workload, first, hours, rate);
-                    BenchContext.IngestCount c = BenchContext.ingest(parser, publisher, feed, "bench-latency.csv");
-                    publisher.flush();
-                    EndToEnd.check(c, events, publisher);
-                    table.await(done, ctx.options.timeout());
-                    table.record(null);
-
-                    long lastLineEvents = workload.events(first + hours - 1);
-                    double achieved = (feed.eventsReleased() - lastLineEvents) * 1e9
-                            / Math.max(1, feed.lastReleaseNanos() - feed.startNanos());
-                    LatencyRecorder.Percentiles p = recorder.endToEnd();
-                    ctx.progress("latency %s at %s events/s (offered %s): p50 %d ms, p95 %d ms, p99 %d ms, max %d ms over %s updates",
-                            warm ? "warm-up" : "rep " + repOfRate + "/" + ctx.options.repetitions(), BenchContext.count(rate),
-                            BenchContext.count(achieved), p.p50(), p.p95(), p.p99(), p.max(), BenchContext.count(p.count()));
-                    if (!warm) {
-                        byRate.get(rate).add(recorder);
-                        offered.get(rate).add(achieved);
-                    }
-                }
-                memory = MemoryProbe.afterGc();
+        Map<Integer, Double> phaseSecondsByRate = new LinkedHashMap<>();
+        long updatesRead = 0;
+        long indicatorValues = 0;
+        boolean warmup = ctx.options.warmsUp("latency");
+        for (int i = warmup ? -1 : 0; i < rates.size() * ctx.options.repetitions(); i++) {
+            boolean warm = i < 0;
+            int rate = warm ? warmupRate : rates.get(i / ctx.options.repetitions());
+            int rep = warm ? 0 : i % ctx.options.repetitions() + 1;
+            long events = Math.round(rate * phaseSeconds);
+            if (capacity > 0 && rate > capacity) {
+                // Overload: the backlog, and with it the latency, grows for as long as the phase lasts; a burst
+                // the pipeline drains in one phase length keeps the section's duration bounded.
+                events = Math.min(events, Math.round(capacity * phaseSeconds));
+            }
+            events = Math.max(events, 1);
+            LatencyRecorder recorder = new LatencyRecorder();
+            LivePipeline.Phase p = pipeline.run(events, rate, recorder);
+            LatencyRecorder.Percentiles e2e = recorder.endToEnd();
+            ctx.progress("latency %s at %s events/s (offered %s for %.1f s): p50 %d ms, p95 %d ms, p99 %d ms, max %d ms over %s updates",
+                    warm ? "warm-up" : "rep " + rep + "/" + ctx.options.repetitions(), BenchContext.count(rate),
+                    BenchContext.count(p.offeredPerSecond()), p.events() / (double) rate, e2e.p50(), e2e.p95(), e2e.p99(), e2e.max(),
+                    BenchContext.count(e2e.count()));
+            if (!warm) {
+                byRate.computeIfAbsent(rate, r -> new ArrayList<>()).add(recorder);
+                offered.computeIfAbsent(rate, r -> new ArrayList<>()).add(p.offeredPerSecond());
+                phaseSecondsByRate.put(rate, Math.round(p.events() * 10.0 / rate) / 10.0);
+                updatesRead += p.provisionalUpdates();
+                indicatorValues += p.indicatorValues();
             }
         }
+        MemoryProbe.Snapshot memory = MemoryProbe.afterGc();
 
         List<Figure> figures = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -143,13 +100,23 @@ final class LatencyRun {
         notes.add("processing = computedAt − lastEventIngestedAt (before the commit); visibility = poll time − computedAt "
                 + "(the exactly-once commit, every " + commitMs + " ms, and the fetch)");
         notes.add("offered = the rate the paced feed actually released lines at; below the nominal rate the source itself could not keep up");
+        if (phaseSecondsByRate.values().stream().anyMatch(v -> v < phaseSeconds - 0.05)) {
+            notes.add("rates above the end-to-end capacity (" + BenchContext.count(capacity) + " events/s) ran as shorter bursts "
+                    + "(phaseSecondsByRate): overloaded, latency grows with the burst's length");
+        }
         Map<String, Object> params = new LinkedHashMap<>();
+        params.put("warmup", ctx.options.warmsUp("latency") ? "one phase at " + warmupRate + " events/s, excluded" : "none");
         params.put("rates", rates);
         params.put("phaseSeconds", phaseSeconds);
-        params.put("warmupRate", ctx.options.warmup() ? warmupRate : null);
+        params.put("phaseSecondsByRate", phaseSecondsByRate);
+        params.put("endToEndCapacity", Math.round(capacity));
+        params.put("warmupRate", ctx.options.warmsUp("latency") ? warmupRate : null);
         params.put("processingGuarantee", ctx.platform.config().get(PulseConfig.PROCESSING_GUARANTEE));
         params.put("commitIntervalMs", commitMs);
-        params.put("eventTime", Instant.ofEpochSecond(workload.epoch(0)) + " .. " + Instant.ofEpochSecond(workload.epoch(g - 1)));
+        // One PROVISIONAL update per hourly value today; a topology that coalesced updates would read fewer.
+        params.put("hourlyValuesIntoIndicators", indicatorValues);
+        params.put("provisionalUpdatesRead", updatesRead);
+        params.put("eventTime", pipeline.historyStart() + " .. " + pipeline.historyEnd());
         return new Result(new Section("latency", "latency", params, figures, notes), memory);
     }
 }

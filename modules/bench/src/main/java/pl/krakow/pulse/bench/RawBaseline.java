@@ -49,17 +49,18 @@ final class RawBaseline {
         pool.forEach(r -> keys.add(r.key()));
         long n = ctx.options.rawRecords();
         List<Double> rates = new ArrayList<>();
-        for (int run = 0; run < ctx.options.runs(); run++) {
+        for (int run = 0; run < ctx.options.runs("raw"); run++) {
             ctx.platform.resetTopics(List.of(BenchPlatform.RAW_TOPIC));
             double rate = once(ctx, pool, n);
-            ctx.progress("raw baseline %s: %s records in %s records/s", ctx.runLabel(run), BenchContext.count(n),
+            ctx.progress("raw baseline %s: %s records in %s records/s", ctx.runLabel("raw", run), BenchContext.count(n),
                     BenchContext.count(rate));
-            if (!ctx.isWarmup(run)) {
+            if (!ctx.isWarmup("raw", run)) {
                 rates.add(rate);
             }
         }
         ctx.platform.resetTopics(List.of(BenchPlatform.RAW_TOPIC));
         Map<String, Object> params = new LinkedHashMap<>();
+        params.put("warmup", ctx.warmupNote("raw"));
         params.put("records", n);
         params.put("valueBytesAvg", Math.round(avgValueBytes * 10) / 10.0);
         params.put("distinctRecords", pool.size());

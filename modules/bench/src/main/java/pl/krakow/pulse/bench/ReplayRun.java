@@ -39,7 +39,7 @@ final class ReplayRun {
         List<Double> rates = new ArrayList<>();
         List<Double> seconds = new ArrayList<>();
         List<Double> brokerRates = new ArrayList<>();
-        for (int run = 0; run < ctx.options.runs(); run++) {
+        for (int run = 0; run < ctx.options.runs("replay"); run++) {
             ctx.platform.resetTopics(BenchPlatform.MEASURED_TOPICS);
             try (BenchPlatform.IndicatorsRun topology = ctx.platform.newIndicators("replay").start()) {
                 topology.awaitRunning(ctx.options.timeout());
@@ -48,7 +48,7 @@ final class ReplayRun {
                      PulseMetrics metrics = new PulseMetrics("pulse-bench");
                      EventPublisher publisher = new EventPublisher(ctx.platform.clients(), ctx.platform.serdes(), metrics,
                              "bench-replay")) {
-                    TableWatcher.Expectation done = table.expect(expected.latestWindows(), 0);
+                    TableWatcher.Expectation done = table.expect(expected.latestWindows(), false);
                     FileReplayer replayer = new FileReplayer(publisher, IngestContext.from(ctx.platform.config(), metrics.registry()));
                     long start = System.nanoTime();
                     ReplayReport report = replayer.replay(ctx.format, List.of(BundledData.airQualityCsv()), ReplaySpeed.MAX,
@@ -60,9 +60,9 @@ final class ReplayRun {
                     long visible = table.await(done, ctx.options.timeout());
                     double s = (visible - start) / 1e9;
                     double rate = events / s;
-                    ctx.progress("replay %s: %s events in %.2f s, %s events/s (replayer alone: %s events/s)", ctx.runLabel(run),
+                    ctx.progress("replay %s: %s events in %.2f s, %s events/s (replayer alone: %s events/s)", ctx.runLabel("replay", run),
                             BenchContext.count(events), s, BenchContext.count(rate), BenchContext.count(report.eventsPerSecond()));
-                    if (!ctx.isWarmup(run)) {
+                    if (!ctx.isWarmup("replay", run)) {
                         rates.add(rate);
                         seconds.add(s);
                         brokerRates.add(report.eventsPerSecond());
@@ -73,6 +73,7 @@ final class ReplayRun {
         Figure ratio = Figure.of("replay ÷ raw", "ratio", rates.stream().map(r -> r / rawRecordsPerSecond).toList())
                 .withTarget(Figure.Target.atLeast(0.5, "DESIGN §13: replay of all bundled data at ≥ 50 % of the raw pass-through"));
         Map<String, Object> params = new LinkedHashMap<>();
+        params.put("warmup", ctx.warmupNote("replay"));
         params.put("input", BundledData.AIR_QUALITY_CSV);
         params.put("events", events);
         params.put("speed", "max");

@@ -25,8 +25,8 @@ import pl.krakow.pulse.platform.topics.TopicSpec;
 /**
  * Reads an indicator table the way an analyst would ({@code read_committed}, so an update counts only
  * once its exactly-once transaction is committed and visible) on its own thread, and tells when an
- * {@link Expectation} is met: every expected window shows its expected {@code observedCount}, and — when
- * asked — at least a number of PROVISIONAL updates arrived.
+ * {@link Expectation} is met: every expected window shows its expected {@code observedCount} (and, when
+ * asked, everything committed by then has been read).
  *
  * <p>When a {@link LatencyRecorder} is set, every PROVISIONAL update is recorded with the wall-clock
  * time its poll returned. Values are decoded only when needed (an expected key, or latency recording),
@@ -34,26 +34,33 @@ import pl.krakow.pulse.platform.topics.TopicSpec;
  */
 final class TableWatcher implements AutoCloseable {
 
-    /** What must become visible; completes once. */
+    /**
+     * What must become visible; completes once. With {@code drain}, completion also waits until the reader
+     * has consumed everything committed when the windows became visible (every partition up to its
+     * last stable offset of that moment), so every update of the measured phase has been seen and
+     * recorded, whatever partition it landed on.
+     */
     static final class Expectation {
         private final Map<String, Integer> remaining;
         private final Map<String, Integer> lastSeen = new ConcurrentHashMap<>();
-        private final long minUpdates;
+        private final boolean drain;
         private final CountDownLatch done = new CountDownLatch(1);
         private volatile long updates;
-        private volatile long completedAtNanos = -1;
+        private volatile long visibleAtNanos = -1;
+        private Map<TopicPartition, Long> drainTo;
 
-        Expectation(Map<String, Integer> windows, long minUpdates) {
+        Expectation(Map<String, Integer> windows, boolean drain) {
             this.remaining = new ConcurrentHashMap<>(windows);
-            this.minUpdates = minUpdates;
+            this.drain = drain;
         }
 
         private String describeMissing() {
             List<String> missing = new ArrayList<>();
             remaining.forEach((k, v) -> missing.add(k + " expected " + v + ", seen " + lastSeen.getOrDefault(k, 0)));
-            return updates + " of " + minUpdates + " updates; missing " + missing;
+            return updates + " PROVISIONAL updates read; missing " + missing + (drainTo != null ? "; draining to " + drainTo : "");
         }
 
+        /** PROVISIONAL updates read since this expectation was set. */
         long updates() {
             return updates;
         }
@@ -68,21 +75,15 @@ final class TableWatcher implements AutoCloseable {
                 lastSeen.put(key, observedCount);
                 if (observedCount >= want) {
                     remaining.remove(key);
-                    check(nowNanos);
+                    if (remaining.isEmpty()) {
+                        visibleAtNanos = nowNanos;
+                    }
                 }
             }
         }
 
-        void provisional(long nowNanos) {
+        void provisional() {
             updates++;
-            check(nowNanos);
-        }
-
-        private void check(long nowNanos) {
-            if (completedAtNanos < 0 && remaining.isEmpty() && updates >= minUpdates) {
-                completedAtNanos = nowNanos;
-                done.countDown();
-            }
         }
     }
 
@@ -118,8 +119,8 @@ final class TableWatcher implements AutoCloseable {
     }
 
     /** Sets what to wait for; call before the records that satisfy it are produced. */
-    Expectation expect(Map<String, Integer> windows, long minUpdates) {
-        Expectation e = new Expectation(windows, minUpdates);
+    Expectation expect(Map<String, Integer> windows, boolean drain) {
+        Expectation e = new Expectation(windows, drain);
         expectation = e;
         return e;
     }
@@ -132,6 +133,9 @@ final class TableWatcher implements AutoCloseable {
      */
     long await(Expectation e, Duration timeout) throws TimeoutException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        if (e.remaining.isEmpty() && !e.drain) {
+            return System.nanoTime();
+        }
         while (!e.done.await(100, TimeUnit.MILLISECONDS)) {
             if (failure != null) {
                 throw new IllegalStateException("reading " + topic + " failed: " + failure, failure);
@@ -140,7 +144,7 @@ final class TableWatcher implements AutoCloseable {
                 throw new TimeoutException(topic + " incomplete after " + timeout.toSeconds() + " s: " + e.describeMissing());
             }
         }
-        return e.completedAtNanos;
+        return e.visibleAtNanos;
     }
 
     /** Records latencies of PROVISIONAL updates into {@code r} from now on (null stops recording). */
@@ -152,16 +156,13 @@ final class TableWatcher implements AutoCloseable {
         try {
             while (!closing) {
                 ConsumerRecords<String, byte[]> batch = consumer.poll(Duration.ofMillis(50));
-                if (batch.isEmpty()) {
-                    continue;
-                }
                 long receivedMs = System.currentTimeMillis();
                 long receivedNanos = System.nanoTime();
                 Expectation e = expectation;
                 LatencyRecorder r = recorder;
                 for (ConsumerRecord<String, byte[]> rec : batch) {
                     boolean wanted = e != null && e.wants(rec.key());
-                    if (!wanted && r == null && (e == null || e.minUpdates == 0)) {
+                    if (!wanted && r == null) {
                         continue;
                     }
                     IndicatorValue v = values.deserialize(topic, rec.value());
@@ -173,13 +174,16 @@ final class TableWatcher implements AutoCloseable {
                         r.record(v, receivedMs);
                     }
                     if (e != null) {
+                        if (provisional) {
+                            e.provisional();
+                        }
                         if (wanted) {
                             e.seen(rec.key(), v.getObservedCount(), receivedNanos);
                         }
-                        if (provisional) {
-                            e.provisional(receivedNanos);
-                        }
                     }
+                }
+                if (e != null && e.visibleAtNanos >= 0 && e.done.getCount() > 0) {
+                    maybeComplete(e);
                 }
             }
         } catch (WakeupException e) {
@@ -189,6 +193,23 @@ final class TableWatcher implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             failure = e;
         }
+    }
+
+    /** Completes a met expectation, after draining to the offsets committed when it was met if it asks for that. */
+    private void maybeComplete(Expectation e) {
+        if (!e.drain) {
+            e.done.countDown();
+            return;
+        }
+        if (e.drainTo == null) {
+            e.drainTo = consumer.endOffsets(consumer.assignment());
+        }
+        for (Map.Entry<TopicPartition, Long> p : e.drainTo.entrySet()) {
+            if (consumer.position(p.getKey()) < p.getValue()) {
+                return;
+            }
+        }
+        e.done.countDown();
     }
 
     /** The error that stopped the reading thread, if any. */

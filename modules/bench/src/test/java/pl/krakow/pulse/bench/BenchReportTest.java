@@ -75,7 +75,7 @@ class BenchReportTest {
         Section latency = new Section("latency", "latency", Map.of(), List.of(
                 Figure.of("p99 @ 5,000/s", "ms", List.of(250.0, 240.0, 260.0)).withTarget(Figure.Target.atMost(300, "DESIGN"))),
                 List.of());
-        return new BenchReport("2026-06-01T12:00:00Z", "quick", 42.0, machine, Map.of("commit.interval.ms", 100), 3, true,
+        return new BenchReport("2026-06-01T12:00:00Z", "quick", 42.0, machine, Map.of("commit.interval.ms", 100), 3, "one warm-up run per section, excluded",
                 List.of(raw, e2e, latency));
     }
 }
