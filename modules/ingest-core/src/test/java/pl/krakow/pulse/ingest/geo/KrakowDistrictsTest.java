@@ -1,4 +1,4 @@
-package pl.krakow.pulse.ingest.environment;
+package pl.krakow.pulse.ingest.geo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,30 +36,7 @@ class KrakowDistrictsTest {
     }
 
     @Test
-    void everyBundledStationGetsTheDistrictOfAnIndependentRayCast() {
-        assertThat(BundledData.stations()).hasSize(14).allSatisfy(s -> {
-            List<Integer> expected = RAY.districtsContaining(s.latitude(), s.longitude());
-            assertThat(expected).as(s.code()).hasSizeLessThanOrEqualTo(1);
-            assertThat(districts.districtOf(s.latitude(), s.longitude()).map(District::number))
-                    .as(s.code()).isEqualTo(expected.stream().findFirst());
-        });
-    }
-
-    @Test
-    void wellKnownStationsLieInTheirDistricts() {
-        // Expected values from the ray cast above, checked against the map: Dietla runs along the old
-        // Vistula arm at the southern edge of Stare Miasto; the Krasińskiego station stands on the
-        // western side of the avenue, which is Zwierzyniec; Bujaka is in Kurdwanów (Podgórze Duchackie).
-        Map<String, String> expected = Map.of("MpKrakDietla", "I", "MpKrakAlKras", "VII", "MpKrakBujaka", "XI",
-                "MpKrakOsPias", "XV", "MpKrakBulwar", "XVIII", "MpKrakZloRog", "VI", "MpKrakSwoszo", "X",
-                "MpKrakWadow", "XVII");
-        for (BundledData.Station s : BundledData.stations()) {
-            if (expected.containsKey(s.code())) {
-                assertThat(RAY.districtsContaining(s.latitude(), s.longitude())).as(s.code()).hasSize(1);
-                assertThat(districts.districtOf(s.latitude(), s.longitude()).map(District::roman))
-                        .as(s.code()).contains(expected.get(s.code()));
-            }
-        }
+    void mainMarketSquareIsInStareMiasto() {
         // Rynek Główny (main market square)
         assertThat(districts.districtOf(50.0617, 19.9373)).map(District::name).contains("Stare Miasto");
     }
@@ -115,12 +92,18 @@ class KrakowDistrictsTest {
     void bundledCopyIsUnchangedFromTheSharedBundle() throws IOException {
         Path shared = Path.of("../../../shared/data/districts-krakow");
         assumeTrue(Files.isDirectory(shared), "shared data bundle not present");
-        try (var in = BundledData.openResource(BundledData.DISTRICTS_GEOJSON)) {
-            assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(shared.resolve("krakow-dzielnice.geojson")));
-        }
-        assertThat(BundledData.provenance(BundledData.DISTRICTS_PROVENANCE))
+        assertThat(resource(KrakowDistricts.RESOURCE))
+                .isEqualTo(Files.readAllBytes(shared.resolve("krakow-dzielnice.geojson")));
+        assertThat(new String(resource("data/districts-krakow/PROVENANCE.md"), StandardCharsets.UTF_8))
                 .startsWith("> Copied unchanged from the shared data bundle")
                 .endsWith(Files.readString(shared.resolve("PROVENANCE.md")));
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (var in = KrakowDistricts.class.getClassLoader().getResourceAsStream(name)) {
+            assertThat(in).as(name).isNotNull();
+            return in.readAllBytes();
+        }
     }
 
     private static ByteArrayInputStream stream(String s) {

@@ -1,4 +1,4 @@
-package pl.krakow.pulse.ingest.environment;
+package pl.krakow.pulse.ingest.geo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package pl.krakow.pulse.ingest.environment;
+package pl.krakow.pulse.ingest.geo;
 
 import java.util.Objects;
 

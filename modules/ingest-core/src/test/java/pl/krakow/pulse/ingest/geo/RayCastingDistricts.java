@@ -1,4 +1,4 @@
-package pl.krakow.pulse.ingest.environment;
+package pl.krakow.pulse.ingest.geo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,15 +13,15 @@ import java.util.List;
  * ray casting on the raw coordinates (no JTS), holes subtracted. Returns the {@code cartodb_id}s of
  * every district containing the point.
  */
-final class RayCastingDistricts {
+public final class RayCastingDistricts {
 
     private record Feature(int number, String name, List<List<double[][]>> polygons) {
     }
 
     private final List<Feature> features = new ArrayList<>();
 
-    RayCastingDistricts() {
-        try (InputStream in = BundledData.openResource(BundledData.DISTRICTS_GEOJSON)) {
+    public RayCastingDistricts() {
+        try (InputStream in = KrakowDistricts.class.getClassLoader().getResourceAsStream(KrakowDistricts.RESOURCE)) {
             JsonNode root = new ObjectMapper().readTree(in);
             for (JsonNode f : root.get("features")) {
                 List<List<double[][]>> polys = new ArrayList<>();
@@ -44,16 +44,16 @@ final class RayCastingDistricts {
         }
     }
 
-    int featureCount() {
+    public int featureCount() {
         return features.size();
     }
 
     /** The full GeoJSON name of district {@code number}, e.g. "Dzielnica I Stare Miasto". */
-    String nameOf(int number) {
+    public String nameOf(int number) {
         return features.stream().filter(f -> f.number == number).findFirst().orElseThrow().name;
     }
 
-    List<Integer> districtsContaining(double lat, double lon) {
+    public List<Integer> districtsContaining(double lat, double lon) {
         List<Integer> out = new ArrayList<>();
         for (Feature f : features) {
             for (List<double[][]> poly : f.polygons) {
