@@ -1,6 +1,8 @@
 package pl.krakow.pulse.indicators;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Properties;
@@ -22,8 +24,10 @@ import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
 
 /**
- * The IV.3 indicators service: {@link Iv3EnvironmentTopology} in its own Kafka Streams application
- * ({@code <prefix>-indicators-iv3}), exactly-once, every internal resource explicitly named.
+ * One goal's indicators service: a goal topology (IV.3: {@link Iv3EnvironmentTopology}) in its own
+ * Kafka Streams application ({@code <prefix>-indicators-iv3}, {@code -iv4}, …), exactly-once, every
+ * internal resource explicitly named. One application per goal so a goal's failure, rebalance or
+ * state restore never holds up another goal's table.
  *
  * <p>Bad input never stops it and is never dropped silently: records that cannot be deserialized,
  * that fail in a processor, or whose output cannot be serialized are counted
@@ -57,13 +61,31 @@ public final class IndicatorsApplication implements AutoCloseable {
     /** As the 6-argument constructor, with explicit topology options (clock, idle timeout, punctuation). */
     public IndicatorsApplication(KafkaClients clients, PulseSerdes serdes, IndicatorCatalog catalog, ZoneId zone,
                                  PulseMetrics metrics, Path stateDir, Iv3EnvironmentTopology.Options options) {
+        this(clients, serdes, metrics, stateDir, APPLICATION_SUFFIX, options.meters(), options.clock(),
+                builder -> Iv3EnvironmentTopology.build(builder, serdes, catalog, zone, options));
+    }
+
+    /** Adds a goal's processors to the builder; sources, stores and sinks all named explicitly. */
+    @FunctionalInterface
+    public interface GoalTopology {
+        void build(StreamsBuilder builder);
+    }
+
+    /**
+     * Any goal's topology as its own application {@code <prefix>-<applicationSuffix>} (e.g.
+     * {@code indicators-iv4}), with the dead-letter error handling described in the class comment.
+     * State lives in {@code stateDir} (one directory per application id below it).
+     */
+    public IndicatorsApplication(KafkaClients clients, PulseSerdes serdes, PulseMetrics metrics, Path stateDir,
+                                 String applicationSuffix, MeterRegistry meters,
+                                 Clock clock, GoalTopology goalTopology) {
         this.stateDir = stateDir.toAbsolutePath();
-        Properties props = clients.streams(APPLICATION_SUFFIX, this.stateDir.toString());
+        Properties props = clients.streams(applicationSuffix, this.stateDir.toString());
         applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
-        configureErrorHandling(props, new DeadLetters(applicationId, serdes, options.meters(), options.clock()));
+        configureErrorHandling(props, new DeadLetters(applicationId, serdes, meters, clock));
 
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
-        Iv3EnvironmentTopology.build(builder, serdes, catalog, zone, options);
+        goalTopology.build(builder);
         topology = builder.build(props);
         streams = new KafkaStreams(topology, props);
         streams.setStateListener((next, previous) -> LOG.info("{} {} -> {}", applicationId, previous, next));
