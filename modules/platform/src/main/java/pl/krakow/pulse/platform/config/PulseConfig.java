@@ -79,6 +79,9 @@ public final class PulseConfig {
             "Stream threads per topology application.").withValidator(ConfigKey.atLeast(1));
     public static final ConfigKey<Long> STREAMS_COMMIT_INTERVAL_MS = ConfigKey.longKey("streams.commit.interval.ms", "streams", 100L,
             "Kafka Streams commit interval; with exactly-once it bounds how soon an indicator update becomes visible.");
+    public static final ConfigKey<Long> STREAMS_ROCKSDB_MEMORY_BYTES = ConfigKey.longKey("streams.rocksdb.memory.bytes", "streams",
+            64L * 1024 * 1024, "Off-heap budget shared by all RocksDB state stores of the process (block cache incl. memtables).")
+            .withValidator(v -> v < 1024L * 1024 ? "must be at least 1 MiB" : null);
     public static final ConfigKey<String> TIME_ZONE = ConfigKey.string("indicators.time.zone", "indicators", "Europe/Warsaw",
             "IANA time zone in which calendar windows (day, month, year) are aligned.")
             .withValidator(v -> {
@@ -144,7 +147,7 @@ public final class PulseConfig {
             BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, TOPIC_REPLICATION_FACTOR, TOPICS_CREATE,
             DATA_DIR, EMBEDDED_KAFKA_PORT, EMBEDDED_REGISTRY_PORT,
             HTTP_HOST, HTTP_PORT, API_MAX_RANGE_DAYS,
-            APPLICATION_ID_PREFIX, PROCESSING_GUARANTEE, STREAMS_THREADS, STREAMS_COMMIT_INTERVAL_MS, TIME_ZONE,
+            APPLICATION_ID_PREFIX, PROCESSING_GUARANTEE, STREAMS_THREADS, STREAMS_COMMIT_INTERVAL_MS, STREAMS_ROCKSDB_MEMORY_BYTES, TIME_ZONE,
             INDICATORS_IDLE_TIMEOUT, INDICATORS_PUNCTUATION_INTERVAL, INDICATORS_EMIT_INTERVAL,
             INGEST_MAX_AGE, INGEST_MAX_FUTURE, REPLAY_ON_START, REPLAY_SPEED,
             PUSH_HTTP_TOKENS, PUSH_HTTP_HOST, PUSH_HTTP_PORT, PUSH_MQTT_ENABLED, PUSH_MQTT_URL, EMBEDDED_MQTT_PORT,

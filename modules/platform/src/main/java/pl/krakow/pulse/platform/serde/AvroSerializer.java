@@ -2,6 +2,8 @@ package pl.krakow.pulse.platform.serde;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
@@ -23,8 +25,8 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
     private final SpecificDatumWriter<T> writer;
     private final boolean isKey;
     private final ThreadLocal<BinaryEncoder> encoders = new ThreadLocal<>();
-    private volatile String lastTopic;
-    private volatile int lastId;
+    /** Schema id per topic: a Streams task's producer writes several topics, and this is on every record's path. */
+    private final Map<String, Integer> idByTopic = new ConcurrentHashMap<>();
 
     public AvroSerializer(SchemaRegistryClient registry, Class<T> type, boolean isKey) {
         this.registry = registry;
@@ -58,14 +60,11 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
     }
 
     private int schemaId(String topic) {
-        // Fast path: one producer usually writes one topic.
-        String last = lastTopic;
-        if (topic.equals(last)) {
-            return lastId;
+        Integer id = idByTopic.get(topic);
+        if (id == null) {
+            id = registry.register(topic + (isKey ? "-key" : "-value"), schema);
+            idByTopic.put(topic, id);
         }
-        int id = registry.register(topic + (isKey ? "-key" : "-value"), schema);
-        lastId = id;
-        lastTopic = topic;
         return id;
     }
 }
