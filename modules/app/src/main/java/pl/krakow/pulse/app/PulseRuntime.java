@@ -139,11 +139,7 @@ public final class PulseRuntime implements AutoCloseable {
 
         IndicatorCatalog catalog = IndicatorCatalog.bundled();
         ZoneId zone = ZoneId.of(config.get(PulseConfig.TIME_ZONE));
-        Iv3EnvironmentTopology.Options options = Iv3EnvironmentTopology.Options.defaults()
-                .withMeters(metrics.registry())
-                .withIdleTimeout(config.get(PulseConfig.INDICATORS_IDLE_TIMEOUT))
-                .withPunctuationInterval(config.get(PulseConfig.INDICATORS_PUNCTUATION_INTERVAL))
-                .withEmitInterval(config.get(PulseConfig.INDICATORS_EMIT_INTERVAL));
+        Iv3EnvironmentTopology.Options options = Iv3EnvironmentTopology.Options.fromConfig(config, metrics.registry());
         indicators = track(new IndicatorsApplication(clients, serdes, catalog, zone, metrics, dataDir.resolve("streams"), options));
         indicators.start();
 

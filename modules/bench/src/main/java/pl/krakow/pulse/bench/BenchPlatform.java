@@ -298,7 +298,8 @@ final class BenchPlatform implements AutoCloseable {
             this.platform = platform;
             this.stateDir = stateDir;
             this.metrics = new PulseMetrics("pulse-bench");
-            this.app = new IndicatorsApplication(clients, platform.serdes, platform.catalog, platform.zone, metrics, stateDir);
+            this.app = new IndicatorsApplication(clients, platform.serdes, platform.catalog, platform.zone, metrics, stateDir,
+                    Iv3EnvironmentTopology.Options.fromConfig(platform.config, metrics.registry()));
         }
 
         IndicatorsRun start() {

@@ -49,6 +49,7 @@ import pl.krakow.pulse.indicators.ytd.YearStateSerde;
 import pl.krakow.pulse.indicators.ytd.YearToDateDefinition;
 import pl.krakow.pulse.indicators.ytd.YearToDateProcessor;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
+import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
 import pl.krakow.pulse.platform.topics.Topics;
 
@@ -129,6 +130,14 @@ public final class Iv3EnvironmentTopology {
         public static Options defaults() {
             return new Options(Metrics.globalRegistry, Clock.systemUTC(), DEFAULT_PUNCTUATION_INTERVAL, DEFAULT_IDLE_TIMEOUT,
                     Duration.ZERO);
+        }
+
+        /** The options an operator configured ({@code indicators.*} keys): what {@code pulse run} and the benchmark use. */
+        public static Options fromConfig(PulseConfig config, MeterRegistry registry) {
+            return defaults().withMeters(registry)
+                    .withIdleTimeout(config.get(PulseConfig.INDICATORS_IDLE_TIMEOUT))
+                    .withPunctuationInterval(config.get(PulseConfig.INDICATORS_PUNCTUATION_INTERVAL))
+                    .withEmitInterval(config.get(PulseConfig.INDICATORS_EMIT_INTERVAL));
         }
 
         public Options withMeters(MeterRegistry registry) {

@@ -99,8 +99,9 @@ public final class PulseConfig {
     public static final ConfigKey<Duration> INDICATORS_PUNCTUATION_INTERVAL = ConfigKey.duration("indicators.punctuation.interval",
             "indicators", Duration.ofSeconds(30), "How often the wall-clock punctuator checks for stalled stream time.");
     public static final ConfigKey<Duration> INDICATORS_EMIT_INTERVAL = ConfigKey.duration("indicators.emit.interval", "indicators",
-            Duration.ZERO, "PT0S: every accepted event emits an updated PROVISIONAL value; a positive duration coalesces "
-                    + "a window's updates into at most one PROVISIONAL value per interval (higher throughput, later updates).");
+            Duration.ofMillis(100), "Coalesces a window's updates into at most one PROVISIONAL value per interval. Under "
+                    + "exactly-once nothing is visible before the next commit anyway, so the default equals "
+                    + "streams.commit.interval.ms; PT0S emits a value for every accepted event (much lower throughput).");
 
     public static final ConfigKey<String> PUSH_HTTP_TOKENS = ConfigKey.string("ingest.push.http.tokens", "ingest", "",
             "Bearer tokens of the sensor HTTP push endpoint (POST /ingest/v1/sensors), as client:token,client:token. "
