@@ -16,7 +16,11 @@ import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.events.mobility.BikeStationStatus;
 import pl.krakow.pulse.events.mobility.StopEvent;
 import pl.krakow.pulse.events.mobility.VehiclePosition;
+import java.nio.file.Path;
+import pl.krakow.pulse.indicators.IndicatorsApplication;
 import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
+import pl.krakow.pulse.platform.kafka.KafkaClients;
+import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
 import pl.krakow.pulse.platform.topics.TopicSpec;
@@ -80,6 +84,13 @@ public final class Iv4MobilityTopology {
                 .process(() -> new BikeAvailabilityProcessor(BIKE_WINDOWS, bikeGrace, zone, options.clock(),
                         options.punctuationInterval(), options.meters()), Named.as("iv4-bikes"), BIKE_WINDOWS)
                 .to(table, Produced.with(serdes.key(), out).withName("iv4-bikes-sink"));
+    }
+
+    /** The IV.4 table as its own Kafka Streams application {@code <prefix>-indicators-iv4}, with the dead-letter handling of {@link IndicatorsApplication}. */
+    public static IndicatorsApplication application(KafkaClients clients, PulseSerdes serdes, IndicatorCatalog catalog, ZoneId zone,
+                                                    PulseMetrics metrics, Path stateDir, Iv3EnvironmentTopology.Options options) {
+        return new IndicatorsApplication(clients, serdes, metrics, stateDir, APPLICATION_SUFFIX, options.meters(), options.clock(),
+                builder -> build(builder, serdes, catalog, zone, options));
     }
 
     private static <V extends org.apache.avro.specific.SpecificRecord> org.apache.kafka.streams.kstream.KStream<String, V> oneTask(

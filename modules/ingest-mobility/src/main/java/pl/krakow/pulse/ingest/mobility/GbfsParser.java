@@ -38,7 +38,8 @@ import pl.krakow.pulse.platform.topics.Topics;
  * GBFS bike-share feeds: {@code station_information} (JSON per the GBFS spec, or a CSV with the columns
  * {@code station_id,lat,lon[,name,capacity]}) gives each station its position and district;
  * {@code station_status} (JSON, GBFS 1.x–3.x) becomes one {@link BikeStationStatus} per station on
- * {@code mobility.bike-stations.v1}, key {@code <system>|<station id>}.
+ * {@code mobility.bike-stations.v1}, key = the system id (one partition per system keeps a snapshot's stations
+ * together and in order for the city-wide share; the station id is in the value).
  *
  * <p>An input whose name starts with {@code station_information} is read as station information (it
  * emits nothing); any other input is a station_status document. In a replay, file names sort
@@ -200,7 +201,7 @@ public final class GbfsParser implements FeedParser {
                     .setLastReported(time(s.get("last_reported")))
                     .setLocation(at).setDistrict(district).setIngestedAt(clock.instant())
                     .build();
-            out.add(new ParseOutcome.Accepted<>(feedName(), Topics.BIKE_STATIONS, systemId + '|' + id, status, snapshot,
+            out.add(new ParseOutcome.Accepted<>(feedName(), Topics.BIKE_STATIONS, systemId, status, snapshot,
                     eventId, sourceId));
         }
         return out;

@@ -39,9 +39,10 @@ import pl.krakow.pulse.platform.topics.Topics;
 
 /**
  * Decodes GTFS-Realtime {@code FeedMessage}s (protobuf, MobilityData bindings): VehiclePositions →
- * {@link VehiclePosition} on {@code mobility.vehicle-positions.v1} (key {@code <feed id>|<vehicle id>}),
- * TripUpdates → one {@link StopEvent} per stop_time_update with a delay on {@code mobility.stop-events.v1}
- * (key = trip id). One body may carry both.
+ * {@link VehiclePosition} on {@code mobility.vehicle-positions.v1}, TripUpdates → one {@link StopEvent} per
+ * stop_time_update with a delay on {@code mobility.stop-events.v1}. One body may carry both. The Kafka key is
+ * the feed's transit system ({@link RealtimeFeed#system()}), not the vehicle or trip: a city's snapshots must
+ * reach the city-wide aggregation in time order, which only one partition guarantees.
  *
  * <p><b>Session semantics</b> (one instance = one replay or poll loop, inputs of a feed in time order):
  * <ul>
@@ -245,7 +246,7 @@ public final class GtfsRealtimeParser implements FeedParser {
                 .setDistrict(district).setInService(true).setIngestedAt(clock.instant())
                 .build();
         lastPosition.put(key, record);
-        out.add(new ParseOutcome.Accepted<>(feed.feedName(), Topics.VEHICLE_POSITIONS, key, record, time, eventId, sourceId));
+        out.add(new ParseOutcome.Accepted<>(feed.feedName(), Topics.VEHICLE_POSITIONS, feed.system(), record, time, eventId, sourceId));
         return time;
     }
 
@@ -269,7 +270,7 @@ public final class GtfsRealtimeParser implements FeedParser {
                         .setSpeedKmh(null).setInService(false).setIngestedAt(clock.instant()).build();
                 lastPosition.put(key, gone);
                 counter(LEFT_SERVICE_METRIC, feed).increment();
-                out.add(new ParseOutcome.Accepted<>(feed.feedName(), Topics.VEHICLE_POSITIONS, key, gone, snapshotTime,
+                out.add(new ParseOutcome.Accepted<>(feed.feedName(), Topics.VEHICLE_POSITIONS, feed.system(), gone, snapshotTime,
                         eventId, gone.getSourceId()));
             }
         }
@@ -357,7 +358,7 @@ public final class GtfsRealtimeParser implements FeedParser {
                     .setLineName(route.map(TransitIndex.ResolvedRoute::lineName).orElse(null))
                     .setFeedTimestamp(headerTime).setIngestedAt(clock.instant())
                     .build();
-            out.add(new ParseOutcome.Accepted<>(feed.feedName(), Topics.STOP_EVENTS, trip.getTripId(), event, time, eventId,
+            out.add(new ParseOutcome.Accepted<>(feed.feedName(), Topics.STOP_EVENTS, feed.system(), event, time, eventId,
                     stopSource));
         }
     }

@@ -89,8 +89,8 @@ public final class MobilityBundledData {
 
     /** Which realtime feed a bundled Kraków snapshot belongs to, by its file name (see the class comment). */
     public static Function<String, RealtimeFeed> krakowFeedOfFile() {
-        RealtimeFeed trams = new RealtimeFeed("krakow-T", "krakow-T", TransportMode.TRAM);
-        RealtimeFeed buses = new RealtimeFeed("krakow-A", "krakow-A", TransportMode.BUS);
+        RealtimeFeed trams = new RealtimeFeed("krakow-T", "krakow-T", TransportMode.TRAM, "krakow");
+        RealtimeFeed buses = new RealtimeFeed("krakow-A", "krakow-A", TransportMode.BUS, "krakow");
         return name -> name.contains("VehiclePositions_T_") || name.contains("TripUpdates_T_") ? trams : buses;
     }
 

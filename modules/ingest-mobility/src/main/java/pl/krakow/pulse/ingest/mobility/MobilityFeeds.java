@@ -46,11 +46,11 @@ public final class MobilityFeeds implements AutoCloseable {
     private final PulseConfig config;
     private final EventSink sink;
     private final IngestContext context;
-    private final TransitIndex index;
+    private volatile TransitIndex index;
     private final PlausibleArea area;
     private final UnknownTripPolicy unknownTrips;
     private final KrakowDistricts districts = KrakowDistricts.bundled();
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final List<AutoCloseable> toClose = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<ReplayReport> reports = Collections.synchronizedList(new ArrayList<>());
     private Thread replayThread;
     private volatile boolean closed;
@@ -65,7 +65,6 @@ public final class MobilityFeeds implements AutoCloseable {
         this.context = Objects.requireNonNull(context, "context");
         this.area = PlausibleArea.parse(config.get(PulseConfig.MOBILITY_AREA_BBOX));
         this.unknownTrips = UnknownTripPolicy.valueOf(config.get(PulseConfig.MOBILITY_UNKNOWN_TRIP).toUpperCase(Locale.ROOT));
-        this.index = loadAndPublishStatic();
     }
 
     /**
@@ -83,12 +82,27 @@ public final class MobilityFeeds implements AutoCloseable {
             throw e;
         }
         feeds.toClose.add(publisher);
-        if (replayBundled) {
-            feeds.startBundledReplay(ReplaySpeed.parse(config.get(PulseConfig.REPLAY_SPEED)), ProgressListener.NONE);
-        }
-        feeds.startPolling();
+        // Loading ~70 000 trips takes a second or two: off the start-up path, so indicators are served sooner.
+        Thread starter = new Thread(() -> {
+            try {
+                feeds.index();
+                if (replayBundled) {
+                    feeds.startBundledReplay(ReplaySpeed.parse(config.get(PulseConfig.REPLAY_SPEED)), ProgressListener.NONE);
+                }
+                feeds.startPolling();
+            } catch (RuntimeException e) {
+                if (!feeds.closed) {
+                    LOG.error("Mobility feeds could not start", e);
+                }
+            }
+        }, "pulse-mobility-start");
+        starter.setDaemon(true);
+        feeds.starter = starter;
+        starter.start();
         return feeds;
     }
+
+    private volatile Thread starter;
 
     private TransitIndex loadAndPublishStatic() {
         GtfsReference reference = new GtfsReference(districts, context.clock());
@@ -109,14 +123,23 @@ public final class MobilityFeeds implements AutoCloseable {
         return new TransitIndex(loaded);
     }
 
-    /** The static feeds loaded at start. */
+    /** The static feeds, loaded and published to the reference topics on first use. */
     public TransitIndex index() {
-        return index;
+        TransitIndex i = index;
+        if (i == null) {
+            synchronized (this) {
+                if (index == null) {
+                    index = loadAndPublishStatic();
+                }
+                i = index;
+            }
+        }
+        return i;
     }
 
     /** A parser for a realtime feed, bound to the loaded static feeds, the configured area and policy. */
     public GtfsRealtimeParser realtimeParser(Function<String, RealtimeFeed> feedOfInput) {
-        return new GtfsRealtimeParser(feedOfInput, index, area, districts, unknownTrips,
+        return new GtfsRealtimeParser(feedOfInput, index(), area, districts, unknownTrips,
                 EventValidator.of(context, Set.of()), context.clock(), context.meters());
     }
 
@@ -157,7 +180,13 @@ public final class MobilityFeeds implements AutoCloseable {
 
     /** Waits for the bundled replay; the reports of the replays finished so far (Kraków, Poznań, Oslo). */
     public List<ReplayReport> awaitReplay(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Thread s = starter;
+        if (s != null) {
+            s.join(Math.max(1, timeout.toMillis()));
+        }
         if (replayThread != null) {
+            timeout = Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
             replayThread.join(timeout.toMillis());
         }
         return List.copyOf(reports);
@@ -176,7 +205,8 @@ public final class MobilityFeeds implements AutoCloseable {
         for (String entry : split(rt)) {
             int eq = entry.indexOf('=');
             String id = entry.substring(0, eq).trim();
-            RealtimeFeed feed = new RealtimeFeed(id, index.feed(id).isPresent() ? id : null, modeOf(id));
+            // every polled feed of a deployment is one system: one partition, so the city-wide counts see time order
+            RealtimeFeed feed = new RealtimeFeed(id, index().feed(id).isPresent() ? id : null, modeOf(id), "polled");
             poller.start(new FeedPoller.Target("gtfs-rt:" + id, List.of(URI.create(entry.substring(eq + 1).trim())),
                     realtimeParser(n -> feed)));
         }
@@ -193,7 +223,7 @@ public final class MobilityFeeds implements AutoCloseable {
 
     /** The one mode of a static feed's routes (Kraków publishes one feed per mode), else OTHER. */
     private TransportMode modeOf(String staticFeedId) {
-        return index.feed(staticFeedId).map(f -> {
+        return index().feed(staticFeedId).map(f -> {
             Set<TransportMode> modes = new java.util.HashSet<>();
             f.routes().values().forEach(r -> modes.add(TransportModes.of(r.routeType())));
             return modes.size() == 1 ? modes.iterator().next() : TransportMode.OTHER;
@@ -240,6 +270,9 @@ public final class MobilityFeeds implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        if (starter != null) {
+            starter.interrupt();
+        }
         if (replayThread != null) {
             replayThread.interrupt();
         }
