@@ -126,7 +126,8 @@ public final class PulseConfig {
     public static final ConfigKey<Duration> INGEST_MAX_FUTURE = ConfigKey.duration("ingest.max.future", "ingest", Duration.ofMinutes(5),
             "Events stamped further in the future than this are rejected as IN_FUTURE (clock skew allowance).");
     public static final ConfigKey<Boolean> REPLAY_ON_START = ConfigKey.bool("replay.bundled.on.start", "ingest", true,
-            "pulse run replays the bundled real Kraków air-quality data at start-up (same as omitting --no-replay).");
+            "pulse run replays the bundled real data at start-up: Kraków air quality, Kraków GTFS-Realtime positions, Poznań "
+                    + "TripUpdates and Oslo GBFS (same as omitting --no-replay).");
     public static final ConfigKey<String> REPLAY_SPEED = ConfigKey.string("replay.speed", "ingest", "max",
             "Replay speed: max (as fast as possible) or a factor N (N× real time).")
             .withValidator(v -> {
