@@ -23,6 +23,8 @@ import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
 import pl.krakow.pulse.embedded.EmbeddedMqttBroker;
 import pl.krakow.pulse.embedded.EmbeddedSchemaRegistry;
 import pl.krakow.pulse.indicators.IndicatorsApplication;
+import pl.krakow.pulse.indicators.iv4.Iv4MobilityTopology;
+import pl.krakow.pulse.ingest.mobility.MobilityFeeds;
 import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
 import pl.krakow.pulse.ingest.ConsoleProgressBar;
 import pl.krakow.pulse.ingest.EventPublisher;
@@ -72,6 +74,8 @@ public final class PulseRuntime implements AutoCloseable {
     private PulseSerdes serdes;
     private KafkaClients clients;
     private IndicatorsApplication indicators;
+    private IndicatorsApplication indicatorsIv4;
+    private MobilityFeeds mobility;
     private IndicatorReadModel readModel;
     private ApiServer api;
     private Thread replayThread;
@@ -142,11 +146,14 @@ public final class PulseRuntime implements AutoCloseable {
         Iv3EnvironmentTopology.Options options = Iv3EnvironmentTopology.Options.fromConfig(config, metrics.registry());
         indicators = track(new IndicatorsApplication(clients, serdes, catalog, zone, metrics, dataDir.resolve("streams"), options));
         indicators.start();
+        indicatorsIv4 = track(Iv4MobilityTopology.application(clients, serdes, catalog, zone, metrics, dataDir.resolve("streams"), options));
+        indicatorsIv4.start();
 
         readModel = track(new IndicatorReadModel(clients, serdes, metrics).start());
         api = track(ApiServer.fromConfig(config, readModel, catalog, metrics, this::readiness).start());
 
         publishStationReference();
+        mobility = track(MobilityFeeds.start(config, clients, serdes, metrics, config.get(PulseConfig.REPLAY_ON_START)));
         startSensorPush();
         if (config.get(PulseConfig.REPLAY_ON_START)) {
             startBundledReplay();
@@ -219,6 +226,9 @@ public final class PulseRuntime implements AutoCloseable {
         KafkaStreams.State state = indicators == null ? null : indicators.state();
         boolean streamsOk = state == KafkaStreams.State.RUNNING;
         checks.put("indicators-iv3", String.valueOf(state));
+        KafkaStreams.State iv4 = indicatorsIv4 == null ? null : indicatorsIv4.state();
+        streamsOk &= iv4 == KafkaStreams.State.RUNNING;
+        checks.put("indicators-iv4", String.valueOf(iv4));
         boolean readOk = readModel != null && readModel.isCaughtUp();
         checks.put("read-model", readModel == null ? "not started" : readModel.status());
         return new ReadinessReport(streamsOk && readOk, checks);
@@ -239,7 +249,8 @@ public final class PulseRuntime implements AutoCloseable {
                 + "   (Bearer token)" : "off (set ingest.push.http.tokens)"));
         out.println("  Sensor push (MQTT)      : " + (mqttUrl != null ? mqttUrl + "  topic " + config.get(PulseConfig.PUSH_MQTT_TOPIC)
                 + (mqttBroker != null ? "   (embedded broker)" : "") : "off"));
-        out.println("  Bundled replay          : " + (replayThread != null ? "running (real GIOŚ/WIOŚ PM data, 2017 Q1)" : "off (--no-replay)"));
+        out.println("  Indicators (IV.4)       : " + api.url() + "/api/v1/goals/IV.4/indicators");
+        out.println("  Bundled replay          : " + (replayThread != null ? "running (real GIOŚ/WIOŚ PM data, 2017 Q1; Kraków GTFS-RT, Poznań TripUpdates, Oslo GBFS)" : "off (--no-replay)"));
         out.println("Press Ctrl-C to stop.");
         out.flush();
     }
@@ -284,6 +295,16 @@ public final class PulseRuntime implements AutoCloseable {
 
     public IndicatorsApplication indicators() {
         return indicators;
+    }
+
+    /** The IV.4 mobility application. */
+    public IndicatorsApplication indicatorsIv4() {
+        return indicatorsIv4;
+    }
+
+    /** The mobility feeds (static reference, bundled replay, pollers). */
+    public MobilityFeeds mobility() {
+        return mobility;
     }
 
     /** Waits for the bundled replay to finish; null if there was none or it failed. */

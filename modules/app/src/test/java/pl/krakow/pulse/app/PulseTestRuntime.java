@@ -24,6 +24,7 @@ final class PulseTestRuntime {
                 PulseConfig.DATA_DIR.name(), dataDir.toString(),
                 PulseConfig.EMBEDDED_KAFKA_PORT.name(), "0",
                 PulseConfig.EMBEDDED_REGISTRY_PORT.name(), "0",
+                PulseConfig.EMBEDDED_MQTT_PORT.name(), "0",
                 PulseConfig.HTTP_HOST.name(), "127.0.0.1",
                 PulseConfig.HTTP_PORT.name(), "0",
                 PulseConfig.REPLAY_ON_START.name(), Boolean.toString(replay)));

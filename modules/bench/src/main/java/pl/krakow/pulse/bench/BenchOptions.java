@@ -41,7 +41,7 @@ public record BenchOptions(String mode, int repetitions, boolean warmup, boolean
                            boolean allowTopicReset, Duration timeout, List<String> sections) {
 
     /** Every section a complete report has, in order. */
-    public static final List<String> ALL_SECTIONS = List.of("raw", "end-to-end", "latency", "replay", "flink-workload", "memory");
+    public static final List<String> ALL_SECTIONS = List.of("raw", "end-to-end", "latency", "replay", "flink-workload", "gtfs-rt", "memory");
 
     public BenchOptions {
         Objects.requireNonNull(mode, "mode");

@@ -71,6 +71,9 @@ public final class Benchmark {
             if (options.includes("flink-workload")) {
                 sections.add(FlinkWorkload.run(ctx));
             }
+            if (options.includes(GtfsRtWorkload.ID)) {
+                sections.add(GtfsRtWorkload.run(ctx));
+            }
             MemoryProbe.Snapshot atEnd = MemoryProbe.afterGc();
             sections.add(memory(whileRunning != null ? whileRunning : atEnd, atEnd, whileRunning != null));
 

@@ -21,6 +21,8 @@ public enum ReasonCode {
     TOO_OLD("the event time is older than the horizon ingest.max.age"),
     /** The station (or sensor, stop) is not in the feed's reference list, or a column names no known station. */
     UNKNOWN_STATION("the station is not known"),
+    /** A GTFS-Realtime trip_id that the static GTFS feed it is resolved against does not know. */
+    UNKNOWN_TRIP("the trip is not in the static GTFS feed"),
     /** The same event id was already accepted in this replay or poll session. */
     DUPLICATE("the same event was already accepted in this session"),
     /** The input holds no record at all (zero bytes, or only a header). */

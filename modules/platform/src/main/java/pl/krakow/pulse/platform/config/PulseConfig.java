@@ -130,7 +130,8 @@ public final class PulseConfig {
     public static final ConfigKey<Duration> INGEST_MAX_FUTURE = ConfigKey.duration("ingest.max.future", "ingest", Duration.ofMinutes(5),
             "Events stamped further in the future than this are rejected as IN_FUTURE (clock skew allowance).");
     public static final ConfigKey<Boolean> REPLAY_ON_START = ConfigKey.bool("replay.bundled.on.start", "ingest", true,
-            "pulse run replays the bundled real Kraków air-quality data at start-up (same as omitting --no-replay).");
+            "pulse run replays the bundled real data at start-up: Kraków air quality, Kraków GTFS-Realtime positions, Poznań "
+                    + "TripUpdates and Oslo GBFS (same as omitting --no-replay).");
     public static final ConfigKey<String> REPLAY_SPEED = ConfigKey.string("replay.speed", "ingest", "max",
             "Replay speed: max (as fast as possible) or a factor N (N× real time).")
             .withValidator(v -> {
@@ -144,6 +145,37 @@ public final class PulseConfig {
                 }
             });
 
+    public static final ConfigKey<String> MOBILITY_AREA_BBOX = ConfigKey.string("mobility.area.bbox", "mobility",
+            "49.8,19.45,50.35,20.5", "Plausible area of vehicle positions as minLat,minLon,maxLat,maxLon (WGS84); "
+                    + "positions outside are rejected as OUT_OF_RANGE. Default: Kraków and its agglomeration lines.")
+            .withValidator(v -> {
+                String[] p = v.split(",");
+                if (p.length != 4) {
+                    return "must be minLat,minLon,maxLat,maxLon";
+                }
+                try {
+                    double minLat = Double.parseDouble(p[0].trim()), minLon = Double.parseDouble(p[1].trim());
+                    double maxLat = Double.parseDouble(p[2].trim()), maxLon = Double.parseDouble(p[3].trim());
+                    return minLat < maxLat && minLon < maxLon ? null : "min must be below max";
+                } catch (NumberFormatException e) {
+                    return "must be four numbers";
+                }
+            });
+    public static final ConfigKey<String> MOBILITY_UNKNOWN_TRIP = ConfigKey.string("mobility.gtfsrt.unknown.trip", "mobility",
+            "keep", "A GTFS-Realtime trip_id unknown to the static GTFS feed: keep (publish without route, counted in "
+                    + "pulse.ingest.unknown.trips) or reject (dead-letter as UNKNOWN_TRIP, also counted).")
+            .withValidator(v -> v.equals("keep") || v.equals("reject") ? null : "must be keep or reject");
+    public static final ConfigKey<String> MOBILITY_GTFSRT_URLS = ConfigKey.string("mobility.gtfsrt.urls", "mobility", "",
+            "GTFS-Realtime URLs to poll, as feedId=url,feedId=url (VehiclePositions or TripUpdates). A feed whose id names a "
+                    + "loaded static GTFS feed (krakow-T, krakow-A, krakow-M) resolves trips through it. Empty = no polling.");
+    public static final ConfigKey<String> MOBILITY_GBFS_URLS = ConfigKey.string("mobility.gbfs.urls", "mobility", "",
+            "GBFS systems to poll, as systemId=stationInformationUrl|stationStatusUrl, comma separated. Empty = no polling.");
+    public static final ConfigKey<Duration> MOBILITY_POLL_INTERVAL = ConfigKey.duration("mobility.poll.interval", "mobility",
+            Duration.ofSeconds(15), "Interval between two polls of one mobility URL (GTFS-Realtime, GBFS).");
+    public static final ConfigKey<Duration> MOBILITY_POLL_MAX_BACKOFF = ConfigKey.duration("mobility.poll.max.backoff",
+            "mobility", Duration.ofMinutes(5), "Longest wait after repeated failures of one polled URL (the wait doubles "
+                    + "from mobility.poll.interval per failure); other URLs keep their pace.");
+
     private static final List<ConfigKey<?>> ALL = List.of(
             BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, TOPIC_REPLICATION_FACTOR, TOPICS_CREATE,
             DATA_DIR, EMBEDDED_KAFKA_PORT, EMBEDDED_REGISTRY_PORT,
@@ -152,7 +184,9 @@ public final class PulseConfig {
             INDICATORS_IDLE_TIMEOUT, INDICATORS_PUNCTUATION_INTERVAL, INDICATORS_EMIT_INTERVAL,
             INGEST_MAX_AGE, INGEST_MAX_FUTURE, REPLAY_ON_START, REPLAY_SPEED,
             PUSH_HTTP_TOKENS, PUSH_HTTP_HOST, PUSH_HTTP_PORT, PUSH_MQTT_ENABLED, PUSH_MQTT_URL, EMBEDDED_MQTT_PORT,
-            PUSH_MQTT_TOPIC, PUSH_MQTT_USERNAME, PUSH_MQTT_PASSWORD);
+            PUSH_MQTT_TOPIC, PUSH_MQTT_USERNAME, PUSH_MQTT_PASSWORD,
+            MOBILITY_AREA_BBOX, MOBILITY_UNKNOWN_TRIP, MOBILITY_GTFSRT_URLS, MOBILITY_GBFS_URLS, MOBILITY_POLL_INTERVAL,
+            MOBILITY_POLL_MAX_BACKOFF);
 
     /** Every key Kraków Pulse knows, in documentation order. */
     public static List<ConfigKey<?>> keys() {

@@ -39,11 +39,11 @@ public final class Topics {
     public static final TopicSpec<WeatherObservation> WEATHER = event("environment.weather.v1",
             WeatherObservation.class, Duration.ofDays(400), "station id");
     public static final TopicSpec<VehiclePosition> VEHICLE_POSITIONS = event("mobility.vehicle-positions.v1",
-            VehiclePosition.class, Duration.ofDays(7), "vehicle id");
+            VehiclePosition.class, Duration.ofDays(7), "transit system (one partition per system keeps its snapshots in time order)");
     public static final TopicSpec<StopEvent> STOP_EVENTS = event("mobility.stop-events.v1",
-            StopEvent.class, Duration.ofDays(30), "trip id");
+            StopEvent.class, Duration.ofDays(30), "transit system");
     public static final TopicSpec<BikeStationStatus> BIKE_STATIONS = event("mobility.bike-stations.v1",
-            BikeStationStatus.class, Duration.ofDays(30), "station id");
+            BikeStationStatus.class, Duration.ofDays(30), "bike-share system");
     public static final TopicSpec<Incident> INCIDENTS = event("safety.incidents.v1",
             Incident.class, Duration.ofDays(800), "incident id");
 

@@ -1,0 +1,107 @@
+package pl.krakow.pulse.indicators.iv4;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+import pl.krakow.pulse.events.indicators.IndicatorValue;
+import pl.krakow.pulse.events.mobility.BikeStationStatus;
+import pl.krakow.pulse.events.mobility.StopEvent;
+import pl.krakow.pulse.events.mobility.VehiclePosition;
+import java.nio.file.Path;
+import pl.krakow.pulse.indicators.IndicatorsApplication;
+import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
+import pl.krakow.pulse.platform.kafka.KafkaClients;
+import pl.krakow.pulse.platform.metrics.PulseMetrics;
+import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
+import pl.krakow.pulse.platform.serde.PulseSerdes;
+import pl.krakow.pulse.platform.topics.TopicSpec;
+import pl.krakow.pulse.platform.topics.Topics;
+
+/**
+ * The IV.4 mobility table ({@code indicators.iv4.v1}), run as application {@code <prefix>-indicators-iv4}:
+ * <ul>
+ *   <li>{@code iv4.pt.vehicles_in_service} per minute — city, mode, district, line ({@link VehiclesProcessor});</li>
+ *   <li>{@code iv4.pt.speed} per hour — city, district, line (same processor);</li>
+ *   <li>{@code iv4.pt.on_time}, {@code iv4.pt.delay_p50}, {@code iv4.pt.delay_p90} per hour and local day —
+ *       city, line ({@link DelayProcessor});</li>
+ *   <li>{@code iv4.bike.availability} per 15 minutes — city, district ({@link BikeAvailabilityProcessor}).</li>
+ * </ul>
+ * Each input is re-keyed to one key and repartitioned into one partition first: the city-wide counts and
+ * percentiles need every record in one task, and the volumes (a city's fleet every 10 s) fit one task.
+ * Two-stage aggregation, as IV.3's city values do, is the way out if one task stops sufficing.
+ * Grace per group comes from the catalog entries' {@code grace}.
+ */
+public final class Iv4MobilityTopology {
+
+    public static final String APPLICATION_SUFFIX = "indicators-iv4";
+    static final String VEHICLE_WINDOWS = "iv4-vehicles-windows";
+    static final String VEHICLE_LATEST = "iv4-vehicles-latest";
+    static final String DELAY_WINDOWS = "iv4-delays-windows";
+    static final String BIKE_WINDOWS = "iv4-bikes-windows";
+
+    private Iv4MobilityTopology() {
+    }
+
+    public static void build(StreamsBuilder builder, PulseSerdes serdes, IndicatorCatalog catalog, ZoneId zone,
+                             Iv3EnvironmentTopology.Options options) {
+        Serde<IndicatorValue> out = serdes.value(Topics.INDICATORS_IV4);
+        String table = Topics.INDICATORS_IV4.name();
+
+        Map<String, Duration> vehicleGrace = new HashMap<>();
+        vehicleGrace.put("n", grace(catalog, VehiclesProcessor.IN_SERVICE));
+        vehicleGrace.put("s", grace(catalog, VehiclesProcessor.SPEED));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VEHICLE_WINDOWS),
+                Serdes.String(), Serdes.ByteArray()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VEHICLE_LATEST),
+                Serdes.String(), Serdes.ByteArray()));
+        oneTask(builder, serdes, Topics.VEHICLE_POSITIONS, "iv4-vehicles")
+                .process(() -> new VehiclesProcessor(VEHICLE_WINDOWS, VEHICLE_LATEST, vehicleGrace, zone, options.clock(),
+                        options.punctuationInterval(), options.meters()), Named.as("iv4-vehicles"), VEHICLE_WINDOWS, VEHICLE_LATEST)
+                .to(table, Produced.with(serdes.key(), out).withName("iv4-vehicles-sink"));
+
+        Map<String, Duration> delayGrace = Map.of("h", grace(catalog, DelayProcessor.ON_TIME),
+                "d", grace(catalog, DelayProcessor.ON_TIME));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DELAY_WINDOWS),
+                Serdes.String(), Serdes.ByteArray()));
+        oneTask(builder, serdes, Topics.STOP_EVENTS, "iv4-delays")
+                .process(() -> new DelayProcessor(DELAY_WINDOWS, delayGrace, zone, options.clock(),
+                        options.punctuationInterval(), options.meters()), Named.as("iv4-delays"), DELAY_WINDOWS)
+                .to(table, Produced.with(serdes.key(), out).withName("iv4-delays-sink"));
+
+        Map<String, Duration> bikeGrace = Map.of("b", grace(catalog, BikeAvailabilityProcessor.AVAILABILITY));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BIKE_WINDOWS),
+                Serdes.String(), Serdes.ByteArray()));
+        oneTask(builder, serdes, Topics.BIKE_STATIONS, "iv4-bikes")
+                .process(() -> new BikeAvailabilityProcessor(BIKE_WINDOWS, bikeGrace, zone, options.clock(),
+                        options.punctuationInterval(), options.meters()), Named.as("iv4-bikes"), BIKE_WINDOWS)
+                .to(table, Produced.with(serdes.key(), out).withName("iv4-bikes-sink"));
+    }
+
+    /** The IV.4 table as its own Kafka Streams application {@code <prefix>-indicators-iv4}, with the dead-letter handling of {@link IndicatorsApplication}. */
+    public static IndicatorsApplication application(KafkaClients clients, PulseSerdes serdes, IndicatorCatalog catalog, ZoneId zone,
+                                                    PulseMetrics metrics, Path stateDir, Iv3EnvironmentTopology.Options options) {
+        return new IndicatorsApplication(clients, serdes, metrics, stateDir, APPLICATION_SUFFIX, options.meters(), options.clock(),
+                builder -> build(builder, serdes, catalog, zone, options));
+    }
+
+    private static <V extends org.apache.avro.specific.SpecificRecord> org.apache.kafka.streams.kstream.KStream<String, V> oneTask(
+            StreamsBuilder builder, PulseSerdes serdes, TopicSpec<V> topic, String name) {
+        Serde<V> serde = serdes.value(topic);
+        return builder.stream(topic.name(), Consumed.with(serdes.key(), serde).withName(name + "-source"))
+                .selectKey((k, v) -> "city", Named.as(name + "-to-city"))
+                .repartition(Repartitioned.with(serdes.key(), serde).withName(name + "-by-city").withNumberOfPartitions(1));
+    }
+
+    private static Duration grace(IndicatorCatalog catalog, String indicatorId) {
+        return catalog.indicator(indicatorId).map(IndicatorCatalog.Indicator::graceDuration).orElse(Duration.ZERO);
+    }
+}
