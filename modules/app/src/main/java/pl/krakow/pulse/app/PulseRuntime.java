@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
 import pl.krakow.pulse.embedded.EmbeddedMqttBroker;
 import pl.krakow.pulse.embedded.EmbeddedSchemaRegistry;
+import pl.krakow.pulse.app.safety.SafetyServices;
 import pl.krakow.pulse.indicators.IndicatorsApplication;
 import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
 import pl.krakow.pulse.ingest.ConsoleProgressBar;
@@ -72,6 +73,7 @@ public final class PulseRuntime implements AutoCloseable {
     private PulseSerdes serdes;
     private KafkaClients clients;
     private IndicatorsApplication indicators;
+    private SafetyServices safety;
     private IndicatorReadModel readModel;
     private ApiServer api;
     private Thread replayThread;
@@ -146,6 +148,7 @@ public final class PulseRuntime implements AutoCloseable {
                 .withEmitInterval(config.get(PulseConfig.INDICATORS_EMIT_INTERVAL));
         indicators = track(new IndicatorsApplication(clients, serdes, catalog, zone, metrics, dataDir.resolve("streams"), options));
         indicators.start();
+        safety = track(SafetyServices.start(config, clients, serdes, metrics, catalog, zone, dataDir.resolve("streams")));
 
         readModel = track(new IndicatorReadModel(clients, serdes, metrics).start());
         api = track(ApiServer.fromConfig(config, readModel, catalog, metrics, this::readiness).start());
@@ -223,6 +226,8 @@ public final class PulseRuntime implements AutoCloseable {
         KafkaStreams.State state = indicators == null ? null : indicators.state();
         boolean streamsOk = state == KafkaStreams.State.RUNNING;
         checks.put("indicators-iv3", String.valueOf(state));
+        checks.put("indicators-iv5", safety == null ? "not started" : String.valueOf(safety.state()));
+        streamsOk &= safety != null && safety.isRunning();
         boolean readOk = readModel != null && readModel.isCaughtUp();
         checks.put("read-model", readModel == null ? "not started" : readModel.status());
         return new ReadinessReport(streamsOk && readOk, checks);
@@ -243,6 +248,7 @@ public final class PulseRuntime implements AutoCloseable {
                 + "   (Bearer token)" : "off (set ingest.push.http.tokens)"));
         out.println("  Sensor push (MQTT)      : " + (mqttUrl != null ? mqttUrl + "  topic " + config.get(PulseConfig.PUSH_MQTT_TOPIC)
                 + (mqttBroker != null ? "   (embedded broker)" : "") : "off"));
+        safety.printWhereEverythingListens(out);
         out.println("  Bundled replay          : " + (replayThread != null ? "running (real GIOŚ/WIOŚ PM data, 2017 Q1)" : "off (--no-replay)"));
         out.println("Press Ctrl-C to stop.");
         out.flush();
@@ -288,6 +294,11 @@ public final class PulseRuntime implements AutoCloseable {
 
     public IndicatorsApplication indicators() {
         return indicators;
+    }
+
+    /** The IV.5 application, the incident simulator and the incident push endpoint. */
+    public SafetyServices safety() {
+        return safety;
     }
 
     /** Waits for the bundled replay to finish; null if there was none or it failed. */
