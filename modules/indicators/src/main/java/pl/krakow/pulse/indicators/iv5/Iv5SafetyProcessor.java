@@ -11,8 +11,12 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.streams.KeyValue;
@@ -189,8 +193,11 @@ public final class Iv5SafetyProcessor implements Processor<String, Incident, Str
     }
 
     private void markDirty(int defIndex, String scope, LocalDate start) {
-        dirty.put(windowKey(defIndex, scope, start), "");
-        dirtySinceFlush++;
+        String key = windowKey(defIndex, scope, start);
+        if (dirty.get(key) == null) {
+            dirty.put(key, "");
+            dirtySinceFlush++;
+        }
     }
 
     /** Emits every dirty window, then finalises the windows whose grace stream time has passed. */
@@ -200,31 +207,63 @@ public final class Iv5SafetyProcessor implements Processor<String, Incident, Str
         try (KeyValueIterator<String, String> it = dirty.all()) {
             it.forEachRemaining(kv -> keys.add(kv.key));
         }
+        long streamTime = context.currentStreamTimeMs();
+        List<KeyValue<String, String>> due = new ArrayList<>();
+        if (streamTime >= 0) {
+            try (KeyValueIterator<String, String> it = pending.range("", pad(streamTime) + "|\uffff")) {
+                it.forEachRemaining(due::add);
+            }
+        }
+        List<String> dueWindows = due.stream().map(kv -> kv.key.substring(kv.key.indexOf('|') + 1)).toList();
+        List<String> all = new ArrayList<>(keys);
+        all.addAll(dueWindows);
+        // One range scan per area for everything this flush computes: a rolling window shares most of its
+        // days with its neighbours, so each day bucket is read and decoded once per flush, not once per window.
+        Map<String, NavigableMap<LocalDate, DayBucket>> days = preload(all);
         for (String key : keys) {
             dirty.delete(key);
-            emit(key, false);
+            emit(key, false, days);
         }
-        long streamTime = context.currentStreamTimeMs();
-        if (streamTime < 0) {
-            return;
-        }
-        List<KeyValue<String, String>> due = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = pending.range("", pad(streamTime) + "|\uffff")) {
-            it.forEachRemaining(due::add);
-        }
-        for (KeyValue<String, String> kv : due) {
-            pending.delete(kv.key);
-            emit(kv.key.substring(kv.key.indexOf('|') + 1), true);
+        for (int i = 0; i < due.size(); i++) {
+            pending.delete(due.get(i).key);
+            emit(dueWindows.get(i), true, days);
         }
     }
 
-    private void emit(String windowKey, boolean finalising) {
+    private Map<String, NavigableMap<LocalDate, DayBucket>> preload(List<String> windowKeys) {
+        Map<String, LocalDate[]> span = new HashMap<>();
+        for (String key : windowKeys) {
+            String[] parts = key.split("\\|");
+            Iv5Indicator def = defs.get(Integer.parseInt(parts[0]));
+            String area = areaOf(parts[1]);
+            LocalDate start = LocalDate.parse(parts[2]);
+            LocalDate last = def.windowEnd(start).minusDays(1);
+            span.merge(area, new LocalDate[] {start, last}, (a, b) -> new LocalDate[] {
+                a[0].isBefore(b[0]) ? a[0] : b[0], a[1].isAfter(b[1]) ? a[1] : b[1]});
+        }
+        Map<String, NavigableMap<LocalDate, DayBucket>> out = new HashMap<>();
+        span.forEach((area, range) -> {
+            NavigableMap<LocalDate, DayBucket> m = new TreeMap<>();
+            try (KeyValueIterator<String, DayBucket> it = buckets.range(bucketKey(area, range[0]), bucketKey(area, range[1]))) {
+                it.forEachRemaining(kv -> m.put(LocalDate.parse(kv.key.substring(kv.key.lastIndexOf('|') + 1)), kv.value));
+            }
+            out.put(area, m);
+        });
+        return out;
+    }
+
+    private static String areaOf(String scope) {
+        int slash = scope.indexOf('/');
+        return slash < 0 ? scope : scope.substring(0, slash);
+    }
+
+    private void emit(String windowKey, boolean finalising, Map<String, NavigableMap<LocalDate, DayBucket>> days) {
         String[] parts = windowKey.split("\\|");
         Iv5Indicator def = defs.get(Integer.parseInt(parts[0]));
         String scope = parts[1];
         LocalDate start = LocalDate.parse(parts[2]);
         LocalDate end = def.windowEnd(start);
-        Optional<Snapshot> snap = compute(def, scope, start, end);
+        Optional<Snapshot> snap = compute(def, scope, start, end, days.get(areaOf(scope)));
         Integer rev = revisions.get(windowKey);
         if (snap.isEmpty()) {
             return;
@@ -260,7 +299,8 @@ public final class Iv5SafetyProcessor implements Processor<String, Incident, Str
     }
 
     /** The value of one window, or empty when it has nothing to say (see the class comment). */
-    private Optional<Snapshot> compute(Iv5Indicator def, String scope, LocalDate start, LocalDate end) {
+    private Optional<Snapshot> compute(Iv5Indicator def, String scope, LocalDate start, LocalDate end,
+                                       NavigableMap<LocalDate, DayBucket> areaDays) {
         int slash = scope.indexOf('/');
         String area = slash < 0 ? scope : scope.substring(0, slash);
         IncidentCategory category = slash < 0 ? null : IncidentCategory.valueOf(scope.substring(slash + 1).toUpperCase(Locale.ROOT));
@@ -274,23 +314,20 @@ public final class Iv5SafetyProcessor implements Processor<String, Incident, Str
         long sum = 0;
         long lastIngested = Long.MIN_VALUE;
         List<TDigest> digests = new ArrayList<>();
-        try (KeyValueIterator<String, DayBucket> it = buckets.range(bucketKey(area, start), bucketKey(area, end.minusDays(1)))) {
-            while (it.hasNext()) {
-                DayBucket b = it.next().value;
-                lastIngested = Math.max(lastIngested, b.lastIngestedAtMs);
-                switch (def.kind()) {
-                    case COUNT -> sum += category == null ? b.total() : b.countsByCategory[category.ordinal()];
-                    case INJURY_RATE -> sum += b.injuryAccidents;
-                    case FATALITY_RATE -> sum += b.roadDeaths;
-                    case RESPONSE_TIME -> {
-                        if (b.responseMinutes != null) {
-                            digests.add(b.responseMinutes);
-                        }
+        for (DayBucket b : (areaDays == null ? new TreeMap<LocalDate, DayBucket>() : areaDays).subMap(start, true, end, false).values()) {
+            lastIngested = Math.max(lastIngested, b.lastIngestedAtMs);
+            switch (def.kind()) {
+                case COUNT -> sum += category == null ? b.total() : b.countsByCategory[category.ordinal()];
+                case INJURY_RATE -> sum += b.injuryAccidents;
+                case FATALITY_RATE -> sum += b.roadDeaths;
+                case RESPONSE_TIME -> {
+                    if (b.responseMinutes != null) {
+                        digests.add(b.responseMinutes);
                     }
-                    case HANDLING_TIME -> {
-                        if (b.handlingMinutes != null) {
-                            digests.add(b.handlingMinutes);
-                        }
+                }
+                case HANDLING_TIME -> {
+                    if (b.handlingMinutes != null) {
+                        digests.add(b.handlingMinutes);
                     }
                 }
             }
