@@ -207,26 +207,28 @@ public final class Iv5SafetyProcessor implements Processor<String, Incident, Str
         try (KeyValueIterator<String, String> it = dirty.all()) {
             it.forEachRemaining(kv -> keys.add(kv.key));
         }
-        long streamTime = context.currentStreamTimeMs();
-        List<KeyValue<String, String>> due = new ArrayList<>();
-        if (streamTime >= 0) {
-            try (KeyValueIterator<String, String> it = pending.range("", pad(streamTime) + "|\uffff")) {
-                it.forEachRemaining(due::add);
-            }
-        }
-        List<String> dueWindows = due.stream().map(kv -> kv.key.substring(kv.key.indexOf('|') + 1)).toList();
-        List<String> all = new ArrayList<>(keys);
-        all.addAll(dueWindows);
         // One range scan per area for everything this flush computes: a rolling window shares most of its
         // days with its neighbours, so each day bucket is read and decoded once per flush, not once per window.
-        Map<String, NavigableMap<LocalDate, DayBucket>> days = preload(all);
+        Map<String, NavigableMap<LocalDate, DayBucket>> days = preload(keys);
         for (String key : keys) {
             dirty.delete(key);
             emit(key, false, days);
         }
+        // After the dirty windows, so a window first emitted in this flush and already past its grace is
+        // finalised now rather than a flush later.
+        long streamTime = context.currentStreamTimeMs();
+        if (streamTime < 0) {
+            return;
+        }
+        List<KeyValue<String, String>> due = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = pending.range("", pad(streamTime) + "|\uffff")) {
+            it.forEachRemaining(due::add);
+        }
+        List<String> dueWindows = due.stream().map(kv -> kv.key.substring(kv.key.indexOf('|') + 1)).toList();
+        Map<String, NavigableMap<LocalDate, DayBucket>> dueDays = preload(dueWindows);
         for (int i = 0; i < due.size(); i++) {
             pending.delete(due.get(i).key);
-            emit(dueWindows.get(i), true, days);
+            emit(dueWindows.get(i), true, dueDays);
         }
     }
 

@@ -71,6 +71,22 @@ class Iv5SafetyTopologyTest extends Iv5TestBase {
     }
 
     @Test
+    void roadDeathRateIsPublishedAsZeroForEachYearWithRoadEventsAndRevisedByALateDeath() {
+        start(PopulationTable.krakowDefault());
+        pipe(incident("2025-06-10T08:00:00Z", IncidentCategory.ROAD_COLLISION, 0, 0, "district:II"));
+        pipe(incident("2026-03-10T08:00:00Z", IncidentCategory.ROAD_COLLISION, 0, 0, "district:II"));
+        Map<String, IndicatorValue> latest = latest(flush());
+        assertThat(latest.get("iv5.road.fatalities_per_100k|city|2024-12-31T23:00:00Z").getValue()).isEqualTo(0.0);
+        assertThat(latest.get("iv5.road.fatalities_per_100k|city|2025-12-31T23:00:00Z").getValue()).isEqualTo(0.0);
+        // 2025 is FINAL once stream time passes 2026-01-01 + 60 days; a death reported later revises it.
+        assertThat(latest.get("iv5.road.fatalities_per_100k|city|2024-12-31T23:00:00Z").getStatus()).isEqualTo(IndicatorStatus.FINAL);
+        pipe(incident("2025-12-20T08:00:00Z", IncidentCategory.ROAD_ACCIDENT, 0, 1, "district:II"));
+        IndicatorValue revised = latest(flush()).get("iv5.road.fatalities_per_100k|city|2024-12-31T23:00:00Z");
+        assertThat(revised.getRevision()).isEqualTo(2);
+        assertThat(revised.getValue()).isCloseTo(0.1240387, within(1e-6));
+    }
+
+    @Test
     void regionEventsAreCountedApartAndNeverRated() {
         start(PopulationTable.krakowDefault());
         pipe(incident("2024-01-10T08:00:00Z", IncidentCategory.ROAD_ACCIDENT, 1, 1, "region"));
