@@ -49,7 +49,8 @@ import pl.krakow.pulse.platform.catalog.IndicatorKeys;
  * without a measured time.
  *
  * <p><b>Status.</b> PROVISIONAL (revision 0) until stream time passes window end + the indicator's grace
- * ({@value #PENDING} is ordered by that time), then FINAL revision 1; a change after FINAL is emitted FINAL
+ * ({@value #PENDING} is ordered by that time) and it has stayed due for the settle period (wall clock), then
+ * FINAL revision 1; a change after FINAL is emitted FINAL
  * with revision + 1 ({@value #REVISIONS}), never dropped. Stream time only advances with new incidents, so a
  * feed that stops leaves its last windows PROVISIONAL until the next record (no wall-clock close: the police
  * feed is expected to be weeks late).
@@ -69,6 +70,7 @@ public final class Iv5SafetyProcessor implements Processor<String, Incident, Str
     private final PopulationTable population;
     private final Clock clock;
     private final Duration flushInterval;
+    private final long settleMs;
     private final Counter provisional;
     private final Counter finals;
     private final Counter revised;
@@ -80,8 +82,14 @@ public final class Iv5SafetyProcessor implements Processor<String, Incident, Str
     private KeyValueStore<String, String> dirty;
     private int dirtySinceFlush;
 
+    /**
+     * @param settle how long (wall clock) a window must have been due before it is finalised: records of one
+     *               moment reach an area's partition from several input tasks within seconds of each other, so
+     *               without it a backlog catch-up finalises windows that the next task's records revise at once
+     */
     public Iv5SafetyProcessor(List<Iv5Indicator> defs, ZoneId zone, PopulationTable population, Clock clock,
-                              Duration flushInterval, MeterRegistry meters) {
+                              Duration flushInterval, Duration settle, MeterRegistry meters) {
+        this.settleMs = settle.toMillis();
         this.defs = List.copyOf(defs);
         this.zone = Objects.requireNonNull(zone);
         this.population = Objects.requireNonNull(population);
@@ -223,6 +231,18 @@ public final class Iv5SafetyProcessor implements Processor<String, Incident, Str
         List<KeyValue<String, String>> due = new ArrayList<>();
         try (KeyValueIterator<String, String> it = pending.range("", pad(streamTime) + "|\uffff")) {
             it.forEachRemaining(due::add);
+        }
+        long now = context.currentSystemTimeMs();
+        if (settleMs > 0) {
+            List<KeyValue<String, String>> settled = new ArrayList<>();
+            for (KeyValue<String, String> kv : due) {
+                if (kv.value == null || kv.value.isEmpty()) {
+                    pending.put(kv.key, Long.toString(now)); // due from now on; finalised once settled
+                } else if (now - Long.parseLong(kv.value) >= settleMs) {
+                    settled.add(kv);
+                }
+            }
+            due = settled;
         }
         List<String> dueWindows = due.stream().map(kv -> kv.key.substring(kv.key.indexOf('|') + 1)).toList();
         Map<String, NavigableMap<LocalDate, DayBucket>> dueDays = preload(dueWindows);

@@ -70,8 +70,17 @@ public final class Iv5SafetyTopology {
         return out;
     }
 
+    /** How long a window stays due before it is finalised (see {@link Iv5SafetyProcessor}). */
+    public static final Duration DEFAULT_SETTLE = Duration.ofSeconds(10);
+
+    /** Builds with {@link #DEFAULT_SETTLE}. */
     public static StreamsBuilder build(StreamsBuilder builder, PulseSerdes serdes, IndicatorCatalog catalog, ZoneId zone,
                                        PopulationTable population, Iv3EnvironmentTopology.Options options) {
+        return build(builder, serdes, catalog, zone, population, options, DEFAULT_SETTLE);
+    }
+
+    public static StreamsBuilder build(StreamsBuilder builder, PulseSerdes serdes, IndicatorCatalog catalog, ZoneId zone,
+                                       PopulationTable population, Iv3EnvironmentTopology.Options options, Duration settle) {
         List<Iv5Indicator> defs = indicators(catalog);
         if (defs.isEmpty()) {
             throw new IllegalArgumentException("the catalog has no implemented indicator of goal " + GOAL + ": nothing to compute");
@@ -88,7 +97,7 @@ public final class Iv5SafetyTopology {
                 .flatMap((id, incident) -> areas(incident).stream().map(a -> KeyValue.pair(a, incident)).toList(),
                         Named.as("iv5-area-scopes"))
                 .repartition(Repartitioned.with(serdes.key(), incidentSerde).withName("iv5-incidents-by-area"))
-                .process(new SafetySupplier(defs, zone, population, options, flush), Named.as("iv5-safety-processor"))
+                .process(new SafetySupplier(defs, zone, population, options, flush, settle), Named.as("iv5-safety-processor"))
                 .to(Topics.INDICATORS_IV5.name(), Produced.with(serdes.key(), indicatorSerde).withName("iv5-indicator-sink"));
         return builder;
     }
@@ -168,9 +177,11 @@ public final class Iv5SafetyTopology {
         private final PopulationTable population;
         private final Iv3EnvironmentTopology.Options options;
         private final Duration flush;
+        private final Duration settle;
 
         SafetySupplier(List<Iv5Indicator> defs, ZoneId zone, PopulationTable population, Iv3EnvironmentTopology.Options options,
-                       Duration flush) {
+                       Duration flush, Duration settle) {
+            this.settle = settle;
             this.defs = defs;
             this.zone = zone;
             this.population = population;
@@ -180,7 +191,7 @@ public final class Iv5SafetyTopology {
 
         @Override
         public Processor<String, Incident, String, IndicatorValue> get() {
-            return new Iv5SafetyProcessor(defs, zone, population, options.clock(), flush, options.meters());
+            return new Iv5SafetyProcessor(defs, zone, population, options.clock(), flush, settle, options.meters());
         }
 
         @Override

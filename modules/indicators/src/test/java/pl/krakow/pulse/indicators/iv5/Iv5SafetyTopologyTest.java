@@ -140,6 +140,26 @@ class Iv5SafetyTopologyTest extends Iv5TestBase {
     }
 
     @Test
+    void dueWindowWaitsForTheSettlePeriodSoACatchUpBurstDoesNotReviseIt() {
+        settle = java.time.Duration.ofSeconds(10);
+        start(PopulationTable.krakowDefault());
+        pipe(incident("2024-01-10T08:00:00Z", IncidentCategory.ROAD_COLLISION, 0, 0, "city"));
+        pipe(incident("2024-01-12T23:30:00Z", IncidentCategory.ROAD_COLLISION, 0, 0, "city")); // 10 January is due
+        assertThat(flush()).noneMatch(v -> v.getStatus() == IndicatorStatus.FINAL);
+        // Another input task's records of the same moment arrive within seconds: still PROVISIONAL, no revision.
+        pipe(incident("2024-01-10T15:00:00Z", IncidentCategory.ROAD_COLLISION, 0, 0, "city"));
+        assertThat(flush()).noneMatch(v -> v.getStatus() == IndicatorStatus.FINAL);
+        driver.advanceWallClockTime(java.time.Duration.ofSeconds(10));
+        List<IndicatorValue> day10 = flush().stream().filter(v -> v.getIndicatorId().equals("iv5.incidents.count")
+                && v.getScope().equals("city") && v.getWindowStart().equals(JAN_10)).toList();
+        assertThat(day10).singleElement().satisfies(v -> {
+            assertThat(v.getStatus()).isEqualTo(IndicatorStatus.FINAL);
+            assertThat(v.getRevision()).isEqualTo(1);
+            assertThat(v.getValue()).isEqualTo(2.0);
+        });
+    }
+
+    @Test
     void replayedIncidentIsNotCountedTwice() {
         start(PopulationTable.krakowDefault());
         Incident i = incident("2024-01-10T08:00:00Z", IncidentCategory.FIRE, 0, 0, "city");

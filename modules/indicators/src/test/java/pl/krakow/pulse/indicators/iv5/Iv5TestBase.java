@@ -48,6 +48,9 @@ abstract class Iv5TestBase {
     TestOutputTopic<String, IndicatorValue> table;
     private int seq;
 
+    /** Wall-clock settle before finalising; zero in most tests so one flush finalises what is due. */
+    Duration settle = Duration.ZERO;
+
     void start(PopulationTable population) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "pulse-indicators-iv5-test");
@@ -57,7 +60,7 @@ abstract class Iv5TestBase {
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(p)));
         Iv3EnvironmentTopology.Options options = Iv3EnvironmentTopology.Options.defaults().withMeters(meters)
                 .withClock(Clock.fixed(WALL, ZoneOffset.UTC));
-        Topology topology = Iv5SafetyTopology.build(builder, serdes, IndicatorCatalog.bundled(), WARSAW, population, options).build(p);
+        Topology topology = Iv5SafetyTopology.build(builder, serdes, IndicatorCatalog.bundled(), WARSAW, population, options, settle).build(p);
         driver = new TopologyTestDriver(topology, p, WALL);
         incidents = driver.createInputTopic(Topics.INCIDENTS.name(), serdes.key().serializer(), serdes.value(Topics.INCIDENTS).serializer());
         table = driver.createOutputTopic(Topics.INDICATORS_IV5.name(), serdes.key().deserializer(),
