@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
 import pl.krakow.pulse.embedded.EmbeddedMqttBroker;
 import pl.krakow.pulse.embedded.EmbeddedSchemaRegistry;
+import pl.krakow.pulse.app.safety.SafetyServices;
 import pl.krakow.pulse.indicators.IndicatorsApplication;
 import pl.krakow.pulse.indicators.iv4.Iv4MobilityTopology;
 import pl.krakow.pulse.ingest.mobility.MobilityFeeds;
@@ -76,6 +77,7 @@ public final class PulseRuntime implements AutoCloseable {
     private IndicatorsApplication indicators;
     private IndicatorsApplication indicatorsIv4;
     private MobilityFeeds mobility;
+    private SafetyServices safety;
     private IndicatorReadModel readModel;
     private ApiServer api;
     private Thread replayThread;
@@ -148,6 +150,7 @@ public final class PulseRuntime implements AutoCloseable {
         indicators.start();
         indicatorsIv4 = track(Iv4MobilityTopology.application(clients, serdes, catalog, zone, metrics, dataDir.resolve("streams"), options));
         indicatorsIv4.start();
+        safety = track(SafetyServices.start(config, clients, serdes, metrics, catalog, zone, dataDir.resolve("streams")));
 
         readModel = track(new IndicatorReadModel(clients, serdes, metrics).start());
         api = track(ApiServer.fromConfig(config, readModel, catalog, metrics, this::readiness).start());
@@ -229,6 +232,8 @@ public final class PulseRuntime implements AutoCloseable {
         KafkaStreams.State iv4 = indicatorsIv4 == null ? null : indicatorsIv4.state();
         streamsOk &= iv4 == KafkaStreams.State.RUNNING;
         checks.put("indicators-iv4", String.valueOf(iv4));
+        checks.put("indicators-iv5", safety == null ? "not started" : String.valueOf(safety.state()));
+        streamsOk &= safety != null && safety.isRunning();
         boolean readOk = readModel != null && readModel.isCaughtUp();
         checks.put("read-model", readModel == null ? "not started" : readModel.status());
         return new ReadinessReport(streamsOk && readOk, checks);
@@ -250,6 +255,7 @@ public final class PulseRuntime implements AutoCloseable {
         out.println("  Sensor push (MQTT)      : " + (mqttUrl != null ? mqttUrl + "  topic " + config.get(PulseConfig.PUSH_MQTT_TOPIC)
                 + (mqttBroker != null ? "   (embedded broker)" : "") : "off"));
         out.println("  Indicators (IV.4)       : " + api.url() + "/api/v1/goals/IV.4/indicators");
+        safety.printWhereEverythingListens(out);
         out.println("  Bundled replay          : " + (replayThread != null ? "running (real GIOŚ/WIOŚ PM data, 2017 Q1; Kraków GTFS-RT, Poznań TripUpdates, Oslo GBFS)" : "off (--no-replay)"));
         out.println("Press Ctrl-C to stop.");
         out.flush();
@@ -305,6 +311,11 @@ public final class PulseRuntime implements AutoCloseable {
     /** The mobility feeds (static reference, bundled replay, pollers). */
     public MobilityFeeds mobility() {
         return mobility;
+    }
+
+    /** The IV.5 application, the incident simulator and the incident push endpoint. */
+    public SafetyServices safety() {
+        return safety;
     }
 
     /** Waits for the bundled replay to finish; null if there was none or it failed. */

@@ -58,6 +58,7 @@ public final class SensorPushServer implements AutoCloseable {
     private final long maxBodyBytes;
     private final Javalin app;
     private final String host;
+    private final String path;
     private volatile boolean closed;
 
     /**
@@ -72,6 +73,16 @@ public final class SensorPushServer implements AutoCloseable {
      */
     public SensorPushServer(PushParser parser, EventSink sink, Map<String, String> tokenToClient,
                             String host, int port, long maxBodyBytes) {
+        this(PATH, parser, sink, tokenToClient, host, port, maxBodyBytes);
+    }
+
+    /**
+     * The same contract on another path, for other pushed records (e.g. incidents from city dispatch systems
+     * on {@code /ingest/v1/incidents}): only the parser differs.
+     */
+    public SensorPushServer(String path, PushParser parser, EventSink sink, Map<String, String> tokenToClient,
+                            String host, int port, long maxBodyBytes) {
+        this.path = Objects.requireNonNull(path, "path");
         this.parser = Objects.requireNonNull(parser, "parser");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.tokens = new BearerTokens(tokenToClient);
@@ -92,13 +103,13 @@ public final class SensorPushServer implements AutoCloseable {
             config.http.defaultContentType = JSON;
             config.router.ignoreTrailingSlashes = true;
         });
-        app.post(PATH, this::handle);
+        app.post(path, this::handle);
         app.exception(Exception.class, (e, ctx) -> {
-            LOG.warn("Sensor push request failed: {}", e.toString());
+            LOG.warn("Push request to {} failed: {}", path, e.toString());
             error(ctx, 500, "internal error");
         });
         app.start(host, port);
-        LOG.info("Sensor push endpoint listening on {}", url());
+        LOG.info("Push endpoint listening on {}", url());
     }
 
     /** The bound port. */
@@ -109,7 +120,7 @@ public final class SensorPushServer implements AutoCloseable {
     /** The endpoint's full URL, e.g. {@code http://127.0.0.1:34567/ingest/v1/sensors}. */
     public String url() {
         String h = host.equals("0.0.0.0") ? "127.0.0.1" : host;
-        return "http://" + h + ":" + port() + PATH;
+        return "http://" + h + ":" + port() + path;
     }
 
     @Override
@@ -119,7 +130,7 @@ public final class SensorPushServer implements AutoCloseable {
         }
         closed = true;
         app.stop();
-        LOG.info("Sensor push endpoint stopped");
+        LOG.info("Push endpoint {} stopped", path);
     }
 
     private void handle(Context ctx) throws IOException {

@@ -125,6 +125,24 @@ public final class PulseConfig {
     public static final ConfigKey<String> PUSH_MQTT_PASSWORD = ConfigKey.string("ingest.push.mqtt.password", "ingest", "",
             "MQTT password for ingest.push.mqtt.username.").asSecret();
 
+    public static final ConfigKey<Boolean> SAFETY_SIMULATOR_ENABLED = ConfigKey.bool("safety.simulator.enabled", "safety", true,
+            "pulse run feeds SIMULATED Kraków road incidents (feed=simulated; calibrated to Kraków 2020: 8 045 road events, "
+                    + "596 injured, 10 killed) into safety.incidents.v1, since no real Kraków incident feed is bundled.");
+    public static final ConfigKey<Duration> SAFETY_SIMULATOR_BACKFILL = ConfigKey.duration("safety.simulator.backfill", "safety",
+            Duration.ofDays(400), "How far back the simulator fills at start-up (then it runs live at the calibrated rate); "
+                    + "400 days fill the rolling 12-month and year-to-date windows.");
+    public static final ConfigKey<String> SAFETY_POPULATION_FILE = ConfigKey.string("safety.population.file", "safety", "",
+            "CSV scope,year,residents,source with residents per district (district:I..XVIII) and/or city and year for the IV.5 "
+                    + "rates per 100 000. Empty = Kraków city totals only (GUS: 800 653 at the 2021 census, ~806 200 end of 2023): "
+                    + "district rates are then not computed.");
+    public static final ConfigKey<String> SAFETY_PUSH_HTTP_TOKENS = ConfigKey.string("safety.push.http.tokens", "safety", "",
+            "Bearer tokens of the incident push endpoint for city systems (POST /ingest/v1/incidents), as client:token,client:token. "
+                    + "Empty = the endpoint is not started. Binds to ingest.push.http.host.").asSecret()
+            .withValidator(v -> v.isBlank() || java.util.Arrays.stream(v.split(",")).allMatch(t -> t.indexOf(':') > 0
+                    && t.indexOf(':') < t.length() - 1) ? null : "must be client:token pairs separated by commas");
+    public static final ConfigKey<Integer> SAFETY_PUSH_HTTP_PORT = ConfigKey.integer("safety.push.http.port", "safety", 8086,
+            "Port of the incident push endpoint (0 = any free port).").withValidator(ConfigKey.port());
+
     public static final ConfigKey<Duration> INGEST_MAX_AGE = ConfigKey.duration("ingest.max.age", "ingest", Duration.ofDays(7300),
             "Horizon: events older than this (ISO-8601 duration) are rejected as TOO_OLD. Long by default so historical backfills work.");
     public static final ConfigKey<Duration> INGEST_MAX_FUTURE = ConfigKey.duration("ingest.max.future", "ingest", Duration.ofMinutes(5),
@@ -186,7 +204,9 @@ public final class PulseConfig {
             PUSH_HTTP_TOKENS, PUSH_HTTP_HOST, PUSH_HTTP_PORT, PUSH_MQTT_ENABLED, PUSH_MQTT_URL, EMBEDDED_MQTT_PORT,
             PUSH_MQTT_TOPIC, PUSH_MQTT_USERNAME, PUSH_MQTT_PASSWORD,
             MOBILITY_AREA_BBOX, MOBILITY_UNKNOWN_TRIP, MOBILITY_GTFSRT_URLS, MOBILITY_GBFS_URLS, MOBILITY_POLL_INTERVAL,
-            MOBILITY_POLL_MAX_BACKOFF);
+            MOBILITY_POLL_MAX_BACKOFF,
+            SAFETY_SIMULATOR_ENABLED, SAFETY_SIMULATOR_BACKFILL, SAFETY_POPULATION_FILE, SAFETY_PUSH_HTTP_TOKENS,
+            SAFETY_PUSH_HTTP_PORT);
 
     /** Every key Kraków Pulse knows, in documentation order. */
     public static List<ConfigKey<?>> keys() {

@@ -1,0 +1,114 @@
+package pl.krakow.pulse.indicators.iv5;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import pl.krakow.pulse.events.indicators.IndicatorValue;
+import pl.krakow.pulse.events.safety.Incident;
+import pl.krakow.pulse.ingest.IngestContext;
+import pl.krakow.pulse.ingest.ParseOutcome;
+import pl.krakow.pulse.ingest.safety.SafetyFormats;
+import pl.krakow.pulse.ingest.safety.SafetyTestData;
+
+/**
+ * IV.5 over the real files (city-guard register, SEWIK), expected values computed with plain Java over the
+ * files; the parsers of ingest-safety turn the files into the incidents the topology reads.
+ */
+class Iv5RealDataTest extends Iv5TestBase {
+
+    static List<Incident> parse(SafetyFormats.Base format, String resource) {
+        IngestContext context = IngestContext.defaults(java.time.Clock.fixed(WALL, ZoneOffset.UTC));
+        try (Stream<ParseOutcome> s = format.newParser(context).parse(SafetyTestData.open(resource), resource)) {
+            return s.filter(o -> o instanceof ParseOutcome.Accepted<?>).map(o -> (Incident) ((ParseOutcome.Accepted<?>) o).value()).toList();
+        }
+    }
+
+    @Test
+    void cityGuardHandlingTimePercentilesPerMonthMatchTheRegister() {
+        // Independently: one handling time (closed − registered, minutes) per report, by month of registration.
+        Map<YearMonth, List<Double>> minutesByMonth = new TreeMap<>();
+        Set<String> seen = new HashSet<>();
+        List<String> lines = SafetyTestData.lines(SafetyTestData.CITY_GUARD);
+        for (String line : lines.subList(1, lines.size())) {
+            List<String> f = SafetyTestData.fields(line);
+            if (!seen.add(f.get(1))) {
+                continue;
+            }
+            LocalDateTime registered = LocalDateTime.parse(f.get(0).replace(' ', 'T'));
+            LocalDateTime closed = LocalDateTime.parse(f.get(7).replace(' ', 'T'));
+            if (closed.isBefore(registered)) {
+                continue; // rejected by the feed (closing before registration)
+            }
+            // Both times are Warsaw summer time (May/June 2018, no DST change inside): the local difference is exact.
+            minutesByMonth.computeIfAbsent(YearMonth.from(registered), m -> new ArrayList<>())
+                    .add(Duration.between(registered, closed).toSeconds() / 60.0);
+        }
+
+        start(PopulationTable.krakowDefault());
+        parse(new SafetyFormats.CityGuard(), SafetyTestData.CITY_GUARD).forEach(this::pipe);
+        Map<String, IndicatorValue> latest = latest(flush());
+
+        for (Map.Entry<YearMonth, List<Double>> e : minutesByMonth.entrySet()) {
+            List<Double> sorted = e.getValue().stream().sorted().toList();
+            Instant monthStart = e.getKey().atDay(1).atStartOfDay(WARSAW).toInstant();
+            for (String q : List.of("p50", "p90")) {
+                IndicatorValue v = latest.get("iv5.handling.time_month_" + q + "|city|" + monthStart);
+                assertThat(v).as("%s %s", q, e.getKey()).isNotNull();
+                assertThat(v.getObservedCount()).isEqualTo(sorted.size());
+                double quantile = Integer.parseInt(q.substring(1)) / 100.0;
+                // t-digest estimates the quantile: it must lie between the order statistics 1 % of n either side
+                int n = sorted.size();
+                int rank = (int) Math.floor(quantile * n);
+                int slack = Math.max(2, n / 100);
+                double low = sorted.get(Math.max(0, rank - slack));
+                double high = sorted.get(Math.min(n - 1, rank + slack));
+                assertThat(v.getValue()).as("%s %s of %d reports", q, e.getKey(), n).isBetween(low, high);
+                System.out.printf("City guard %s handling %s: %.1f min (exact order statistic %.1f, n=%d)%n",
+                        e.getKey(), q, v.getValue(), sorted.get(Math.min(n - 1, rank)), n);
+            }
+        }
+        // Registers have no arrival time: no response-time values.
+        assertThat(latest.keySet()).noneMatch(k -> k.startsWith("iv5.response."));
+    }
+
+    @Test
+    void sewikDailyCountsByCategoryMatchTheFileAndStayInRegion() {
+        // Independently: features per local day (dt is already Warsaw local time), split by injury.
+        Map<String, Integer> perDay = new TreeMap<>();
+        Map<String, Integer> injuryPerDay = new HashMap<>();
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile("\"dt\":\"(\\d{4}-\\d{2}-\\d{2})T.*\"sli\":(\\d+),\"ser\":(\\d+),\"fat\":(\\d+)");
+        for (String line : SafetyTestData.lines(SafetyTestData.SEWIK)) {
+            java.util.regex.Matcher m = p.matcher(line);
+            if (m.find()) {
+                perDay.merge(m.group(1), 1, Integer::sum);
+                int casualties = Integer.parseInt(m.group(2)) + Integer.parseInt(m.group(3)) + Integer.parseInt(m.group(4));
+                if (casualties > 0) {
+                    injuryPerDay.merge(m.group(1), 1, Integer::sum);
+                }
+            }
+        }
+        start(PopulationTable.krakowDefault());
+        parse(new SafetyFormats.Sewik(), SafetyTestData.SEWIK).forEach(this::pipe);
+        Map<String, IndicatorValue> latest = latest(flush());
+        for (Map.Entry<String, Integer> e : perDay.entrySet()) {
+            Instant start = java.time.LocalDate.parse(e.getKey()).atStartOfDay(WARSAW).toInstant();
+            assertThat(latest.get("iv5.incidents.count|region|" + start).getValue()).as(e.getKey()).isEqualTo(e.getValue().doubleValue());
+            IndicatorValue injury = latest.get("iv5.incidents.count|region/road_accident|" + start);
+            assertThat(injury == null ? 0 : injury.getValue().intValue()).as(e.getKey()).isEqualTo(injuryPerDay.getOrDefault(e.getKey(), 0));
+        }
+        assertThat(latest.keySet()).noneMatch(k -> k.contains("|city") || k.contains("|district"));
+    }
+}

@@ -1,0 +1,24 @@
+package pl.krakow.pulse.ingest.safety;
+
+import java.util.Map;
+import pl.krakow.pulse.ingest.EventSink;
+import pl.krakow.pulse.ingest.push.SensorPushServer;
+
+/**
+ * The authenticated push endpoint for city systems: {@code POST /ingest/v1/incidents} with the JSON of
+ * {@link IncidentJsonParser}. Same contract as the sensor endpoint (bearer tokens, 401/413/202/400/503, good
+ * records of a mixed batch published, rejections on {@code ingest.rejected.v1}); see ingest-core's
+ * {@link SensorPushServer}.
+ */
+public final class SafetyPush {
+
+    public static final String PATH = "/ingest/v1/incidents";
+
+    private SafetyPush() {
+    }
+
+    public static SensorPushServer start(IncidentJsonParser parser, EventSink sink, Map<String, String> tokenToClient,
+                                         String host, int port) {
+        return new SensorPushServer(PATH, parser, sink, tokenToClient, host, port, SensorPushServer.DEFAULT_MAX_BODY_BYTES);
+    }
+}
