@@ -21,7 +21,7 @@ final class CsvFormat {
     }
 
     static <T extends Record> byte[] write(Class<T> type, List<T> rows) {
-        CsvSchema schema = CSV.schemaFor(type).withHeader();
+        CsvSchema schema = schema(type);
         try {
             return CSV.writer(schema).writeValueAsBytes(rows);
         } catch (JsonProcessingException e) {
@@ -29,9 +29,15 @@ final class CsvFormat {
         }
     }
 
-    /** The header row's columns of a record type. */
+    /** The header row's columns of a record type: its components in declaration order. */
     static List<String> columns(Class<? extends Record> type) {
-        return java.util.stream.StreamSupport.stream(CSV.schemaFor(type).spliterator(), false)
-                .map(CsvSchema.Column::getName).toList();
+        return java.util.Arrays.stream(type.getRecordComponents()).map(java.lang.reflect.RecordComponent::getName).toList();
+    }
+
+    // Jackson's schemaFor(...) orders record columns alphabetically; the JSON order is declaration order.
+    private static CsvSchema schema(Class<? extends Record> type) {
+        CsvSchema.Builder b = CsvSchema.builder();
+        columns(type).forEach(b::addColumn);
+        return b.build().withHeader();
     }
 }
