@@ -29,18 +29,32 @@ public final class PublishApplication implements AutoCloseable {
 
     private PublishApplication(PulseConfig config, KafkaClients clients, PulseSerdes serdes, IndicatorCatalog catalog,
                                PulseMetrics metrics, Supplier<ReadinessReport> readiness) {
-        indicators = track(new IndicatorReadModel(clients, serdes, metrics).start());
-        alerts = track(new AlertReadModel(clients, serdes, metrics).start());
-        api = track(ApiServer.fromConfig(config, indicators, alerts, catalog, metrics, () -> {
-            ReadinessReport app = readiness.get();
-            java.util.Map<String, String> checks = new java.util.LinkedHashMap<>(app.checks());
-            checks.put("alerts", alerts.status());
-            return new ReadinessReport(app.ready() && alerts.isCaughtUp(), checks);
-        }).start());
-        export = PeriodicExport.fromConfig(config, indicators, catalog);
-        if (export != null) {
-            track(export);
+        IndicatorReadModel indicatorModel = null;
+        AlertReadModel alertModel = null;
+        ApiServer server = null;
+        PeriodicExport periodic = null;
+        try {
+            indicatorModel = track(new IndicatorReadModel(clients, serdes, metrics).start());
+            alertModel = track(new AlertReadModel(clients, serdes, metrics).start());
+            AlertReadModel alertsForReadiness = alertModel;
+            server = track(ApiServer.fromConfig(config, indicatorModel, alertModel, catalog, metrics, () -> {
+                ReadinessReport app = readiness.get();
+                java.util.Map<String, String> checks = new java.util.LinkedHashMap<>(app.checks());
+                checks.put("alerts", alertsForReadiness.status());
+                return new ReadinessReport(app.ready() && alertsForReadiness.isCaughtUp(), checks);
+            }).start());
+            periodic = PeriodicExport.fromConfig(config, indicatorModel, catalog);
+            if (periodic != null) {
+                track(periodic);
+            }
+        } catch (RuntimeException e) {
+            close(); // a port in use must not leave consumer threads behind
+            throw e;
         }
+        indicators = indicatorModel;
+        alerts = alertModel;
+        api = server;
+        export = periodic;
     }
 
     /** Starts the read models, the HTTP server and (if configured) the periodic export; stops what started on failure. */

@@ -45,8 +45,9 @@ class DistrictMapTest {
             int number = o.path("properties").path("cartodb_id").asInt();
             JsonNode s = simplified.path("features").get(number - 1);
             assertThat(s.path("properties").path("number").asInt()).isEqualTo(number);
-            double a = area(f, o.path("geometry").path("coordinates"));
-            double b = area(f, s.path("geometry").path("coordinates"));
+            // The source has a few self-touching rings (not valid for JTS); the simplified ones must be valid.
+            double a = area(f, o.path("geometry").path("coordinates"), false);
+            double b = area(f, s.path("geometry").path("coordinates"), true);
             // Simplifying at ~15 m keeps each district's area within 1 %.
             assertThat(b).as("district " + number).isCloseTo(a, org.assertj.core.data.Percentage.withPercentage(1));
             originalArea += a;
@@ -67,7 +68,7 @@ class DistrictMapTest {
     }
 
     /** Plain shoelace over the rings (planar degrees: enough to compare a geometry with its simplification). */
-    private static double area(GeometryFactory f, JsonNode multiPolygon) {
+    private static double area(GeometryFactory f, JsonNode multiPolygon, boolean mustBeValid) {
         double total = 0;
         for (JsonNode polygon : multiPolygon) {
             for (int r = 0; r < polygon.size(); r++) {
@@ -77,7 +78,9 @@ class DistrictMapTest {
                     cs[i] = new Coordinate(ring.get(i).get(0).asDouble(), ring.get(i).get(1).asDouble());
                 }
                 Polygon p = f.createPolygon(cs);
-                assertThat(p.isValid()).isTrue();
+                if (mustBeValid) {
+                    assertThat(p.isValid()).as(p.toText().substring(0, 60)).isTrue();
+                }
                 total += r == 0 ? p.getArea() : -p.getArea();
             }
         }
