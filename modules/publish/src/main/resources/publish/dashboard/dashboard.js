@@ -101,7 +101,7 @@
       row.setAttribute('data-scope', scope);
       row.setAttribute('data-value', v.value === null ? '' : String(v.value));
       row.setAttribute('data-window-start', v.windowStart);
-      valueCell.textContent = fmt(v.value) + ' ' + (v.unit || '');
+      valueCell.textContent = v.value === null ? '—' : fmt(v.value) + ' ' + (v.unit || '');
       status.appendChild(el('span', { cls: 'badge b-' + v.status, 'data-status': v.status, text: t(v.status) }));
       status.appendChild(el('span', { cls: 'badge ' + (v.valid ? 'b-valid' : 'b-invalid'), text: v.valid ? t('valid') : t('invalid') }));
       if (v.simulated) { status.appendChild(el('span', { cls: 'badge b-simulated', 'data-simulated': 'true', text: t('simulated') })); }
@@ -226,7 +226,12 @@
       info.textContent = t('noDistrictData');
     } else {
       var unit = state.indicators[id].unit || '';
-      for (var k = 0; k < 5; k++) {
+      var classes = max === min ? 1 : 5;
+      if (classes === 1) {
+        legend.appendChild(el('span', {}, [el('span', { cls: 'sw', style: 'background:' + PALETTE_LOW_GOOD[2] }),
+          document.createTextNode(fmt(min) + ' ' + unit)]));
+      }
+      for (var k = 0; k < 5 && classes === 5; k++) {
         var lo = min + (max - min) * k / 5, hi = min + (max - min) * (k + 1) / 5;
         legend.appendChild(el('span', {}, [el('span', { cls: 'sw', style: 'background:' + PALETTE_LOW_GOOD[higherBetter ? 4 - k : k] }),
           document.createTextNode(fmt(lo) + '–' + fmt(hi) + ' ' + unit)]));

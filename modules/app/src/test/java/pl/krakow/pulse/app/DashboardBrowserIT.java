@@ -165,7 +165,7 @@ class DashboardBrowserIT {
         // A new city PM10 daily mean one day after the last replayed day, and a simulated district value for IV.4.
         Instant day = LocalDate.of(2017, 4, 1).atStartOfDay(Gios2017Q1.WARSAW).toInstant();
         Instant dayEnd = LocalDate.of(2017, 4, 2).atStartOfDay(Gios2017Q1.WARSAW).toInstant();
-        IndicatorValue cityPm10 = value("iv3.pm10.daily_mean", "IV.3", "city", day, dayEnd, 123.45, "µg/m³");
+        IndicatorValue cityPm10 = value("iv3.pm10.daily_mean", "IV.3", "city", day, dayEnd, 45.75, "µg/m³");
         IndicatorValue bikes = value("iv4.bike.availability", "IV.4", "district:XVIII", day, dayEnd, 42.5, "%");
         try (KafkaProducer<String, IndicatorValue> producer = new KafkaProducer<>(runtime.clients().producer("it-dashboard"),
                 runtime.serdes().key().serializer(), runtime.serdes().value(Topics.INDICATORS_IV3).serializer())) {
@@ -174,11 +174,11 @@ class DashboardBrowserIT {
             producer.flush();
         }
         By pm10Row = By.cssSelector("tr[data-indicator='iv3.pm10.daily_mean']");
-        await().atMost(Duration.ofSeconds(20)).until(() -> "123.45".equals(browser.findElement(pm10Row).getDomAttribute("data-value")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "45.75".equals(browser.findElement(pm10Row).getDomAttribute("data-value")));
         WebElement row = browser.findElement(pm10Row);
         assertThat(row.getDomAttribute("data-scope")).isEqualTo("city");
         assertThat(row.findElement(By.cssSelector("[data-status]")).getDomAttribute("data-status")).isEqualTo("PROVISIONAL");
-        assertThat(row.getText()).contains("123,45"); // Polish number format
+        assertThat(row.getText()).contains("45,8 µg/m³"); // Polish decimal comma, one decimal from 10 up
 
         By bikesRow = By.cssSelector("tr[data-indicator='iv4.bike.availability']");
         await().atMost(Duration.ofSeconds(20)).until(() -> "42.5".equals(browser.findElement(bikesRow).getDomAttribute("data-value")));
