@@ -45,16 +45,22 @@ import pl.krakow.pulse.platform.metrics.PulseMetrics;
  * liveness, readiness and the Prometheus scrape.
  *
  * <pre>
+ * GET /                                      the dashboard (static HTML/JS/CSS from the jar)
+ * GET /api/openapi.json                      the OpenAPI 3.1 document of all of this
  * GET /api/v1/goals                          goals with their catalog indicators
  * GET /api/v1/goals/{goal}/indicators        latest value per indicator and scope (goal IV.3 or iv3)
  * GET /api/v1/indicators/{id}?scope=..&amp;from=yyyy-MM-dd&amp;to=yyyy-MM-dd   one indicator's history
+ * GET /api/v1/districts[/{district}]         the 18 districts; one district's indicators (district:XVIII scopes)
+ * GET /api/v1/map/districts.geojson          simplified district boundaries for the map
+ * GET /api/v1/alerts?state=active|all&amp;from=&amp;to=   alert episodes (latest record per alertId)
+ * GET /api/v1/stream                         Server-Sent Events: indicator updates and alerts
  * GET /health                                liveness: always {"status":"UP"} while the process serves
  * GET /ready                                 200 when the app's checks pass and the read model is caught up, else 503
- * GET /metrics                               Prometheus text format 0.0.4
+ * GET /metrics                               Prometheus text format 0.0.4 (with a gauge per indicator and scope)
  * </pre>
  *
- * <p>Every answer is JSON in UTF-8 except {@code /metrics}. Errors are
- * {@code {"status":400,"error":"Bad Request","message":"..."}}; unexpected failures answer 500 with a
+ * <p>Data routes answer JSON in UTF-8, or CSV for {@code ?format=csv} / {@code Accept: text/csv}. Errors are
+ * RFC 9457 problem documents ({@code application/problem+json}); unexpected failures answer 500 with a
  * generic message and go to the log with their stack trace, never to the client. Times are rendered
  * in the catalog's time zone; history ranges are local calendar days (see {@link DateRange}).
  * Every answer comes from memory, so no request waits on Kafka.
