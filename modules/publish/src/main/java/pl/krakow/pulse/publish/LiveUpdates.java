@@ -31,6 +31,7 @@ final class LiveUpdates implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveUpdates.class);
     static final int QUEUE_CAPACITY = 10_000;
+    static final long HEARTBEAT_SECONDS = 15;
     static final String EVENT_INDICATOR = "indicator";
     static final String EVENT_ALERT = "alert";
 
@@ -40,6 +41,7 @@ final class LiveUpdates implements AutoCloseable {
     private final AtomicLong sequence = new AtomicLong();
     private final Counter dropped;
     private final Counter sent;
+    private final java.util.concurrent.ScheduledExecutorService heartbeat;
 
     LiveUpdates(ObjectMapper json, MeterRegistry registry) {
         this.json = json;
@@ -55,6 +57,26 @@ final class LiveUpdates implements AutoCloseable {
                 .description("Live events dropped because the send queue was full").register(registry);
         sent = Counter.builder("pulse.publish.sse.events")
                 .description("Live events queued for the connected clients").register(registry);
+        // A comment every 15 s keeps idle streams open through proxies and idle timeouts, and finds dead clients.
+        heartbeat = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pulse-publish-sse-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        heartbeat.scheduleWithFixedDelay(() -> {
+            if (clients.isEmpty() || sender.isShutdown() || !sender.getQueue().isEmpty()) {
+                return; // nobody to keep alive, or events are flowing anyway
+            }
+            sender.execute(() -> {
+                for (SseClient c : clients) {
+                    try {
+                        c.sendComment("keep-alive");
+                    } catch (RuntimeException e) {
+                        clients.remove(c);
+                    }
+                }
+            });
+        }, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
     }
 
     /** Javalin's SSE handler: registers the client until it disconnects. */
@@ -112,6 +134,7 @@ final class LiveUpdates implements AutoCloseable {
 
     @Override
     public void close() {
+        heartbeat.shutdownNow();
         sender.shutdownNow();
         for (SseClient c : clients) {
             try {
