@@ -28,7 +28,7 @@ import org.locationtech.jts.simplify.TopologyPreservingSimplifier;
  * simplified boundary GeoJSON the dashboard draws as SVG.
  *
  * <p>The bundled boundaries (andilabs/krakow-dzielnice-geojson, see the PROVENANCE.md next to the
- * resource) have some 40,000 vertices — 700 KB, too much for a page that must also work on a phone.
+ * resource) have 8,197 vertices in 708 KB of pretty-printed JSON, too much for a page that must also work on a phone.
  * They are simplified once at start-up with JTS's {@link TopologyPreservingSimplifier} (tolerance
  * {@value #TOLERANCE_DEGREES}° ≈ 15 m east-west at Kraków's latitude), which keeps every ring valid
  * and shared borders without gaps wide enough to see, and coordinates are rounded to 5 decimals
@@ -187,7 +187,7 @@ public final class DistrictMap {
         return simplifiedGeoJson.clone();
     }
 
-    /** Vertices left after simplification (the original has about 40,000). */
+    /** Vertices left after simplification (1,669 of the original 8,197 for the bundled file). */
     public int vertices() {
         return vertices;
     }
