@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code pulse} command line: one sub-command per way of running Kraków Pulse. */
 @Command(name = "pulse", mixinStandardHelpOptions = true, version = "Kraków Pulse 0.1.0",
         description = "Kraków Pulse: live SRK 2030 indicators from the city's sensor and open-data feeds.",
-        subcommands = {RunCommand.class, ReplayCommand.class, ConfigCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ReplayCommand.class, ExportCommand.class, ConfigCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class PulseCommand implements Runnable {
 
     @CommandLine.Spec

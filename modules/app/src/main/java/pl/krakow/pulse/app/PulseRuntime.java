@@ -52,6 +52,7 @@ import pl.krakow.pulse.platform.topics.TopicProvisioner;
 import pl.krakow.pulse.platform.topics.Topics;
 import pl.krakow.pulse.publish.ApiServer;
 import pl.krakow.pulse.publish.IndicatorReadModel;
+import pl.krakow.pulse.publish.PublishApplication;
 import pl.krakow.pulse.publish.ReadinessReport;
 
 /**
@@ -80,6 +81,7 @@ public final class PulseRuntime implements AutoCloseable {
     private SafetyServices safety;
     private IndicatorReadModel readModel;
     private ApiServer api;
+    private PublishApplication publish;
     private Thread replayThread;
     private SensorPushServer pushServer;
     private EmbeddedMqttBroker mqttBroker;
@@ -152,8 +154,9 @@ public final class PulseRuntime implements AutoCloseable {
         indicatorsIv4.start();
         safety = track(SafetyServices.start(config, clients, serdes, metrics, catalog, zone, dataDir.resolve("streams")));
 
-        readModel = track(new IndicatorReadModel(clients, serdes, metrics).start());
-        api = track(ApiServer.fromConfig(config, readModel, catalog, metrics, this::readiness).start());
+        publish = track(PublishApplication.start(config, clients, serdes, catalog, metrics, this::readiness));
+        readModel = publish.indicators();
+        api = publish.api();
 
         publishStationReference();
         mobility = track(MobilityFeeds.start(config, clients, serdes, metrics, config.get(PulseConfig.REPLAY_ON_START)));
@@ -246,7 +249,8 @@ public final class PulseRuntime implements AutoCloseable {
         out.println("  Kafka bootstrap servers : " + bootstrapServers + (broker != null ? "   (embedded KRaft broker, data in "
                 + broker.dataDir() + ")" : ""));
         out.println("  Schema registry         : " + registryUrl + (embeddedRegistry != null ? "   (embedded, persisted in _schemas)" : ""));
-        out.println("  HTTP API                : " + api.url() + "/api/v1/goals");
+        out.println("  Dashboard               : " + api.url() + "/");
+        out.println("  HTTP API                : " + api.url() + "/api/v1/goals   (OpenAPI: " + api.url() + "/api/openapi.json)");
         out.println("  Indicators (IV.3)       : " + api.url() + "/api/v1/goals/IV.3/indicators");
         out.println("  Health / readiness      : " + api.url() + "/health   " + api.url() + "/ready");
         out.println("  Prometheus metrics      : " + api.url() + "/metrics");
@@ -297,6 +301,10 @@ public final class PulseRuntime implements AutoCloseable {
 
     public IndicatorReadModel readModel() {
         return readModel;
+    }
+
+    public PublishApplication publish() {
+        return publish;
     }
 
     public IndicatorsApplication indicators() {

@@ -5,6 +5,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import pl.krakow.pulse.events.alerts.Alert;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 
@@ -18,12 +19,19 @@ final class ApiJson {
     private ApiJson() {
     }
 
-    /** One indicator value; {@code value} is null when nothing could be computed. */
+    /**
+     * One indicator value; {@code value} is null when nothing could be computed; {@code simulated} is true
+     * when the value was computed from a simulated feed (see {@link IndicatorReadModel#FEED_HEADER}).
+     */
     record Value(String indicatorId, String goal, String scope, String windowStart, String windowEnd,
                  Double value, String unit, double coverage, int observedCount, int expectedCount, boolean valid,
-                 String status, int revision, String computedAt, String lastEventIngestedAt) {
+                 String status, int revision, String computedAt, String lastEventIngestedAt, boolean simulated) {
 
         static Value of(IndicatorValue v, ZoneId zone) {
+            return of(v, zone, false);
+        }
+
+        static Value of(IndicatorValue v, ZoneId zone, boolean simulated) {
             Double value = v.getValue();
             // JSON has no NaN or Infinity.
             if (value != null && !Double.isFinite(value)) {
@@ -32,8 +40,52 @@ final class ApiJson {
             return new Value(v.getIndicatorId(), v.getGoal(), v.getScope(), iso(v.getWindowStart(), zone),
                     iso(v.getWindowEnd(), zone), value, v.getUnit(), v.getCoverage(), v.getObservedCount(),
                     v.getExpectedCount(), v.getValid(), v.getStatus() == null ? null : v.getStatus().name(),
-                    v.getRevision(), iso(v.getComputedAt(), zone), iso(v.getLastEventIngestedAt(), zone));
+                    v.getRevision(), iso(v.getComputedAt(), zone), iso(v.getLastEventIngestedAt(), zone), simulated);
         }
+    }
+
+    /** One alert episode in its latest state. */
+    record AlertJson(String alertId, String indicatorId, String scope, String ruleId, String kind, String level,
+                     String state, boolean active, boolean provisional, Double value, Double threshold, String unit,
+                     String thresholdSource, String windowStart, String windowEnd, String firstSeen,
+                     String lastUpdated) {
+
+        static AlertJson of(Alert a, ZoneId zone) {
+            return new AlertJson(a.getAlertId(), a.getIndicatorId(), a.getScope(), a.getRuleId(), name(a.getKind()),
+                    name(a.getLevel()), name(a.getState()), AlertReadModel.isActive(a), a.getProvisional(),
+                    finite(a.getValue()), finite(a.getThreshold()), a.getUnit(), a.getThresholdSource(),
+                    iso(a.getWindowStart(), zone), iso(a.getWindowEnd(), zone), iso(a.getFirstSeen(), zone),
+                    iso(a.getLastUpdated(), zone));
+        }
+
+        private static String name(Enum<?> e) {
+            return e == null ? null : e.name();
+        }
+
+        private static Double finite(Double d) {
+            return d == null || !Double.isFinite(d) ? null : d;
+        }
+    }
+
+    record Alerts(String state, String from, String to, String timeZone, int count, List<AlertJson> alerts) {
+    }
+
+    /** One of the 18 districts: number 1–18, roman numeral, name, and the indicator scope that names it. */
+    record District(int number, String roman, String name, String scope) {
+    }
+
+    record Districts(int count, List<District> districts) {
+    }
+
+    record DistrictIndicators(District district, String timeZone, int count, List<Value> values) {
+    }
+
+    /** An error as an RFC 9457 problem; {@code error} and {@code message} repeat title and detail for first-edition clients. */
+    record Problem(String type, String title, int status, String detail, String instance, String error, String message) {
+    }
+
+    /** An indicator update or alert on the live stream. */
+    record LiveEvent(String type, Object data) {
     }
 
     record Goals(String timeZone, List<Goal> goals) {

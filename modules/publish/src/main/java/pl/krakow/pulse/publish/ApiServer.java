@@ -11,6 +11,7 @@ import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -33,6 +34,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import pl.krakow.pulse.events.alerts.Alert;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.config.PulseConfig;
@@ -43,16 +45,22 @@ import pl.krakow.pulse.platform.metrics.PulseMetrics;
  * liveness, readiness and the Prometheus scrape.
  *
  * <pre>
+ * GET /                                      the dashboard (static HTML/JS/CSS from the jar)
+ * GET /api/openapi.json                      the OpenAPI 3.1 document of all of this
  * GET /api/v1/goals                          goals with their catalog indicators
  * GET /api/v1/goals/{goal}/indicators        latest value per indicator and scope (goal IV.3 or iv3)
  * GET /api/v1/indicators/{id}?scope=..&amp;from=yyyy-MM-dd&amp;to=yyyy-MM-dd   one indicator's history
+ * GET /api/v1/districts[/{district}]         the 18 districts; one district's indicators (district:XVIII scopes)
+ * GET /api/v1/map/districts.geojson          simplified district boundaries for the map
+ * GET /api/v1/alerts?state=active|all&amp;from=&amp;to=   alert episodes (latest record per alertId)
+ * GET /api/v1/stream                         Server-Sent Events: indicator updates and alerts
  * GET /health                                liveness: always {"status":"UP"} while the process serves
  * GET /ready                                 200 when the app's checks pass and the read model is caught up, else 503
- * GET /metrics                               Prometheus text format 0.0.4
+ * GET /metrics                               Prometheus text format 0.0.4 (with a gauge per indicator and scope)
  * </pre>
  *
- * <p>Every answer is JSON in UTF-8 except {@code /metrics}. Errors are
- * {@code {"status":400,"error":"Bad Request","message":"..."}}; unexpected failures answer 500 with a
+ * <p>Data routes answer JSON in UTF-8, or CSV for {@code ?format=csv} / {@code Accept: text/csv}. Errors are
+ * RFC 9457 problem documents ({@code application/problem+json}); unexpected failures answer 500 with a
  * generic message and go to the log with their stack trace, never to the client. Times are rendered
  * in the catalog's time zone; history ranges are local calendar days (see {@link DateRange}).
  * Every answer comes from memory, so no request waits on Kafka.
@@ -61,6 +69,10 @@ public final class ApiServer implements AutoCloseable {
 
     public static final String API = "/api/v1";
     static final String JSON_UTF8 = "application/json;charset=utf-8"; // as Jetty renders it
+    static final String PROBLEM_JSON = "application/problem+json;charset=utf-8";
+    static final String GEOJSON = "application/geo+json;charset=utf-8";
+    static final String DASHBOARD = "/publish/dashboard";
+    static final String OPENAPI_RESOURCE = "/publish/openapi.json";
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     static final String METRIC_REQUESTS = "pulse.publish.http.requests";
 
@@ -80,6 +92,12 @@ public final class ApiServer implements AutoCloseable {
     private final PulseMetrics metrics;
     private final Supplier<ReadinessReport> readiness;
     private final ObjectMapper json;
+    private final AlertReadModel alerts;
+    private final boolean ownsAlerts;
+    private final DistrictMap districts;
+    private final LiveUpdates live;
+    private final IndicatorGauges gauges;
+    private final List<IndicatorReadModel.Subscription> subscriptions = new ArrayList<>();
     private final Javalin app;
     private boolean started;
     private boolean closed;
@@ -96,6 +114,16 @@ public final class ApiServer implements AutoCloseable {
      */
     public ApiServer(String host, int port, IndicatorReadModel readModel, IndicatorCatalog catalog, ZoneId zone,
                      int maxRangeDays, PulseMetrics metrics, Supplier<ReadinessReport> readiness) {
+        this(host, port, readModel, null, DistrictMap.bundled(), catalog, zone, maxRangeDays, metrics, readiness);
+    }
+
+    /**
+     * @param alerts    where the alert list and the live alerts come from; null = an empty model (no alerting)
+     * @param districts the 18 districts for the district routes and the map
+     */
+    public ApiServer(String host, int port, IndicatorReadModel readModel, AlertReadModel alerts, DistrictMap districts,
+                     IndicatorCatalog catalog, ZoneId zone, int maxRangeDays, PulseMetrics metrics,
+                     Supplier<ReadinessReport> readiness) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0-65535 (0 = any free port): " + port);
         }
@@ -113,15 +141,37 @@ public final class ApiServer implements AutoCloseable {
         this.json = new ObjectMapper()
                 .registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        this.ownsAlerts = alerts == null;
+        this.alerts = alerts == null ? AlertReadModel.inMemory(metrics) : alerts;
+        this.districts = Objects.requireNonNull(districts, "districts");
+        this.live = new LiveUpdates(json, metrics.registry());
+        this.gauges = new IndicatorGauges(readModel, metrics.registry());
+        // Only news is streamed: values and alerts read while catching up at start-up are history.
+        subscriptions.add(readModel.onUpdate(v -> {
+            if (readModel.isCaughtUp()) {
+                live.indicator(ApiJson.Value.of(v, zone, readModel.isSimulated(v.getIndicatorId(), v.getScope())));
+            }
+        }));
+        subscriptions.add(this.alerts.onUpdate(a -> {
+            if (this.alerts.isCaughtUp()) {
+                live.alert(ApiJson.AlertJson.of(a, zone));
+            }
+        }));
         this.app = createApp();
     }
 
     /** A server configured from {@code http.host}, {@code http.port}, {@code indicators.time.zone}, {@code api.max.range.days}. */
     public static ApiServer fromConfig(PulseConfig config, IndicatorReadModel readModel, IndicatorCatalog catalog,
                                        PulseMetrics metrics, Supplier<ReadinessReport> readiness) {
-        return new ApiServer(config.get(PulseConfig.HTTP_HOST), config.get(PulseConfig.HTTP_PORT), readModel, catalog,
-                ZoneId.of(config.get(PulseConfig.TIME_ZONE)), config.get(PulseConfig.API_MAX_RANGE_DAYS), metrics,
-                readiness);
+        return fromConfig(config, readModel, null, catalog, metrics, readiness);
+    }
+
+    /** As {@link #fromConfig(PulseConfig, IndicatorReadModel, IndicatorCatalog, PulseMetrics, Supplier)}, with alerts. */
+    public static ApiServer fromConfig(PulseConfig config, IndicatorReadModel readModel, AlertReadModel alerts,
+                                       IndicatorCatalog catalog, PulseMetrics metrics, Supplier<ReadinessReport> readiness) {
+        return new ApiServer(config.get(PulseConfig.HTTP_HOST), config.get(PulseConfig.HTTP_PORT), readModel, alerts,
+                DistrictMap.bundled(), catalog, ZoneId.of(config.get(PulseConfig.TIME_ZONE)),
+                config.get(PulseConfig.API_MAX_RANGE_DAYS), metrics, readiness);
     }
 
     /** Binds the port and starts serving; logs the URL. */
@@ -158,6 +208,12 @@ public final class ApiServer implements AutoCloseable {
             return;
         }
         closed = true;
+        subscriptions.forEach(IndicatorReadModel.Subscription::close);
+        live.close();
+        gauges.close();
+        if (ownsAlerts) {
+            alerts.close();
+        }
         if (started) {
             int port = app.port();
             app.stop();
@@ -176,6 +232,12 @@ public final class ApiServer implements AutoCloseable {
             config.http.defaultContentType = JSON_UTF8;
             config.http.prefer405over404 = true;
             config.router.ignoreTrailingSlashes = true;
+            // The dashboard: plain HTML/JS/CSS bundled in the jar, so it works with no internet.
+            config.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = DASHBOARD;
+                files.location = Location.CLASSPATH;
+            });
             // Open data, read-only: any web page (the dashboard, an analyst's notebook) may call it.
             config.bundledPlugins.enableCors(cors -> cors.addRule(rule -> rule.anyHost()));
         });
@@ -186,6 +248,13 @@ public final class ApiServer implements AutoCloseable {
         route(javalin, API + "/goals", this::goals);
         route(javalin, API + "/goals/{goal}/indicators", this::goalIndicators);
         route(javalin, API + "/indicators/{id}", this::indicatorHistory);
+        route(javalin, API + "/districts", this::districtList);
+        route(javalin, API + "/districts/{district}", this::district);
+        route(javalin, API + "/map/districts.geojson", ctx -> ctx.status(200).contentType(GEOJSON)
+                .result(districts.simplifiedGeoJson()));
+        route(javalin, API + "/alerts", this::alertList);
+        route(javalin, "/api/openapi.json", ctx -> ctx.status(200).contentType(JSON_UTF8).result(openApi()));
+        javalin.sse(API + "/stream", live::connect);
         route(javalin, "/health", ctx -> respond(ctx, 200, new ApiJson.Status("UP")));
         route(javalin, "/ready", this::ready);
         route(javalin, "/metrics", ctx -> ctx.status(200).contentType(PROMETHEUS_TEXT)
@@ -193,6 +262,12 @@ public final class ApiServer implements AutoCloseable {
 
         // Javalin's own 404 (no route) and 405 arrive here too, as HttpResponseExceptions.
         javalin.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
+        // Javalin's own 404 for a path nothing serves (no route, no static file) is plain text otherwise.
+        javalin.error(404, ctx -> {
+            if (!PROBLEM_JSON.equals(ctx.res().getContentType())) {
+                error(ctx, 404, "Endpoint " + ctx.method() + " " + ctx.path() + " not found");
+            }
+        });
         javalin.exception(Exception.class, (e, ctx) -> {
             LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
             error(ctx, 500, "internal error; the server log has the details");
@@ -233,6 +308,18 @@ public final class ApiServer implements AutoCloseable {
                     .toList();
             goals.add(new ApiJson.Goal(g.id(), g.strategicGoal(), g.name(), g.topic(), indicators));
         }
+        if (wantsCsv(ctx)) {
+            List<GoalIndicatorRow> rows = new ArrayList<>();
+            for (ApiJson.Goal g : goals) {
+                for (ApiJson.Indicator i : g.indicators()) {
+                    rows.add(new GoalIndicatorRow(g.id(), i.id(), i.name().pl(), i.name().en(), i.unit(), i.direction(),
+                            i.kind(), i.window(), String.join(" ", i.scopes()), i.scopesWithData().size(),
+                            i.implemented()));
+                }
+            }
+            csv(ctx, GoalIndicatorRow.class, rows);
+            return;
+        }
         respond(ctx, 200, new ApiJson.Goals(zone.getId(), goals));
     }
 
@@ -240,7 +327,11 @@ public final class ApiServer implements AutoCloseable {
         IndicatorCatalog.Goal goal = findGoal(ctx.pathParam("goal"));
         Map<String, List<ApiJson.Value>> latestById = new LinkedHashMap<>();
         for (IndicatorValue v : readModel.latestOfGoal(goal.id())) {
-            latestById.computeIfAbsent(v.getIndicatorId(), k -> new ArrayList<>()).add(ApiJson.Value.of(v, zone));
+            latestById.computeIfAbsent(v.getIndicatorId(), k -> new ArrayList<>()).add(value(v));
+        }
+        if (wantsCsv(ctx)) {
+            csv(ctx, ApiJson.Value.class, latestById.values().stream().flatMap(List::stream).toList());
+            return;
         }
         List<ApiJson.IndicatorLatest> indicators = new ArrayList<>();
         Set<String> listed = new LinkedHashSet<>();
@@ -284,11 +375,111 @@ public final class ApiServer implements AutoCloseable {
             throw new BadRequestResponse(e.getMessage());
         }
         List<ApiJson.Value> values = readModel.history(id, scope, range.startInclusive(zone), range.endExclusive(zone))
-                .stream().map(v -> ApiJson.Value.of(v, zone)).toList();
+                .stream().map(this::value).toList();
+        if (wantsCsv(ctx)) {
+            csv(ctx, ApiJson.Value.class, values);
+            return;
+        }
         String goal = catalogued.map(IndicatorCatalog.Indicator::goal).orElse(latest.get().getGoal());
         String unit = catalogued.map(IndicatorCatalog.Indicator::unit).orElse(latest.get().getUnit());
         respond(ctx, 200, new ApiJson.History(id, goal, scope, unit, zone.getId(), range.from().toString(),
                 range.to().toString(), values.size(), values));
+    }
+
+    private void districtList(Context ctx) {
+        if (wantsCsv(ctx)) {
+            csv(ctx, ApiJson.District.class, districts.districts());
+            return;
+        }
+        respond(ctx, 200, new ApiJson.Districts(districts.districts().size(), districts.districts()));
+    }
+
+    /** The latest value of every indicator that has a value for the district's scope. */
+    private void district(Context ctx) {
+        String raw = ctx.pathParam("district");
+        ApiJson.District d = districts.parse(raw).orElseThrow(() -> new NotFoundResponse("unknown district '" + raw
+                + "'; a district is its number 1-18 or Roman numeral I-XVIII, e.g. " + API + "/districts/XVIII; GET "
+                + API + "/districts lists them"));
+        List<ApiJson.Value> values = new ArrayList<>();
+        for (String id : readModel.indicatorIds()) {
+            // Scopes are written district:<Roman numeral>; a topology that wrote the number is served too.
+            readModel.latest(id, d.scope()).or(() -> readModel.latest(id, "district:" + d.number()))
+                    .ifPresent(v -> values.add(value(v)));
+        }
+        if (wantsCsv(ctx)) {
+            csv(ctx, ApiJson.Value.class, values);
+            return;
+        }
+        respond(ctx, 200, new ApiJson.DistrictIndicators(d, zone.getId(), values.size(), values));
+    }
+
+    /**
+     * {@code state=active} (default): open episodes; {@code state=all}: every episode whose latest change lies
+     * in the from..to range (local days, default the last 31 days up to today).
+     */
+    private void alertList(Context ctx) {
+        String state = Optional.ofNullable(ctx.queryParam("state")).orElse("active").trim().toLowerCase(Locale.ROOT);
+        if (!state.equals("active") && !state.equals("all")) {
+            throw new BadRequestResponse("query parameter 'state' must be 'active' or 'all', not '" + ctx.queryParam("state") + "'");
+        }
+        List<Alert> selected;
+        String from = null;
+        String to = null;
+        if (state.equals("active")) {
+            selected = alerts.active();
+        } else {
+            DateRange range;
+            try {
+                range = DateRange.resolve(ctx.queryParam("from"), ctx.queryParam("to"), LocalDate.now(zone), maxRangeDays);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequestResponse(e.getMessage());
+            }
+            from = range.from().toString();
+            to = range.to().toString();
+            selected = alerts.changedBetween(range.startInclusive(zone), range.endExclusive(zone));
+        }
+        List<ApiJson.AlertJson> out = selected.stream().map(a -> ApiJson.AlertJson.of(a, zone)).toList();
+        if (wantsCsv(ctx)) {
+            csv(ctx, ApiJson.AlertJson.class, out);
+            return;
+        }
+        respond(ctx, 200, new ApiJson.Alerts(state, from, to, zone.getId(), out.size(), out));
+    }
+
+    private ApiJson.Value value(IndicatorValue v) {
+        return ApiJson.Value.of(v, zone, readModel.isSimulated(v.getIndicatorId(), v.getScope()));
+    }
+
+    private byte[] openApi() throws java.io.IOException {
+        try (java.io.InputStream in = ApiServer.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+            if (in == null) {
+                throw new java.io.FileNotFoundException(OPENAPI_RESOURCE);
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    /** CSV when asked by {@code ?format=csv} or an Accept header naming text/csv; JSON otherwise. */
+    private static boolean wantsCsv(Context ctx) {
+        String format = ctx.queryParam("format");
+        if (format != null && !format.isBlank()) {
+            return switch (format.trim().toLowerCase(Locale.ROOT)) {
+                case "csv" -> true;
+                case "json" -> false;
+                default -> throw new BadRequestResponse("query parameter 'format' must be 'json' or 'csv', not '" + format + "'");
+            };
+        }
+        String accept = ctx.header("Accept");
+        return accept != null && accept.toLowerCase(Locale.ROOT).contains("text/csv");
+    }
+
+    private static <T extends Record> void csv(Context ctx, Class<T> type, List<T> rows) {
+        ctx.status(200).contentType(CsvFormat.CONTENT_TYPE).result(CsvFormat.write(type, rows));
+    }
+
+    /** A catalog indicator as one CSV row ({@code GET /api/v1/goals?format=csv}). */
+    record GoalIndicatorRow(String goal, String id, String namePl, String nameEn, String unit, String direction,
+                            String kind, String window, String scopes, int scopesWithData, boolean implemented) {
     }
 
     private void ready(Context ctx) {
@@ -330,7 +521,13 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void error(Context ctx, int status, String message) {
-        respond(ctx, status, new ApiJson.Error(status, HttpStatus.forStatus(status).getMessage(), message));
+        String title = HttpStatus.forStatus(status).getMessage();
+        try {
+            ctx.status(status).contentType(PROBLEM_JSON).result(json.writeValueAsBytes(
+                    new ApiJson.Problem("about:blank", title, status, message, ctx.path(), title, message)));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void respond(Context ctx, int status, Object body) {

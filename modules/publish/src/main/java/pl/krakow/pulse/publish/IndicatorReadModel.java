@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ConcurrentNavigableMap;
@@ -103,6 +104,15 @@ public final class IndicatorReadModel implements AutoCloseable {
     static final String METRIC_CAUGHT_UP = "pulse.publish.read.model.caught.up";
     static final String METRIC_LISTENER_FAILURES = "pulse.publish.read.model.listener.failures";
 
+    /**
+     * Record header that marks an indicator value computed from simulated input: {@code feed: simulated}
+     * (the same word the ingest side puts in an event's {@code feed} field). A header, not a schema field,
+     * so the IndicatorValue contract stays unchanged; Kafka Streams copies an input record's headers to
+     * what it forwards, and a topology may also set it explicitly.
+     */
+    public static final String FEED_HEADER = "feed";
+    public static final String SIMULATED_FEED = "simulated";
+
     static final String SKIP_UNDECODABLE = "undecodable-value";
     static final String SKIP_BAD_KEY = "bad-tombstone-key";
 
@@ -125,6 +135,8 @@ public final class IndicatorReadModel implements AutoCloseable {
 
     private final ConcurrentMap<String, Series> indicators = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, String> canonicalStrings = new ConcurrentHashMap<>();
+    /** indicatorId|scope of series whose latest value came from a simulated feed. */
+    private final Set<String> simulatedSeries = ConcurrentHashMap.newKeySet();
     private final AtomicLong valuesHeld = new AtomicLong();
     private final List<Consumer<IndicatorValue>> listeners = new CopyOnWriteArrayList<>();
 
@@ -322,8 +334,24 @@ public final class IndicatorReadModel implements AutoCloseable {
 
     // --- the writer ---------------------------------------------------------------------------------
 
+    /** Whether the latest value of this indicator and scope was marked as computed from simulated input. */
+    public boolean isSimulated(String indicatorId, String scope) {
+        return simulatedSeries.contains(indicatorId + '|' + scope);
+    }
+
     /** Applies one value: it replaces whatever the model held for its indicator, scope and window. */
     void apply(IndicatorValue value) {
+        apply(value, false);
+    }
+
+    /** As {@link #apply(IndicatorValue)}, recording whether the value came from a simulated feed. */
+    void apply(IndicatorValue value, boolean simulated) {
+        String seriesKey = value.getIndicatorId() + '|' + value.getScope();
+        if (simulated) {
+            simulatedSeries.add(seriesKey);
+        } else {
+            simulatedSeries.remove(seriesKey);
+        }
         // The same few ids, scopes and units repeat in every value: keep one copy of each string.
         value.setIndicatorId(canonical(value.getIndicatorId()));
         value.setGoal(canonical(value.getGoal()));
@@ -530,7 +558,9 @@ public final class IndicatorReadModel implements AutoCloseable {
             skip(SKIP_UNDECODABLE, r, "decoded to null");
             return;
         }
-        apply(value);
+        org.apache.kafka.common.header.Header feed = r.headers().lastHeader(FEED_HEADER);
+        apply(value, feed != null && feed.value() != null
+                && SIMULATED_FEED.equals(new String(feed.value(), java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     private static boolean registryUnavailable(Throwable e) {

@@ -40,7 +40,7 @@ final class ApiClient {
             HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             String body = new String(r.body(), StandardCharsets.UTF_8);
             String contentType = r.headers().firstValue("Content-Type").orElse("");
-            JsonNode json = contentType.startsWith("application/json") && !body.isEmpty() ? JSON.readTree(body) : null;
+            JsonNode json = (contentType.startsWith("application/json") || contentType.startsWith("application/problem+json")) && !body.isEmpty() ? JSON.readTree(body) : null;
             return new Response(r.statusCode(), contentType, body, json);
         } catch (IOException e) {
             throw new UncheckedIOException(method + " " + pathAndQuery, e);

@@ -38,6 +38,7 @@ import pl.krakow.pulse.platform.metrics.PulseMetrics;
 class ApiServerTest {
 
     private static final String JSON_UTF8 = "application/json;charset=utf-8";
+    private static final String PROBLEM_JSON = "application/problem+json;charset=utf-8";
     /** 2017-03-27, the day after the spring DST change: the latest PM10 window at Krasińskiego, still open. */
     private static final Instant MAR_27 = Instant.parse("2017-03-26T22:00:00Z");
     private static final Instant MAR_28 = Instant.parse("2017-03-27T22:00:00Z");
@@ -150,7 +151,7 @@ class ApiServerTest {
                 + "\"windowEnd\":\"2017-01-02T00:00+01:00\",\"value\":70.0,\"unit\":\"µg/m³\","
                 + "\"coverage\":" + (20.0 / 24) + ",\"observedCount\":20,\"expectedCount\":24,\"valid\":true,"
                 + "\"status\":\"FINAL\",\"revision\":1,\"computedAt\":\"2017-11-01T11:15:30.250+01:00\","
-                + "\"lastEventIngestedAt\":\"2017-11-01T11:15:30.210+01:00\"}");
+                + "\"lastEventIngestedAt\":\"2017-11-01T11:15:30.210+01:00\",\"simulated\":false}");
 
         assertThat(find(r.json().path("indicators"), "id", "iv3.pm10.hourly").path("values")).isEmpty();
         assertThat(find(r.json().path("indicators"), "id", PM25_DAILY).path("values").get(0).path("value").asDouble())
@@ -166,7 +167,7 @@ class ApiServerTest {
         ApiClient.Response r = api.get("/api/v1/goals/IV.9/indicators");
 
         assertThat(r.status()).isEqualTo(404);
-        assertThat(r.contentType()).isEqualTo(JSON_UTF8);
+        assertThat(r.contentType()).isEqualTo(PROBLEM_JSON);
         assertThat(r.json().path("status").asInt()).isEqualTo(404);
         assertThat(r.json().path("error").asText()).isEqualTo("Not Found");
         assertThat(r.json().path("message").asText()).isEqualTo("unknown goal 'IV.9'; known goals: IV.3, IV.4, IV.5");
@@ -231,7 +232,7 @@ class ApiServerTest {
         ApiClient.Response r = api.get("/api/v1/indicators/iv3.pm10.daily_mean?scope=station:MpKrakAlKras&" + query);
 
         assertThat(r.status()).isEqualTo(400);
-        assertThat(r.contentType()).isEqualTo(JSON_UTF8);
+        assertThat(r.contentType()).isEqualTo(PROBLEM_JSON);
         assertThat(r.json().path("status").asInt()).isEqualTo(400);
         assertThat(r.json().path("error").asText()).isEqualTo("Bad Request");
         assertThat(r.json().path("message").asText()).isEqualTo(message);
@@ -269,13 +270,13 @@ class ApiServerTest {
     void unknownRouteAndWrongMethodAnswerJsonErrors() {
         ApiClient.Response notFound = api.get("/api/v2/goals");
         assertThat(notFound.status()).isEqualTo(404);
-        assertThat(notFound.contentType()).isEqualTo(JSON_UTF8);
+        assertThat(notFound.contentType()).isEqualTo(PROBLEM_JSON);
         assertThat(notFound.json().path("status").asInt()).isEqualTo(404);
         assertThat(notFound.json().path("error").asText()).isEqualTo("Not Found");
 
         ApiClient.Response post = api.send("POST", "/api/v1/goals");
         assertThat(post.status()).isEqualTo(405);
-        assertThat(post.contentType()).isEqualTo(JSON_UTF8);
+        assertThat(post.contentType()).isEqualTo(PROBLEM_JSON);
         assertThat(post.json().path("error").asText()).isEqualTo("Method Not Allowed");
         assertThat(post.body()).doesNotContain("Exception", "\tat ");
     }

@@ -83,4 +83,17 @@ final class PublishTestData {
                 .setUnit(unit)
                 .build();
     }
+
+    /** An alert record of one episode in the given state. */
+    static pl.krakow.pulse.events.alerts.Alert alert(String alertId, String indicatorId, String scope,
+                                                     pl.krakow.pulse.events.alerts.AlertState state,
+                                                     pl.krakow.pulse.events.alerts.AlertLevel level, double value,
+                                                     double threshold, Instant firstSeen, Instant lastUpdated) {
+        return pl.krakow.pulse.events.alerts.Alert.newBuilder()
+                .setAlertId(alertId).setIndicatorId(indicatorId).setScope(scope).setRuleId("pm10-daily-pl-information")
+                .setKind(pl.krakow.pulse.events.alerts.AlertKind.THRESHOLD).setLevel(level).setState(state)
+                .setProvisional(false).setValue(value).setThreshold(threshold).setUnit("µg/m³")
+                .setThresholdSource("Dz.U. 2019 poz. 1931").setWindowStart(T0).setWindowEnd(T0_PLUS_1D)
+                .setFirstSeen(firstSeen).setLastUpdated(lastUpdated).build();
+    }
 }

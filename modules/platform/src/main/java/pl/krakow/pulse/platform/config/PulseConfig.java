@@ -70,6 +70,13 @@ public final class PulseConfig {
     public static final ConfigKey<Integer> API_MAX_RANGE_DAYS = ConfigKey.integer("api.max.range.days", "http", 400,
             "Longest from..to range one history request may ask for, in days.").withValidator(ConfigKey.atLeast(1));
 
+    public static final ConfigKey<String> EXPORT_DIRECTORY = ConfigKey.string("export.directory", "http", "",
+            "Directory the periodic open-data export writes one CSV (+ .meta.json) and one JSON file per goal to. "
+                    + "Empty = no periodic export.");
+    public static final ConfigKey<Duration> EXPORT_INTERVAL = ConfigKey.duration("export.interval", "http",
+            Duration.ofHours(1), "How often the periodic open-data export rewrites its files (when export.directory is set).")
+            .withValidator(d -> d.isNegative() || d.isZero() ? "must be a positive duration, e.g. PT1H" : null);
+
     public static final ConfigKey<String> APPLICATION_ID_PREFIX = ConfigKey.string("application.id.prefix", "streams", "pulse",
             "Prefix of every Kafka Streams application.id and client.id (e.g. pulse-indicators-iv3).");
     public static final ConfigKey<String> PROCESSING_GUARANTEE = ConfigKey.string("streams.processing.guarantee", "streams", "exactly_once_v2",
@@ -197,7 +204,7 @@ public final class PulseConfig {
     private static final List<ConfigKey<?>> ALL = List.of(
             BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, TOPIC_REPLICATION_FACTOR, TOPICS_CREATE,
             DATA_DIR, EMBEDDED_KAFKA_PORT, EMBEDDED_REGISTRY_PORT,
-            HTTP_HOST, HTTP_PORT, API_MAX_RANGE_DAYS,
+            HTTP_HOST, HTTP_PORT, API_MAX_RANGE_DAYS, EXPORT_DIRECTORY, EXPORT_INTERVAL,
             APPLICATION_ID_PREFIX, PROCESSING_GUARANTEE, STREAMS_THREADS, STREAMS_COMMIT_INTERVAL_MS, STREAMS_ROCKSDB_MEMORY_BYTES, TIME_ZONE,
             INDICATORS_IDLE_TIMEOUT, INDICATORS_PUNCTUATION_INTERVAL, INDICATORS_EMIT_INTERVAL,
             INGEST_MAX_AGE, INGEST_MAX_FUTURE, REPLAY_ON_START, REPLAY_SPEED,
