@@ -89,8 +89,19 @@ public final class GtfsRealtimeParser implements FeedParser {
     private final Map<String, VehiclePosition> lastPosition = new HashMap<>();
     /** realtime feed id → vehicle keys in service after its latest snapshot. */
     private final Map<String, Set<String>> inService = new HashMap<>();
-    /** trip|start date|stop → "arrivalDelay/departureDelay" last accepted. */
-    private final Map<String, String> lastStopDelay = new HashMap<>();
+    /**
+     * trip|start date|stop → "arrivalDelay/departureDelay" last accepted; bounded (least recently updated entries
+     * go first) because a poller runs for weeks and a city serves ~10⁵ trip-stops a day.
+     */
+    private final Map<String, String> lastStopDelay = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > MAX_REMEMBERED_STOPS;
+        }
+    };
+    static final int MAX_REMEMBERED_STOPS = 200_000;
 
     /**
      * @param feedOfInput the realtime feed an input belongs to, by input name (a poller passes a constant)
