@@ -38,6 +38,7 @@ import pl.krakow.pulse.ingest.ReplaySpeed;
 import pl.krakow.pulse.ingest.environment.BundledData;
 import pl.krakow.pulse.ingest.environment.GiosWideCsvParser;
 import pl.krakow.pulse.ingest.environment.StationReference;
+import pl.krakow.pulse.ingest.environment.gios.GiosApiPoller;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
@@ -148,6 +149,7 @@ public final class PulseRuntime implements AutoCloseable {
 
         publishStationReference();
         startSensorPush();
+        startGiosApiPoller();
         if (config.get(PulseConfig.REPLAY_ON_START)) {
             startBundledReplay();
         }
@@ -179,6 +181,14 @@ public final class PulseRuntime implements AutoCloseable {
             mqttUrl = url;
             track(new MqttSensorSubscriber(url, config.get(PulseConfig.APPLICATION_ID_PREFIX) + "-sensor-push",
                     config.get(PulseConfig.PUSH_MQTT_TOPIC), 1, user, password, parser, publisher).start());
+        }
+    }
+
+    /** The GIOŚ API poller, only when ingest.gios.api.url is set: the embedded default makes no network calls. */
+    private void startGiosApiPoller() {
+        if (!config.get(PulseConfig.GIOS_API_URL).isBlank()) {
+            EventPublisher publisher = track(new EventPublisher(clients, serdes, metrics, "pulse-gios-api"));
+            GiosApiPoller.fromConfig(config, publisher, IngestContext.from(config, metrics.registry())).ifPresent(p -> track(p.start()));
         }
     }
 
@@ -239,6 +249,9 @@ public final class PulseRuntime implements AutoCloseable {
                 + "   (Bearer token)" : "off (set ingest.push.http.tokens)"));
         out.println("  Sensor push (MQTT)      : " + (mqttUrl != null ? mqttUrl + "  topic " + config.get(PulseConfig.PUSH_MQTT_TOPIC)
                 + (mqttBroker != null ? "   (embedded broker)" : "") : "off"));
+        out.println("  GIOŚ API poller         : " + (config.get(PulseConfig.GIOS_API_URL).isBlank() ? "off (set ingest.gios.api.url)"
+                : config.get(PulseConfig.GIOS_API_URL) + "   (" + config.get(PulseConfig.GIOS_API_CITY) + ", every "
+                + config.get(PulseConfig.GIOS_API_INTERVAL) + ")"));
         out.println("  Bundled replay          : " + (replayThread != null ? "running (real GIOŚ/WIOŚ PM data, 2017 Q1)" : "off (--no-replay)"));
         out.println("Press Ctrl-C to stop.");
         out.flush();

@@ -125,6 +125,17 @@ public final class PulseConfig {
     public static final ConfigKey<String> PUSH_MQTT_PASSWORD = ConfigKey.string("ingest.push.mqtt.password", "ingest", "",
             "MQTT password for ingest.push.mqtt.username.").asSecret();
 
+    public static final ConfigKey<String> GIOS_API_URL = ConfigKey.string("ingest.gios.api.url", "ingest", "",
+            "GIOŚ pjp-api base URL up to and including 'rest', e.g. https://api.gios.gov.pl/pjp-api/v1/rest "
+                    + "(or .../pjp-api/rest for the legacy format). Empty = the poller is off (no network by default).");
+    public static final ConfigKey<String> GIOS_API_FORMAT = ConfigKey.string("ingest.gios.api.format", "ingest", "v1",
+            "JSON dialect of ingest.gios.api.url: v1 (current JSON-LD with Polish keys, paginated) or legacy.")
+            .withValidator(v -> v.equalsIgnoreCase("v1") || v.equalsIgnoreCase("legacy") ? null : "must be v1 or legacy");
+    public static final ConfigKey<String> GIOS_API_CITY = ConfigKey.string("ingest.gios.api.city", "ingest", "Kraków",
+            "The GIOŚ API poller polls every station whose city name equals this (case- and accent-insensitive).");
+    public static final ConfigKey<Duration> GIOS_API_INTERVAL = ConfigKey.duration("ingest.gios.api.interval", "ingest",
+            Duration.ofMinutes(15), "Time between two polls of the GIOŚ API (GIOŚ publishes hourly values).");
+
     public static final ConfigKey<Duration> INGEST_MAX_AGE = ConfigKey.duration("ingest.max.age", "ingest", Duration.ofDays(7300),
             "Horizon: events older than this (ISO-8601 duration) are rejected as TOO_OLD. Long by default so historical backfills work.");
     public static final ConfigKey<Duration> INGEST_MAX_FUTURE = ConfigKey.duration("ingest.max.future", "ingest", Duration.ofMinutes(5),
@@ -152,7 +163,8 @@ public final class PulseConfig {
             INDICATORS_IDLE_TIMEOUT, INDICATORS_PUNCTUATION_INTERVAL, INDICATORS_EMIT_INTERVAL,
             INGEST_MAX_AGE, INGEST_MAX_FUTURE, REPLAY_ON_START, REPLAY_SPEED,
             PUSH_HTTP_TOKENS, PUSH_HTTP_HOST, PUSH_HTTP_PORT, PUSH_MQTT_ENABLED, PUSH_MQTT_URL, EMBEDDED_MQTT_PORT,
-            PUSH_MQTT_TOPIC, PUSH_MQTT_USERNAME, PUSH_MQTT_PASSWORD);
+            PUSH_MQTT_TOPIC, PUSH_MQTT_USERNAME, PUSH_MQTT_PASSWORD,
+            GIOS_API_URL, GIOS_API_FORMAT, GIOS_API_CITY, GIOS_API_INTERVAL);
 
     /** Every key Kraków Pulse knows, in documentation order. */
     public static List<ConfigKey<?>> keys() {
