@@ -605,8 +605,8 @@ public final class GiosApiPoller implements AutoCloseable {
         return n.isNumber() && Double.isFinite(n.asDouble());
     }
 
-    /** GIOŚ parameter code → schema pollutant: PM10, PM2.5, NO2, O3, SO2, CO, C6H6. */
-    static Optional<Pollutant> pollutantOf(String paramCode) {
+    /** GIOŚ parameter code (API and archive files) → schema pollutant: PM10, PM2.5, NO2, O3, SO2, CO, C6H6. */
+    public static Optional<Pollutant> pollutantOf(String paramCode) {
         if (paramCode == null) {
             return Optional.empty();
         }
