@@ -33,10 +33,12 @@ import pl.krakow.pulse.ingest.environment.sensors.SensorReadingParser;
 import pl.krakow.pulse.ingest.FeedFormats;
 import pl.krakow.pulse.ingest.FileReplayer;
 import pl.krakow.pulse.ingest.IngestContext;
+import pl.krakow.pulse.ingest.ProgressListener;
 import pl.krakow.pulse.ingest.ReplayReport;
 import pl.krakow.pulse.ingest.ReplaySpeed;
 import pl.krakow.pulse.ingest.environment.BundledData;
 import pl.krakow.pulse.ingest.environment.GiosWideCsvParser;
+import pl.krakow.pulse.ingest.environment.ImgwSynopCsvParser;
 import pl.krakow.pulse.ingest.environment.StationReference;
 import pl.krakow.pulse.ingest.environment.gios.GiosApiPoller;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
@@ -210,6 +212,10 @@ public final class PulseRuntime implements AutoCloseable {
         ReplaySpeed speed = ReplaySpeed.parse(config.get(PulseConfig.REPLAY_SPEED));
         replayThread = new Thread(() -> {
             try {
+                // The bundled IMGW weather (744 hours) first, at full speed: it is tiny and feeds no indicator yet.
+                ReplayReport weather = replayer.replay(FeedFormats.discover().get(ImgwSynopCsvParser.FEED),
+                        List.of(BundledData.weatherCsv()), ReplaySpeed.MAX, ProgressListener.NONE);
+                LOG.info("Replayed the bundled IMGW weather to {}: {}", Topics.WEATHER.name(), weather);
                 replayReport = replayer.replay(FeedFormats.discover().get(GiosWideCsvParser.FEED),
                         List.of(BundledData.airQualityCsv()), speed, new ConsoleProgressBar(System.err));
                 publisher.flush();
@@ -252,7 +258,7 @@ public final class PulseRuntime implements AutoCloseable {
         out.println("  GIOŚ API poller         : " + (config.get(PulseConfig.GIOS_API_URL).isBlank() ? "off (set ingest.gios.api.url)"
                 : config.get(PulseConfig.GIOS_API_URL) + "   (" + config.get(PulseConfig.GIOS_API_CITY) + ", every "
                 + config.get(PulseConfig.GIOS_API_INTERVAL) + ")"));
-        out.println("  Bundled replay          : " + (replayThread != null ? "running (real GIOŚ/WIOŚ PM data, 2017 Q1)" : "off (--no-replay)"));
+        out.println("  Bundled replay          : " + (replayThread != null ? "running (real GIOŚ/WIOŚ PM data, 2017 Q1; IMGW Kraków-Balice weather, January 2019)" : "off (--no-replay)"));
         out.println("Press Ctrl-C to stop.");
         out.flush();
     }
