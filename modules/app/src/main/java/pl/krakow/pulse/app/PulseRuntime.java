@@ -36,11 +36,14 @@ import pl.krakow.pulse.ingest.environment.sensors.SensorReadingParser;
 import pl.krakow.pulse.ingest.FeedFormats;
 import pl.krakow.pulse.ingest.FileReplayer;
 import pl.krakow.pulse.ingest.IngestContext;
+import pl.krakow.pulse.ingest.ProgressListener;
 import pl.krakow.pulse.ingest.ReplayReport;
 import pl.krakow.pulse.ingest.ReplaySpeed;
 import pl.krakow.pulse.ingest.environment.BundledData;
 import pl.krakow.pulse.ingest.environment.GiosWideCsvParser;
+import pl.krakow.pulse.ingest.environment.ImgwSynopCsvParser;
 import pl.krakow.pulse.ingest.environment.StationReference;
+import pl.krakow.pulse.ingest.environment.gios.GiosApiPoller;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
@@ -161,6 +164,7 @@ public final class PulseRuntime implements AutoCloseable {
         publishStationReference();
         mobility = track(MobilityFeeds.start(config, clients, serdes, metrics, config.get(PulseConfig.REPLAY_ON_START)));
         startSensorPush();
+        startGiosApiPoller();
         if (config.get(PulseConfig.REPLAY_ON_START)) {
             startBundledReplay();
         }
@@ -195,6 +199,14 @@ public final class PulseRuntime implements AutoCloseable {
         }
     }
 
+    /** The GIOŚ API poller, only when ingest.gios.api.url is set: the embedded default makes no network calls. */
+    private void startGiosApiPoller() {
+        if (!config.get(PulseConfig.GIOS_API_URL).isBlank()) {
+            EventPublisher publisher = track(new EventPublisher(clients, serdes, metrics, "pulse-gios-api"));
+            GiosApiPoller.fromConfig(config, publisher, IngestContext.from(config, metrics.registry())).ifPresent(p -> track(p.start()));
+        }
+    }
+
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
     }
@@ -213,6 +225,10 @@ public final class PulseRuntime implements AutoCloseable {
         ReplaySpeed speed = ReplaySpeed.parse(config.get(PulseConfig.REPLAY_SPEED));
         replayThread = new Thread(() -> {
             try {
+                // The bundled IMGW weather (744 hours) first, at full speed: it is tiny and feeds no indicator yet.
+                ReplayReport weather = replayer.replay(FeedFormats.discover().get(ImgwSynopCsvParser.FEED),
+                        List.of(BundledData.weatherCsv()), ReplaySpeed.MAX, ProgressListener.NONE);
+                LOG.info("Replayed the bundled IMGW weather to {}: {}", Topics.WEATHER.name(), weather);
                 replayReport = replayer.replay(FeedFormats.discover().get(GiosWideCsvParser.FEED),
                         List.of(BundledData.airQualityCsv()), speed, new ConsoleProgressBar(System.err));
                 publisher.flush();
@@ -260,7 +276,10 @@ public final class PulseRuntime implements AutoCloseable {
                 + (mqttBroker != null ? "   (embedded broker)" : "") : "off"));
         out.println("  Indicators (IV.4)       : " + api.url() + "/api/v1/goals/IV.4/indicators");
         safety.printWhereEverythingListens(out);
-        out.println("  Bundled replay          : " + (replayThread != null ? "running (real GIOŚ/WIOŚ PM data, 2017 Q1; Kraków GTFS-RT, Poznań TripUpdates, Oslo GBFS)" : "off (--no-replay)"));
+        out.println("  GIOŚ API poller         : " + (config.get(PulseConfig.GIOS_API_URL).isBlank() ? "off (set ingest.gios.api.url)"
+                : config.get(PulseConfig.GIOS_API_URL) + "   (" + config.get(PulseConfig.GIOS_API_CITY) + ", every "
+                + config.get(PulseConfig.GIOS_API_INTERVAL) + ")"));
+        out.println("  Bundled replay          : " + (replayThread != null ? "running (real GIOŚ/WIOŚ PM data, 2017 Q1; Kraków GTFS-RT, Poznań TripUpdates, Oslo GBFS; IMGW Kraków-Balice weather, January 2019)" : "off (--no-replay)"));
         out.println("Press Ctrl-C to stop.");
         out.flush();
     }

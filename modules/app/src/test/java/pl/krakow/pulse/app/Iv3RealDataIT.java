@@ -71,6 +71,28 @@ class Iv3RealDataIT {
     }
 
     @Test
+    void theBundledImgwWeatherIsReplayedToTheWeatherTopic() throws Exception {
+        // Independent expectation: one observation per non-blank line of the bundled IMGW file (no header).
+        long lines;
+        try (var in = pl.krakow.pulse.ingest.environment.BundledData.openResource(
+                pl.krakow.pulse.ingest.environment.BundledData.WEATHER_CSV)) {
+            lines = new String(in.readAllBytes(), java.nio.charset.Charset.forName("windows-1250")).lines()
+                    .filter(l -> !l.isBlank()).count();
+        }
+        assertThat(lines).isEqualTo(744);
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(
+                runtime.clients().consumer("it-weather-" + java.util.UUID.randomUUID(), null),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            var partitions = consumer.partitionsFor(pl.krakow.pulse.platform.topics.Topics.WEATHER.name()).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
+            long records = consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum()
+                    - consumer.beginningOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+            assertThat(records).isEqualTo(lines);
+        }
+    }
+
+    @Test
     void replayAcceptsEveryNonEmptyValueOfTheFile() {
         assertThat(replay).isNotNull();
         assertThat(replay.rejected()).isZero();

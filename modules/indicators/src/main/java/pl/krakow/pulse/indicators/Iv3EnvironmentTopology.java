@@ -27,6 +27,8 @@ import org.apache.kafka.streams.state.Stores;
 import pl.krakow.pulse.events.environment.AirQualityMeasurement;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.events.indicators.LateEvent;
+import pl.krakow.pulse.indicators.aqi.AqiClassDefinition;
+import pl.krakow.pulse.indicators.aqi.AqiClassProcessor;
 import pl.krakow.pulse.indicators.city.CityAggregate;
 import pl.krakow.pulse.indicators.city.CityAggregateProcessor;
 import pl.krakow.pulse.indicators.city.CityDayStateSerde;
@@ -274,7 +276,20 @@ public final class Iv3EnvironmentTopology {
             }
             city.ifPresent(cd -> addCityStage(out, cd, serdes, indicatorSerde, options));
         }
+        for (AqiClassDefinition a : aqiClasses(catalog)) {
+            // Straight from the station-keyed measurements: every pollutant of the station-hour is on this task.
+            measurements.process(new AqiClassSupplier(a, zone, options), Named.as(a.processorName()))
+                    .to(Topics.INDICATORS_IV3.name(), Produced.with(serdes.key(), indicatorSerde).withName(a.sinkName()));
+        }
         return builder;
+    }
+
+    /** The implemented air-quality index class indicators of IV.3 ({@code aqi_class}) in catalog order. */
+    public static List<AqiClassDefinition> aqiClasses(IndicatorCatalog catalog) {
+        return catalog.implementedOfKind(AqiClassDefinition.KIND).stream()
+                .filter(i -> GOAL.equalsIgnoreCase(i.goal()))
+                .map(AqiClassDefinition::of)
+                .toList();
     }
 
     /**
@@ -406,6 +421,7 @@ public final class Iv3EnvironmentTopology {
         exceedanceHours(catalog).forEach(e -> out.add(e.storeName()));
         max8h(catalog).forEach(e -> out.add(e.storeName()));
         cities(catalog).forEach(c -> out.add(c.storeName()));
+        aqiClasses(catalog).forEach(a -> out.add(a.storeName()));
         return out;
     }
 
@@ -540,6 +556,30 @@ public final class Iv3EnvironmentTopology {
             // Cached: a station-year changes with every hourly value; one RocksDB write per commit.
             return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(def.storeName()), Serdes.String(),
                     new HourYearStateSerde()).withCachingEnabled());
+        }
+    }
+
+    private static final class AqiClassSupplier implements ProcessorSupplier<String, AirQualityMeasurement, String, IndicatorValue> {
+        private final AqiClassDefinition def;
+        private final ZoneId zone;
+        private final Options options;
+
+        AqiClassSupplier(AqiClassDefinition def, ZoneId zone, Options options) {
+            this.def = def;
+            this.zone = zone;
+            this.options = options;
+        }
+
+        @Override
+        public Processor<String, AirQualityMeasurement, String, IndicatorValue> get() {
+            return new AqiClassProcessor(def, zone, options.clock(), options.meters());
+        }
+
+        @Override
+        public Set<StoreBuilder<?>> stores() {
+            // Cached: a station-hour changes with each pollutant's value; entries live until the hour is FINAL.
+            return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(def.storeName()), Serdes.String(),
+                    Serdes.String()).withCachingEnabled());
         }
     }
 

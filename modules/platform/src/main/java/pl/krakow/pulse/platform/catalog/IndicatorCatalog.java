@@ -42,14 +42,23 @@ public final class IndicatorCatalog {
     public record Indicator(String id, String goal, Label name, String unit, String direction, String kind,
                             String pollutant, List<String> scopes, String window, String grace, Double minCoverage,
                             boolean implemented, List<AlertLevel> alertLevels, Double exceedanceThreshold,
-                            String cityAggregate) {
+                            String cityAggregate, Map<String, List<Double>> bands) {
+
+        /** As the canonical constructor, without class bands (the field added last; only {@code aqi_class} uses it). */
+        public Indicator(String id, String goal, Label name, String unit, String direction, String kind,
+                         String pollutant, List<String> scopes, String window, String grace, Double minCoverage,
+                         boolean implemented, List<AlertLevel> alertLevels, Double exceedanceThreshold,
+                         String cityAggregate) {
+            this(id, goal, name, unit, direction, kind, pollutant, scopes, window, grace, minCoverage, implemented,
+                    alertLevels, exceedanceThreshold, cityAggregate, null);
+        }
 
         /** As the canonical constructor, without an exceedance threshold and a city aggregate. */
         public Indicator(String id, String goal, Label name, String unit, String direction, String kind,
                          String pollutant, List<String> scopes, String window, String grace, Double minCoverage,
                          boolean implemented, List<AlertLevel> alertLevels) {
             this(id, goal, name, unit, direction, kind, pollutant, scopes, window, grace, minCoverage, implemented,
-                    alertLevels, null, null);
+                    alertLevels, null, null, null);
         }
 
         /** As the canonical constructor, without a city aggregate (the field added last). */
@@ -57,7 +66,7 @@ public final class IndicatorCatalog {
                          String pollutant, List<String> scopes, String window, String grace, Double minCoverage,
                          boolean implemented, List<AlertLevel> alertLevels, Double exceedanceThreshold) {
             this(id, goal, name, unit, direction, kind, pollutant, scopes, window, grace, minCoverage, implemented,
-                    alertLevels, exceedanceThreshold, null);
+                    alertLevels, exceedanceThreshold, null, null);
         }
 
         /**
@@ -78,6 +87,11 @@ public final class IndicatorCatalog {
 
         public double minCoverageOrDefault() {
             return minCoverage == null ? 0.75 : minCoverage;
+        }
+
+        /** Per pollutant, the ascending upper bounds of the classes of an {@code aqi_class} indicator (empty when none). */
+        public Map<String, List<Double>> bandsOrEmpty() {
+            return bands == null ? Map.of() : bands;
         }
 
         public List<AlertLevel> alertLevelsOrEmpty() {

@@ -149,6 +149,16 @@ public final class PulseConfig {
                     && t.indexOf(':') < t.length() - 1) ? null : "must be client:token pairs separated by commas");
     public static final ConfigKey<Integer> SAFETY_PUSH_HTTP_PORT = ConfigKey.integer("safety.push.http.port", "safety", 8086,
             "Port of the incident push endpoint (0 = any free port).").withValidator(ConfigKey.port());
+    public static final ConfigKey<String> GIOS_API_URL = ConfigKey.string("ingest.gios.api.url", "ingest", "",
+            "GIOŚ pjp-api base URL up to and including 'rest', e.g. https://api.gios.gov.pl/pjp-api/v1/rest "
+                    + "(or .../pjp-api/rest for the legacy format). Empty = the poller is off (no network by default).");
+    public static final ConfigKey<String> GIOS_API_FORMAT = ConfigKey.string("ingest.gios.api.format", "ingest", "v1",
+            "JSON dialect of ingest.gios.api.url: v1 (current JSON-LD with Polish keys, paginated) or legacy.")
+            .withValidator(v -> v.equalsIgnoreCase("v1") || v.equalsIgnoreCase("legacy") ? null : "must be v1 or legacy");
+    public static final ConfigKey<String> GIOS_API_CITY = ConfigKey.string("ingest.gios.api.city", "ingest", "Kraków",
+            "The GIOŚ API poller polls every station whose city name equals this (case- and accent-insensitive).");
+    public static final ConfigKey<Duration> GIOS_API_INTERVAL = ConfigKey.duration("ingest.gios.api.interval", "ingest",
+            Duration.ofMinutes(15), "Time between two polls of the GIOŚ API (GIOŚ publishes hourly values).");
 
     public static final ConfigKey<Duration> INGEST_MAX_AGE = ConfigKey.duration("ingest.max.age", "ingest", Duration.ofDays(7300),
             "Horizon: events older than this (ISO-8601 duration) are rejected as TOO_OLD. Long by default so historical backfills work.");
@@ -213,7 +223,8 @@ public final class PulseConfig {
             MOBILITY_AREA_BBOX, MOBILITY_UNKNOWN_TRIP, MOBILITY_GTFSRT_URLS, MOBILITY_GBFS_URLS, MOBILITY_POLL_INTERVAL,
             MOBILITY_POLL_MAX_BACKOFF,
             SAFETY_SIMULATOR_ENABLED, SAFETY_SIMULATOR_BACKFILL, SAFETY_POPULATION_FILE, SAFETY_PUSH_HTTP_TOKENS,
-            SAFETY_PUSH_HTTP_PORT);
+            SAFETY_PUSH_HTTP_PORT,
+            GIOS_API_URL, GIOS_API_FORMAT, GIOS_API_CITY, GIOS_API_INTERVAL);
 
     /** Every key Kraków Pulse knows, in documentation order. */
     public static List<ConfigKey<?>> keys() {
