@@ -1,0 +1,30 @@
+package pl.krakow.pulse.alerting;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import pl.krakow.pulse.events.alerts.Alert;
+
+/**
+ * The alerting app's own counters. {@code pulse.alerting.alerts{kind,state,level,provisional}} counts
+ * every announced state change (so raised and cleared by level are two of its series);
+ * {@code pulse.alerting.stale.finals{indicator}} FINAL values that arrived after a newer window had been judged.
+ */
+public final class AlertMetrics {
+
+    public static final String ALERTS = "pulse.alerting.alerts";
+    public static final String STALE_FINALS = "pulse.alerting.stale.finals";
+
+    private final MeterRegistry meters;
+
+    public AlertMetrics(MeterRegistry meters) {
+        this.meters = meters;
+    }
+
+    public void announced(Alert alert) {
+        meters.counter(ALERTS, "kind", alert.getKind().name(), "state", alert.getState().name(),
+                "level", alert.getLevel().name(), "provisional", Boolean.toString(alert.getProvisional())).increment();
+    }
+
+    public void staleFinal(String indicatorId) {
+        meters.counter(STALE_FINALS, "indicator", indicatorId).increment();
+    }
+}
