@@ -144,6 +144,7 @@ public final class AlertRules {
         }
         // Resolve every catalog indicator once so a bad threshold order or operator fails at start-up.
         catalog.indicators().forEach(i -> familiesFor(i.id(), "city"));
+        overrides.stream().filter(o -> o.scope() != null).forEach(o -> familiesFor(o.indicator(), o.scope()));
     }
 
     /** The indicators that have at least one enabled rule for some scope. */

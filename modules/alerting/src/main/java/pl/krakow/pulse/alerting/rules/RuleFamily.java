@@ -23,9 +23,11 @@ public record RuleFamily(String indicatorId, String familyId, List<AlertRule> ru
             if (rule.upper() != upper) {
                 throw new IllegalArgumentException("family " + familyId + " mixes upper and lower thresholds");
             }
-            if (upper ? rule.threshold() < previous.threshold() : rule.threshold() > previous.threshold()) {
+            if ((upper ? rule.threshold() < previous.threshold() : rule.threshold() > previous.threshold())
+                    || rule.level().ordinal() < previous.level().ordinal()) {
                 throw new IllegalArgumentException("family " + familyId + ": rules must go from the mildest to the most "
-                        + "severe threshold, " + rule.ruleId() + " comes after " + previous.ruleId());
+                        + "severe threshold and level, " + rule.ruleId() + " (" + rule.level() + " " + rule.threshold() + ") comes after "
+                        + previous.ruleId() + " (" + previous.level() + " " + previous.threshold() + ")");
             }
         }
         rules = List.copyOf(rules);
