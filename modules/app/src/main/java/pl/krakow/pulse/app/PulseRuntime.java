@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
 import pl.krakow.pulse.embedded.EmbeddedMqttBroker;
 import pl.krakow.pulse.embedded.EmbeddedSchemaRegistry;
+import pl.krakow.pulse.alerting.AlertingService;
 import pl.krakow.pulse.indicators.IndicatorsApplication;
 import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
 import pl.krakow.pulse.ingest.ConsoleProgressBar;
@@ -72,6 +73,7 @@ public final class PulseRuntime implements AutoCloseable {
     private PulseSerdes serdes;
     private KafkaClients clients;
     private IndicatorsApplication indicators;
+    private AlertingService alerting;
     private IndicatorReadModel readModel;
     private ApiServer api;
     private Thread replayThread;
@@ -146,6 +148,7 @@ public final class PulseRuntime implements AutoCloseable {
                 .withEmitInterval(config.get(PulseConfig.INDICATORS_EMIT_INTERVAL));
         indicators = track(new IndicatorsApplication(clients, serdes, catalog, zone, metrics, dataDir.resolve("streams"), options));
         indicators.start();
+        alerting = track(AlertingService.start(config, clients, serdes, metrics, catalog, dataDir.resolve("streams")));
 
         readModel = track(new IndicatorReadModel(clients, serdes, metrics).start());
         api = track(ApiServer.fromConfig(config, readModel, catalog, metrics, this::readiness).start());
@@ -225,7 +228,9 @@ public final class PulseRuntime implements AutoCloseable {
         checks.put("indicators-iv3", String.valueOf(state));
         boolean readOk = readModel != null && readModel.isCaughtUp();
         checks.put("read-model", readModel == null ? "not started" : readModel.status());
-        return new ReadinessReport(streamsOk && readOk, checks);
+        boolean alertingOk = alerting != null && alerting.isReady();
+        checks.put("alerting", alerting == null ? "not started" : alerting.status());
+        return new ReadinessReport(streamsOk && readOk && alertingOk, checks);
     }
 
     public void printWhereEverythingListens(PrintStream out) {
@@ -239,6 +244,8 @@ public final class PulseRuntime implements AutoCloseable {
         out.println("  Indicators (IV.3)       : " + api.url() + "/api/v1/goals/IV.3/indicators");
         out.println("  Health / readiness      : " + api.url() + "/health   " + api.url() + "/ready");
         out.println("  Prometheus metrics      : " + api.url() + "/metrics");
+        out.println("  Alerts                  : topic alerts.v1, " + (alerting.application() == null ? "off (alerting.enabled=false)"
+                : alerting.status() + "   (notifiers: log, webhooks from alerting.webhook.urls)"));
         out.println("  Sensor push (HTTP)      : " + (pushServer != null ? pushServer.url() + SensorPushServer.PATH
                 + "   (Bearer token)" : "off (set ingest.push.http.tokens)"));
         out.println("  Sensor push (MQTT)      : " + (mqttUrl != null ? mqttUrl + "  topic " + config.get(PulseConfig.PUSH_MQTT_TOPIC)
@@ -284,6 +291,11 @@ public final class PulseRuntime implements AutoCloseable {
 
     public IndicatorReadModel readModel() {
         return readModel;
+    }
+
+    /** Alerting (its Streams app and notifiers). */
+    public AlertingService alerting() {
+        return alerting;
     }
 
     public IndicatorsApplication indicators() {
