@@ -12,6 +12,8 @@ public final class AlertMetrics {
 
     public static final String ALERTS = "pulse.alerting.alerts";
     public static final String STALE_FINALS = "pulse.alerting.stale.finals";
+    /** Wall-clock time an alert is announced − ingestedAt of the newest event behind the indicator value. */
+    public static final String LATENCY = "pulse.alerting.latency";
 
     private final MeterRegistry meters;
 
@@ -22,6 +24,20 @@ public final class AlertMetrics {
     public void announced(Alert alert) {
         meters.counter(ALERTS, "kind", alert.getKind().name(), "state", alert.getState().name(),
                 "level", alert.getLevel().name(), "provisional", Boolean.toString(alert.getProvisional())).increment();
+    }
+
+    /**
+     * Event-to-alert latency, up to the moment the alert is handed to Kafka Streams (the exactly-once commit,
+     * at most {@code commit.interval.ms} later, comes on top). Recorded for threshold alerts whose value
+     * names its newest event's ingestion time.
+     */
+    public void latency(long millis) {
+        io.micrometer.core.instrument.Timer.builder(LATENCY)
+                .description("event ingestedAt to alert announced")
+                .publishPercentiles(0.5, 0.99)
+                .publishPercentileHistogram()
+                .register(meters)
+                .record(java.time.Duration.ofMillis(Math.max(0, millis)));
     }
 
     public void staleFinal(String indicatorId) {

@@ -55,7 +55,7 @@ public final class AlertingTopology {
                           MeterRegistry meters) {
 
         public static Options defaults() {
-            return new Options(Clock.systemUTC(), Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(30),
+            return new Options(Clock.systemUTC(), Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(30),
                     new SimpleMeterRegistry());
         }
 

@@ -19,6 +19,8 @@ public final class SeriesState {
         public long windowEnd;
         public String unit;
         public long timestamp;
+        /** ingestedAt of the newest event behind the value (null when unknown), for the latency metric. */
+        public Long lastEventIngestedAt;
         /** Wall-clock time it was held. */
         public long heldSince;
     }

@@ -36,7 +36,10 @@ import pl.krakow.pulse.events.indicators.IndicatorValue;
  * FINAL value is judged at once only when it continues the last judged window (its start is that
  * window's end, or it revises that window); otherwise it is held in the series' state until the gap
  * is filled or, for a real gap (a day without any data), until it has waited {@code reorderWait} of
- * wall-clock time, when everything held is judged in window order. A FINAL value older than the last
+ * wall-clock time <em>and</em> this task's input has been quiet for half of that (or it has waited ten
+ * times {@code reorderWait}), when everything held is judged in window order. The quiet condition keeps
+ * a catch-up (a replay, a restart with a backlog) from judging a window before predecessors that are
+ * still queued in other partitions: while records keep arriving, a gap is presumed to be disorder. A FINAL value older than the last
  * judged window is stale: counted, not judged. PROVISIONAL values are never held (they only raise early).
  *
  * <p>The state lives in a changelogged store, so with exactly-once a restart neither repeats nor loses
@@ -51,6 +54,8 @@ public final class ThresholdAlertProcessor implements Processor<String, Indicato
     private final Duration punctuationInterval;
     private final AlertMetrics metrics;
     private final Set<String> keysWithHeld = new HashSet<>();
+    /** Wall-clock time this task last received a value (in memory: after a restart the wait starts afresh). */
+    private long lastInputAt;
     private ProcessorContext<String, Alert> context;
     private KeyValueStore<String, SeriesState> store;
 
@@ -68,6 +73,7 @@ public final class ThresholdAlertProcessor implements Processor<String, Indicato
     public void init(ProcessorContext<String, Alert> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        this.lastInputAt = clock.millis();
         try (KeyValueIterator<String, SeriesState> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, SeriesState> kv = it.next();
@@ -82,6 +88,7 @@ public final class ThresholdAlertProcessor implements Processor<String, Indicato
     @Override
     public void process(Record<String, IndicatorValue> record) {
         IndicatorValue v = record.value();
+        lastInputAt = clock.millis();
         if (v == null || record.key() == null) {
             return;
         }
@@ -100,7 +107,7 @@ public final class ThresholdAlertProcessor implements Processor<String, Indicato
             if (start > series.lastJudgedStart && judgeable(v.getValue(), v.getValid())) {
                 for (RuleFamily family : families) {
                     ThresholdAlertState s = series.families.computeIfAbsent(family.familyId(), f -> new ThresholdAlertState());
-                    emit(v.getIndicatorId(), v.getScope(), family, v.getUnit(), record.timestamp(),
+                    emit(v.getIndicatorId(), v.getScope(), family, v.getUnit(), record.timestamp(), ingestedAt(v),
                             ThresholdAlertMachine.onProvisional(family, s, key, v.getValue(), start, end, clock.millis()));
                 }
                 store.put(key, series);
@@ -114,6 +121,7 @@ public final class ThresholdAlertProcessor implements Processor<String, Indicato
         h.windowEnd = end;
         h.unit = v.getUnit();
         h.timestamp = record.timestamp();
+        h.lastEventIngestedAt = ingestedAt(v);
         h.heldSince = clock.millis();
         if (series.lastJudgedStart != ThresholdAlertState.NONE && start < series.lastJudgedStart) {
             metrics.staleFinal(v.getIndicatorId());
@@ -139,7 +147,9 @@ public final class ThresholdAlertProcessor implements Processor<String, Indicato
                 continue;
             }
             long oldest = series.held.values().stream().mapToLong(h -> h.heldSince).min().orElse(now);
-            if (now - oldest < reorderWait.toMillis()) {
+            long waited = now - oldest;
+            boolean quiet = now - lastInputAt >= reorderWait.toMillis() / 2;
+            if (waited < reorderWait.toMillis() || (!quiet && waited < reorderWait.toMillis() * 10)) {
                 continue;
             }
             int bar = key.indexOf('|');
@@ -182,7 +192,7 @@ public final class ThresholdAlertProcessor implements Processor<String, Indicato
         }
         for (RuleFamily family : families) {
             ThresholdAlertState s = series.families.computeIfAbsent(family.familyId(), f -> new ThresholdAlertState());
-            emit(indicatorId, scope, family, h.unit, h.timestamp,
+            emit(indicatorId, scope, family, h.unit, h.timestamp, h.lastEventIngestedAt,
                     ThresholdAlertMachine.onFinal(family, s, key, h.value, h.windowStart, h.windowEnd, clock.millis()));
             if (s.isIdle()) {
                 // Nothing open for this family: keep the store small (the series keeps its window marks).
@@ -204,8 +214,16 @@ public final class ThresholdAlertProcessor implements Processor<String, Indicato
         return valid && value != null && Double.isFinite(value);
     }
 
-    private void emit(String indicatorId, String scope, RuleFamily family, String unit, long timestamp, List<AlertChange> changes) {
+    private static Long ingestedAt(IndicatorValue v) {
+        return v.getLastEventIngestedAt() == null ? null : v.getLastEventIngestedAt().toEpochMilli();
+    }
+
+    private void emit(String indicatorId, String scope, RuleFamily family, String unit, long timestamp, Long ingestedAt,
+                      List<AlertChange> changes) {
         for (AlertChange c : changes) {
+            if (ingestedAt != null) {
+                metrics.latency(clock.millis() - ingestedAt);
+            }
             AlertRule rule = family.level(c.level());
             Alert alert = Alert.newBuilder()
                     .setAlertId(c.alertId())

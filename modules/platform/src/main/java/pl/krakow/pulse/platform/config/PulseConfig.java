@@ -153,8 +153,9 @@ public final class PulseConfig {
     public static final ConfigKey<Boolean> ALERTING_PROVISIONAL = ConfigKey.bool("alerting.provisional", "alerting", true,
             "Raise early, flagged provisional, on valid PROVISIONAL indicator values; FINAL values confirm or retract.");
     public static final ConfigKey<Duration> ALERTING_REORDER_WAIT = ConfigKey.duration("alerting.reorder.wait", "alerting",
-            Duration.ofSeconds(5), "How long (wall clock) a FINAL value that does not follow the last judged window waits for "
-                    + "the windows before it, which travel through other partitions.");
+            Duration.ofSeconds(30), "How long (wall clock) a FINAL value that does not follow the last judged window waits for "
+                    + "the windows before it, which travel through other partitions (and until the input is quiet, at most 10x). "
+                    + "Longer = robust under load, later alerts after a gap.");
     public static final ConfigKey<String> ALERTING_MISSING_DATA = ConfigKey.string("alerting.missing.data", "alerting",
             "environment.air-quality.v1/station=PT3H", "Sources watched for silence: <topic>/<grain>=<ISO duration>, comma-separated; "
                     + "grain = scope prefix for one alert per record key (station) or feed for the whole topic. Empty = off.")
