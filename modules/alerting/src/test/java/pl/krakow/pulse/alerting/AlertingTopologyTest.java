@@ -167,6 +167,23 @@ class AlertingTopologyTest {
     }
 
     @Test
+    void aHeldFinalWaitsWhileInputKeepsArrivingAndIsJudgedOnceItIsQuiet() {
+        start(Duration.ofSeconds(5), MissingDataSpec.none());
+        pipe(daily(0, 50, IndicatorStatus.FINAL, true));
+        advanceWallClock(Duration.ofSeconds(6));
+        pipe(daily(2, 130, IndicatorStatus.FINAL, true)); // day 1 still queued elsewhere (a catch-up)
+        for (int i = 0; i < 5; i++) {
+            advanceWallClock(Duration.ofSeconds(2));
+            IndicatorValue other = IndicatorValue.newBuilder(daily(i, 10, IndicatorStatus.PROVISIONAL, true))
+                    .setScope("station:MpKrakDietla").build();
+            pipe(other);
+        }
+        assertThat(plAlerts()).as("10 s held, but input never quiet for 2.5 s").isEmpty();
+        advanceWallClock(Duration.ofSeconds(3));
+        assertThat(plAlerts()).extracting(Alert::getState).containsExactly(AlertState.RAISED);
+    }
+
+    @Test
     void silentStationRaisesAMissingDataAlertAndClearsItWhenDataResume() {
         start(Duration.ZERO, MissingDataSpec.parse("environment.air-quality.v1/station=PT3H"));
         TestInputTopic<String, byte[]> events = driver.createInputTopic(Topics.AIR_QUALITY.name(), serdes.key().serializer(),
