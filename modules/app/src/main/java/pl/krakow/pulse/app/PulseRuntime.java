@@ -23,6 +23,7 @@ import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
 import pl.krakow.pulse.embedded.EmbeddedMqttBroker;
 import pl.krakow.pulse.embedded.EmbeddedSchemaRegistry;
 import pl.krakow.pulse.app.safety.SafetyServices;
+import pl.krakow.pulse.alerting.AlertingService;
 import pl.krakow.pulse.indicators.IndicatorsApplication;
 import pl.krakow.pulse.indicators.iv4.Iv4MobilityTopology;
 import pl.krakow.pulse.ingest.mobility.MobilityFeeds;
@@ -82,6 +83,7 @@ public final class PulseRuntime implements AutoCloseable {
     private IndicatorsApplication indicatorsIv4;
     private MobilityFeeds mobility;
     private SafetyServices safety;
+    private AlertingService alerting;
     private IndicatorReadModel readModel;
     private ApiServer api;
     private PublishApplication publish;
@@ -156,6 +158,7 @@ public final class PulseRuntime implements AutoCloseable {
         indicatorsIv4 = track(Iv4MobilityTopology.application(clients, serdes, catalog, zone, metrics, dataDir.resolve("streams"), options));
         indicatorsIv4.start();
         safety = track(SafetyServices.start(config, clients, serdes, metrics, catalog, zone, dataDir.resolve("streams")));
+        alerting = track(AlertingService.start(config, clients, serdes, metrics, catalog, dataDir.resolve("streams")));
 
         publish = track(PublishApplication.start(config, clients, serdes, catalog, metrics, this::readiness));
         readModel = publish.indicators();
@@ -255,7 +258,9 @@ public final class PulseRuntime implements AutoCloseable {
         streamsOk &= safety != null && safety.isRunning();
         boolean readOk = readModel != null && readModel.isCaughtUp();
         checks.put("read-model", readModel == null ? "not started" : readModel.status());
-        return new ReadinessReport(streamsOk && readOk, checks);
+        boolean alertingOk = alerting != null && alerting.isReady();
+        checks.put("alerting", alerting == null ? "not started" : alerting.status());
+        return new ReadinessReport(streamsOk && readOk && alertingOk, checks);
     }
 
     public void printWhereEverythingListens(PrintStream out) {
@@ -270,6 +275,8 @@ public final class PulseRuntime implements AutoCloseable {
         out.println("  Indicators (IV.3)       : " + api.url() + "/api/v1/goals/IV.3/indicators");
         out.println("  Health / readiness      : " + api.url() + "/health   " + api.url() + "/ready");
         out.println("  Prometheus metrics      : " + api.url() + "/metrics");
+        out.println("  Alerts                  : topic alerts.v1, " + (alerting.application() == null ? "off (alerting.enabled=false)"
+                : alerting.status() + "   (notifiers: log, webhooks from alerting.webhook.urls)"));
         out.println("  Sensor push (HTTP)      : " + (pushServer != null ? pushServer.url() + SensorPushServer.PATH
                 + "   (Bearer token)" : "off (set ingest.push.http.tokens)"));
         out.println("  Sensor push (MQTT)      : " + (mqttUrl != null ? mqttUrl + "  topic " + config.get(PulseConfig.PUSH_MQTT_TOPIC)
@@ -324,6 +331,11 @@ public final class PulseRuntime implements AutoCloseable {
 
     public PublishApplication publish() {
         return publish;
+    }
+
+    /** Alerting (its Streams app and notifiers). */
+    public AlertingService alerting() {
+        return alerting;
     }
 
     public IndicatorsApplication indicators() {

@@ -210,6 +210,44 @@ public final class PulseConfig {
     public static final ConfigKey<Duration> MOBILITY_POLL_MAX_BACKOFF = ConfigKey.duration("mobility.poll.max.backoff",
             "mobility", Duration.ofMinutes(5), "Longest wait after repeated failures of one polled URL (the wait doubles "
                     + "from mobility.poll.interval per failure); other URLs keep their pace.");
+    public static final ConfigKey<Boolean> ALERTING_ENABLED = ConfigKey.bool("alerting.enabled", "alerting", true,
+            "Run the alerting application (threshold and missing-data alerts on alerts.v1) and its notifiers.");
+    public static final ConfigKey<String> ALERTING_RULES_FILE = ConfigKey.string("alerting.rules.file", "alerting", "",
+            "YAML file of alert-rule overrides and families applied after the bundled ones (thresholds, margins, minimum "
+                    + "durations, rules off, per indicator and scope; format in modules/alerting/README.md). Empty = bundled rules only.");
+    public static final ConfigKey<Integer> ALERTING_CLEAR_MARGIN_PERCENT = ConfigKey.integer("alerting.clear.margin.percent", "alerting", 10,
+            "Default hysteresis: a raised level clears only when the value is this many percent of the threshold on the safe side of it.")
+            .withValidator(v -> v >= 0 && v <= 100 ? null : "must be 0..100");
+    public static final ConfigKey<Duration> ALERTING_MIN_DURATION = ConfigKey.duration("alerting.min.duration", "alerting", Duration.ZERO,
+            "Default minimum duration of a breach (event time) before it is raised; rule families may override it.");
+    public static final ConfigKey<Boolean> ALERTING_PROVISIONAL = ConfigKey.bool("alerting.provisional", "alerting", true,
+            "Raise early, flagged provisional, on valid PROVISIONAL indicator values; FINAL values confirm or retract.");
+    public static final ConfigKey<Duration> ALERTING_REORDER_WAIT = ConfigKey.duration("alerting.reorder.wait", "alerting",
+            Duration.ofSeconds(30), "How long (wall clock) a FINAL value that does not follow the last judged window waits for "
+                    + "the windows before it, which travel through other partitions (and until the input is quiet, at most 10x). "
+                    + "Longer = robust under load, later alerts after a gap.");
+    public static final ConfigKey<String> ALERTING_MISSING_DATA = ConfigKey.string("alerting.missing.data", "alerting",
+            "environment.air-quality.v1/station=PT3H", "Sources watched for silence: <topic>/<grain>=<ISO duration>, comma-separated; "
+                    + "grain = scope prefix for one alert per record key (station) or feed for the whole topic. Empty = off.")
+            .withValidator(v -> v.isBlank() || java.util.Arrays.stream(v.split(",")).allMatch(e -> e.trim().matches("[^/=]+/[^/=]+=P\\S+"))
+                    ? null : "must be <topic>/<grain>=<ISO-8601 duration>, comma-separated");
+    public static final ConfigKey<Duration> ALERTING_MISSING_DATA_CHECK_INTERVAL = ConfigKey.duration("alerting.missing.data.check.interval",
+            "alerting", Duration.ofSeconds(30), "How often (wall clock) silent sources are looked for.");
+    public static final ConfigKey<Boolean> ALERTING_LOG_NOTIFIER = ConfigKey.bool("alerting.notifier.log.enabled", "alerting", true,
+            "Log one line per alert state change (logger pl.krakow.pulse.alerts).");
+    public static final ConfigKey<String> ALERTING_WEBHOOK_URLS = ConfigKey.string("alerting.webhook.urls", "alerting", "",
+            "Webhook URLs receiving every alert as a JSON POST with an Idempotency-Key header, comma-separated (secret: a URL may "
+                    + "carry a token). Empty = none.").asSecret()
+            .withValidator(v -> v.isBlank() || java.util.Arrays.stream(v.split(",")).allMatch(u -> u.trim().matches("https?://\\S+"))
+                    ? null : "must be http(s) URLs separated by commas");
+    public static final ConfigKey<Integer> ALERTING_WEBHOOK_MAX_ATTEMPTS = ConfigKey.integer("alerting.webhook.max.attempts", "alerting", 6,
+            "Attempts per alert and webhook before it is dead-lettered to ingest.rejected.v1.").withValidator(ConfigKey.atLeast(1));
+    public static final ConfigKey<Duration> ALERTING_WEBHOOK_INITIAL_BACKOFF = ConfigKey.duration("alerting.webhook.initial.backoff",
+            "alerting", Duration.ofMillis(500), "Wait before the first retry; doubles with every further retry.");
+    public static final ConfigKey<Duration> ALERTING_WEBHOOK_MAX_BACKOFF = ConfigKey.duration("alerting.webhook.max.backoff",
+            "alerting", Duration.ofSeconds(30), "Longest wait between two attempts.");
+    public static final ConfigKey<Duration> ALERTING_WEBHOOK_TIMEOUT = ConfigKey.duration("alerting.webhook.timeout", "alerting",
+            Duration.ofSeconds(10), "Connect and response timeout of one webhook attempt.");
 
     private static final List<ConfigKey<?>> ALL = List.of(
             BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, TOPIC_REPLICATION_FACTOR, TOPICS_CREATE,
@@ -224,7 +262,11 @@ public final class PulseConfig {
             MOBILITY_POLL_MAX_BACKOFF,
             SAFETY_SIMULATOR_ENABLED, SAFETY_SIMULATOR_BACKFILL, SAFETY_POPULATION_FILE, SAFETY_PUSH_HTTP_TOKENS,
             SAFETY_PUSH_HTTP_PORT,
-            GIOS_API_URL, GIOS_API_FORMAT, GIOS_API_CITY, GIOS_API_INTERVAL);
+            GIOS_API_URL, GIOS_API_FORMAT, GIOS_API_CITY, GIOS_API_INTERVAL,
+            ALERTING_ENABLED, ALERTING_RULES_FILE, ALERTING_CLEAR_MARGIN_PERCENT, ALERTING_MIN_DURATION, ALERTING_PROVISIONAL,
+            ALERTING_REORDER_WAIT, ALERTING_MISSING_DATA, ALERTING_MISSING_DATA_CHECK_INTERVAL, ALERTING_LOG_NOTIFIER,
+            ALERTING_WEBHOOK_URLS, ALERTING_WEBHOOK_MAX_ATTEMPTS, ALERTING_WEBHOOK_INITIAL_BACKOFF, ALERTING_WEBHOOK_MAX_BACKOFF,
+            ALERTING_WEBHOOK_TIMEOUT);
 
     /** Every key Kraków Pulse knows, in documentation order. */
     public static List<ConfigKey<?>> keys() {
