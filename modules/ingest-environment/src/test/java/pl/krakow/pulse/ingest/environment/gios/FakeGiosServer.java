@@ -77,6 +77,8 @@ public final class FakeGiosServer implements AutoCloseable {
 
     private static void send(HttpExchange ex, int status, byte[] body) throws IOException {
         ex.getResponseHeaders().set("Content-Type", "application/ld+json; charset=utf-8");
+        // Header values are ISO-8859-1: the label without the Polish letter.
+        ex.getResponseHeaders().set(GiosApiFixture.PROVENANCE_HEADER, GiosApiFixture.PROVENANCE.replace("Ś", "S"));
         ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(body);

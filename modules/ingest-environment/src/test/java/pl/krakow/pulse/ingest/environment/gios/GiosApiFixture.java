@@ -20,8 +20,11 @@ import java.util.TreeMap;
 import pl.krakow.pulse.ingest.environment.BundledData;
 
 /**
- * GIOŚ API responses RECONSTRUCTED in the documented pjp-api shapes (v1 JSON-LD and legacy JSON) from the
- * real values of the bundled GIOŚ/WIOŚ 2017 Q1 CSV; they are NOT recorded API responses (none are bundled).
+ * Test responses "reconstructed in the documented pjp-api shapes from the bundled GIOŚ 2017 values; not recorded
+ * API responses" (none are bundled): v1 JSON-LD and legacy JSON built from the real values of the bundled GIOŚ/WIOŚ
+ * 2017 Q1 CSV. The label travels with the data: every v1 body carries it in a {@value #PROVENANCE_KEY} field (which
+ * also exercises the reader's tolerance of unknown keys) and {@link FakeGiosServer} sends it as the
+ * {@value #PROVENANCE_HEADER} header with every answer, legacy arrays included.
  * Station ids are the bundled station list's {@code Nr}, sensor ids {@code Nr×100+1} (PM10) / {@code +2}
  * (PM2.5) / {@code +9} (NO, a parameter without a schema pollutant); one station outside Kraków
  * (Działoszyn, the legacy documentation's example) is added so discovery has something to leave out.
@@ -29,6 +32,10 @@ import pl.krakow.pulse.ingest.environment.BundledData;
  */
 public final class GiosApiFixture {
 
+    public static final String PROVENANCE = "reconstructed in the documented pjp-api shapes from the bundled GIOŚ 2017 values; "
+            + "not recorded API responses";
+    public static final String PROVENANCE_KEY = "Uwaga (dane testowe)";
+    public static final String PROVENANCE_HEADER = "X-Test-Data-Provenance";
     public static final ZoneId WARSAW = ZoneId.of("Europe/Warsaw");
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -207,6 +214,7 @@ public final class GiosApiFixture {
     private static ObjectNode v1Page(String key, List<ObjectNode> items, int page, int size, String path) {
         int pages = Math.max(1, (items.size() + size - 1) / size);
         ObjectNode root = MAPPER.createObjectNode();
+        root.put(PROVENANCE_KEY, PROVENANCE);
         root.putObject("links").put("first", "/" + path + "?page=0&size=" + size)
                 .put("next", page + 1 < pages ? "/" + path + "?page=" + (page + 1) + "&size=" + size : null)
                 .put("last", "/" + path + "?page=" + (pages - 1) + "&size=" + size);
