@@ -59,7 +59,7 @@ class BenchQuickIT {
         List<String> rows = benchmarks.lines().filter(l -> l.startsWith("| 2")).toList();
         assertThat(rows).hasSize(1);
         assertThat(report.table()).contains("1 raw baseline", "2 end to end", "3 latency", "4 replay", "5 Flink-comparable workload",
-                "6 memory");
+                "6 GTFS-RT-shaped load", "7 memory");
         assertThat(progress.toString(StandardCharsets.UTF_8)).contains("raw baseline rep 1/1", "flink workload rep 1/1");
         // The benchmark's working directory (broker data, Streams state) is gone.
         try (var left = Files.list(dir.resolve("bench-results"))) {

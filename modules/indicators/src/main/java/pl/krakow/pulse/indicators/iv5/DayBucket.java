@@ -25,12 +25,17 @@ import pl.krakow.pulse.events.safety.IncidentCategory;
 final class DayBucket {
 
     static final double COMPRESSION = 100;
-    private static final int FORMAT = 1;
+    /** 2 added {@link #simulatedIncidents}; format 1 buckets read with none. */
+    private static final int FORMAT = 2;
+    /** Feed name that marks generated demo incidents (the Kraków simulator). */
+    static final String SIMULATED_FEED = "simulated";
 
     final int[] countsByCategory = new int[IncidentCategory.values().length];
     int injuryAccidents;
     int roadDeaths;
     long lastIngestedAtMs = Long.MIN_VALUE;
+    /** Incidents from a simulated feed: a window with any is published marked simulated. */
+    int simulatedIncidents;
     TDigest responseMinutes;
     TDigest handlingMinutes;
 
@@ -40,6 +45,9 @@ final class DayBucket {
 
     void add(Incident i) {
         countsByCategory[i.getCategory().ordinal()]++;
+        if (SIMULATED_FEED.equals(i.getFeed())) {
+            simulatedIncidents++;
+        }
         if (isRoad(i.getCategory())) {
             if (i.getInjured() + i.getKilled() > 0) {
                 injuryAccidents++;
@@ -105,6 +113,7 @@ final class DayBucket {
             out.writeLong(b.lastIngestedAtMs);
             writeDigest(out, b.responseMinutes);
             writeDigest(out, b.handlingMinutes);
+            out.writeInt(b.simulatedIncidents);
             return bytes.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -115,7 +124,7 @@ final class DayBucket {
         try {
             DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes));
             int format = in.readByte();
-            if (format != FORMAT) {
+            if (format != FORMAT && format != 1) {
                 throw new IllegalStateException("unknown IV.5 day bucket format " + format);
             }
             DayBucket b = new DayBucket();
@@ -132,6 +141,9 @@ final class DayBucket {
             b.lastIngestedAtMs = in.readLong();
             b.responseMinutes = readDigest(in);
             b.handlingMinutes = readDigest(in);
+            if (format >= 2) {
+                b.simulatedIncidents = in.readInt();
+            }
             return b;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

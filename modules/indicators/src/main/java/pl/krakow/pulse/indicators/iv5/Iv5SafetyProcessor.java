@@ -4,6 +4,7 @@ import com.tdunning.math.stats.MergingDigest;
 import com.tdunning.math.stats.TDigest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -279,6 +280,9 @@ public final class Iv5SafetyProcessor implements Processor<String, Incident, Str
         return slash < 0 ? scope : scope.substring(0, slash);
     }
 
+    /** Record header read by the publish side's read model ({@code feed: simulated}). */
+    public static final String SIMULATED_HEADER = "feed";
+
     private void emit(String windowKey, boolean finalising, Map<String, NavigableMap<LocalDate, DayBucket>> days) {
         String[] parts = windowKey.split("\\|");
         Iv5Indicator def = defs.get(Integer.parseInt(parts[0]));
@@ -316,7 +320,13 @@ public final class Iv5SafetyProcessor implements Processor<String, Incident, Str
         IndicatorValue value = new IndicatorValue(def.id(), def.goal(), scope, startInstant, end.atStartOfDay(zone).toInstant(),
                 zone.getId(), s.value(), def.unit(), s.observed(), s.observed(), 1.0, s.valid(), status, revision,
                 clock.instant(), s.lastIngestedMs() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(s.lastIngestedMs()));
-        context.forward(new Record<>(IndicatorKeys.key(def.id(), scope, startInstant, zone), value, startInstant.toEpochMilli()));
+        Record<String, IndicatorValue> out = new Record<>(IndicatorKeys.key(def.id(), scope, startInstant, zone), value,
+                startInstant.toEpochMilli());
+        if (s.simulated()) {
+            // The publish side shows values computed from simulated input as such (dashboard badge, API flag).
+            out.headers().add(SIMULATED_HEADER, DayBucket.SIMULATED_FEED.getBytes(StandardCharsets.UTF_8));
+        }
+        context.forward(out);
         (status == IndicatorStatus.FINAL ? finals : provisional).increment();
     }
 
@@ -335,9 +345,11 @@ public final class Iv5SafetyProcessor implements Processor<String, Incident, Str
         }
         long sum = 0;
         long lastIngested = Long.MIN_VALUE;
+        boolean simulated = false;
         List<TDigest> digests = new ArrayList<>();
         for (DayBucket b : (areaDays == null ? new TreeMap<LocalDate, DayBucket>() : areaDays).subMap(start, true, end, false).values()) {
             lastIngested = Math.max(lastIngested, b.lastIngestedAtMs);
+            simulated |= b.simulatedIncidents > 0;
             switch (def.kind()) {
                 case COUNT -> sum += category == null ? b.total() : b.countsByCategory[category.ordinal()];
                 case INJURY_RATE -> sum += b.injuryAccidents;
@@ -355,21 +367,22 @@ public final class Iv5SafetyProcessor implements Processor<String, Incident, Str
             }
         }
         return switch (def.kind()) {
-            case COUNT -> sum == 0 ? Optional.empty() : Optional.of(new Snapshot((double) sum, (int) sum, true, lastIngested));
+            case COUNT -> sum == 0 ? Optional.empty() : Optional.of(new Snapshot((double) sum, (int) sum, true, lastIngested, simulated));
             case INJURY_RATE, FATALITY_RATE -> Optional.of(new Snapshot(
-                    Rates.per100k(sum, residents.get().residents()), (int) sum, true, lastIngested));
+                    Rates.per100k(sum, residents.get().residents()), (int) sum, true, lastIngested, simulated));
             case RESPONSE_TIME, HANDLING_TIME -> {
                 if (digests.isEmpty()) {
                     yield Optional.empty();
                 }
                 TDigest merged = new MergingDigest(DayBucket.COMPRESSION);
                 merged.add(digests);
-                yield Optional.of(new Snapshot(merged.quantile(def.quantile()), (int) merged.size(), true, lastIngested));
+                yield Optional.of(new Snapshot(merged.quantile(def.quantile()), (int) merged.size(), true, lastIngested, simulated));
             }
         };
     }
 
-    private record Snapshot(Double value, int observed, boolean valid, long lastIngestedMs) {
+    /** @param simulated some incident behind the value came from a simulated feed */
+    private record Snapshot(Double value, int observed, boolean valid, long lastIngestedMs, boolean simulated) {
     }
 
     static String bucketKey(String area, LocalDate day) {

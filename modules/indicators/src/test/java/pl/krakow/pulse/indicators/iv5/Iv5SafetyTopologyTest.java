@@ -97,6 +97,25 @@ class Iv5SafetyTopologyTest extends Iv5TestBase {
     }
 
     @Test
+    void valuesFromSimulatedIncidentsCarryTheSimulatedHeaderAndRealOnesDoNot() {
+        start(PopulationTable.krakowDefault());
+        pipe(incident("2024-01-10T08:00:00Z", IncidentCategory.CRIME, 0, 0, "city"));
+        driver.advanceWallClockTime(java.time.Duration.ofSeconds(2));
+        assertThat(table.readRecordsToList()).isNotEmpty()
+                .allSatisfy(r -> assertThat(r.headers().lastHeader(Iv5SafetyProcessor.SIMULATED_HEADER)).isNull());
+
+        Incident simulated = Incident.newBuilder(incident("2024-01-11T08:00:00Z", IncidentCategory.CRIME, 0, 0, "city"))
+                .setFeed("simulated").build();
+        pipe(simulated);
+        driver.advanceWallClockTime(java.time.Duration.ofSeconds(2));
+        var day11 = table.readRecordsToList().stream()
+                .filter(r -> r.key().startsWith("iv5.incidents.count|city|2024-01-11")).toList();
+        assertThat(day11).isNotEmpty().allSatisfy(r -> assertThat(
+                new String(r.headers().lastHeader(Iv5SafetyProcessor.SIMULATED_HEADER).value(),
+                        java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("simulated"));
+    }
+
+    @Test
     void rollingThirtyDaysSumsTheDaysEndingThere() {
         start(PopulationTable.krakowDefault());
         pipe(incident("2024-01-01T08:00:00Z", IncidentCategory.CRIME, 0, 0, "city"));
