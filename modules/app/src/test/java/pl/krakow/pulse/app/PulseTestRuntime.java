@@ -30,6 +30,24 @@ final class PulseTestRuntime {
                 PulseConfig.REPLAY_ON_START.name(), Boolean.toString(replay)));
     }
 
+    /**
+     * Values of the IV.3 indicators held by the runtime's read model: what {@link #readTable} reads from
+     * the topic should all be there. The read model also holds IV.4 and IV.5 values (bundled mobility
+     * replay, simulated incidents), which change on their own schedule.
+     */
+    static long readModelIv3Size(PulseRuntime runtime) {
+        var model = runtime.readModel();
+        long n = 0;
+        for (String id : model.indicatorIds()) {
+            if (id.startsWith("iv3.")) {
+                for (String scope : model.scopes(id)) {
+                    n += model.history(id, scope, java.time.Instant.EPOCH, java.time.Instant.parse("2100-01-01T00:00:00Z")).size();
+                }
+            }
+        }
+        return n;
+    }
+
     /** The indicator table as a table: the last value per key, read to the end of every partition. */
     static Map<String, IndicatorValue> readTable(PulseRuntime runtime) {
         Map<String, IndicatorValue> table = new HashMap<>();

@@ -112,13 +112,16 @@ final class GtfsRtWorkload {
     }
 
     /**
-     * A simulated day in a full run; otherwise (a smoke check) as many snapshots as the end-to-end size
-     * holds, at least 7 (two simulated minutes) and at most an hour.
+     * The whole simulated day (6 M positions) when this section is run on its own in full mode
+     * ({@code --sections gtfs-rt}); two simulated hours in a complete full run, which must stay within
+     * its 10-minute budget; otherwise (a smoke check) as many snapshots as the end-to-end size holds, at
+     * least 7 (two simulated minutes) and at most an hour.
      */
     static int snapshots(BenchOptions options) {
         int day = (int) (Duration.ofDays(1).toSeconds() / STEP.toSeconds());
         if (options.mode().equals("full")) {
-            return day;
+            boolean alone = options.sections().stream().noneMatch(id -> !id.equals(ID) && !id.equals("raw") && !id.equals("memory"));
+            return alone ? day : day / 12;
         }
         return (int) Math.max(7, Math.min(360, options.endToEndEvents() / VEHICLES));
     }

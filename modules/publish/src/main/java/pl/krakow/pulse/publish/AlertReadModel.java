@@ -71,6 +71,8 @@ public final class AlertReadModel implements AutoCloseable {
     private final MeterRegistry registry;
     private final String clientId;
     private final Map<String, Alert> byAlertId = new ConcurrentHashMap<>();
+    /** The episode (alertId) last read under each record key (alert family). */
+    private final Map<String, String> alertIdByKey = new ConcurrentHashMap<>();
     private final List<Consumer<Alert>> listeners = new CopyOnWriteArrayList<>();
     private final List<Meter> meters = new ArrayList<>();
     private final Counter skipped;
@@ -173,6 +175,22 @@ public final class AlertReadModel implements AutoCloseable {
 
     /** Applies one alert record: it replaces what the model held for its alertId. */
     void apply(Alert alert) {
+        apply(null, alert);
+    }
+
+    /**
+     * Applies one alert record read under {@code key} (the alert family, {@code indicatorId|scope|family}).
+     * A record of another episode under the same key supersedes the one held before: {@code alerts.v1} is
+     * compacted, so an instance started later sees only the key's latest episode, and an instance that read
+     * both must answer the same (multi-instance consistency), so the superseded episode is dropped.
+     */
+    void apply(String key, Alert alert) {
+        if (key != null) {
+            String previous = alertIdByKey.put(key, alert.getAlertId());
+            if (previous != null && !previous.equals(alert.getAlertId())) {
+                byAlertId.remove(previous);
+            }
+        }
         byAlertId.put(alert.getAlertId(), alert);
         for (Consumer<Alert> l : listeners) {
             try {
@@ -258,7 +276,7 @@ public final class AlertReadModel implements AutoCloseable {
                     try {
                         Alert a = deserializer.deserialize(r.topic(), r.headers(), r.value());
                         if (a != null) {
-                            apply(a);
+                            apply(r.key(), a);
                         }
                     } catch (RuntimeException e) {
                         skipped.increment();
