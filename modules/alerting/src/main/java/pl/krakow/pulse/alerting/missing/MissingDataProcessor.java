@@ -135,6 +135,7 @@ public final class MissingDataProcessor implements Processor<String, Long, Strin
                 .setLastUpdated(Instant.ofEpochMilli(clock.millis()))
                 .build();
         metrics.announced(alert);
-        context.forward(new Record<>(key + "|" + RULE_ID, alert, timestamp));
+        // Wall-clock stamp, as threshold alerts: alerts.v1 is compact+delete (retention by record time).
+        context.forward(new Record<>(key + "|" + RULE_ID, alert, clock.millis()));
     }
 }

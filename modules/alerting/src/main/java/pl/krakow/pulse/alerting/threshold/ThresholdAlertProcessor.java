@@ -244,7 +244,9 @@ public final class ThresholdAlertProcessor implements Processor<String, Indicato
                     .setLastUpdated(Instant.ofEpochMilli(clock.millis()))
                     .build();
             metrics.announced(alert);
-            context.forward(new Record<>(indicatorId + "|" + scope + "|" + family.familyId(), alert, timestamp));
+            // Stamped with the wall clock: alerts.v1 is compact+delete with a 400-day retention, and the event-time stamp
+            // of a backfill (2017 windows) made the log cleaner delete fresh alerts, so instances started later missed them.
+            context.forward(new Record<>(indicatorId + "|" + scope + "|" + family.familyId(), alert, clock.millis()));
         }
     }
 }
