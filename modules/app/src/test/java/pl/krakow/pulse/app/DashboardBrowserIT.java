@@ -177,14 +177,19 @@ class DashboardBrowserIT {
         }
         By pm10Row = By.cssSelector("tr[data-indicator='iv3.pm10.daily_mean']");
         await().atMost(Duration.ofSeconds(20)).until(() -> "45.75".equals(browser.findElement(pm10Row).getDomAttribute("data-value")));
-        WebElement row = browser.findElement(pm10Row);
-        assertThat(row.getDomAttribute("data-scope")).isEqualTo("city");
-        assertThat(row.findElement(By.cssSelector("[data-status]")).getDomAttribute("data-status")).isEqualTo("PROVISIONAL");
-        assertThat(row.getText()).contains("45,8 µg/m³"); // Polish decimal comma, one decimal from 10 up
+        // Live updates (simulated incidents, alerts) re-render rows: read the row again when it went stale.
+        await().atMost(Duration.ofSeconds(10)).ignoreException(org.openqa.selenium.StaleElementReferenceException.class)
+                .untilAsserted(() -> {
+                    WebElement row = browser.findElement(pm10Row);
+                    assertThat(row.getDomAttribute("data-scope")).isEqualTo("city");
+                    assertThat(row.findElement(By.cssSelector("[data-status]")).getDomAttribute("data-status")).isEqualTo("PROVISIONAL");
+                    assertThat(row.getText()).contains("45,8 µg/m³"); // Polish decimal comma, one decimal from 10 up
+                });
 
         By bikesRow = By.cssSelector("tr[data-indicator='iv4.pt.speed']");
         await().atMost(Duration.ofSeconds(20)).until(() -> "42.5".equals(browser.findElement(bikesRow).getDomAttribute("data-value")));
-        assertThat(browser.findElement(bikesRow).findElements(By.cssSelector("[data-simulated='true']"))).hasSize(1);
+        await().atMost(Duration.ofSeconds(10)).ignoreException(org.openqa.selenium.StaleElementReferenceException.class)
+                .untilAsserted(() -> assertThat(browser.findElement(bikesRow).findElements(By.cssSelector("[data-simulated='true']"))).hasSize(1));
         // The map colours district XVIII by the new value (the only district with one).
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("map-indicator"))).selectByValue("iv4.pt.speed");
         WebElement nowaHuta = browser.findElement(By.cssSelector("#map path[data-district='XVIII']"));
