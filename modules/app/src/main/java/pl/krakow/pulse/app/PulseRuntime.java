@@ -145,7 +145,8 @@ public final class PulseRuntime implements AutoCloseable {
         serdes = new PulseSerdes(registry);
         if (config.get(PulseConfig.TOPICS_CREATE)) {
             try (AdminClient admin = AdminClient.create(clients.admin("pulse-provisioner"))) {
-                TopicProvisioner.ensure(admin, Topics.all(), config.get(PulseConfig.TOPIC_REPLICATION_FACTOR));
+                TopicProvisioner.ensure(admin, Topics.all(), config.get(PulseConfig.TOPIC_REPLICATION_FACTOR),
+                        config.get(PulseConfig.TOPIC_PARTITIONS));
             }
         }
         SchemaProvisioner.ensure(registry, Topics.all());

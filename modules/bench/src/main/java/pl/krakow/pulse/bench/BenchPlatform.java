@@ -107,7 +107,7 @@ final class BenchPlatform implements AutoCloseable {
             HttpSchemaRegistryClient registryClient = track(new HttpSchemaRegistryClient(registryUrl));
             serdes = new PulseSerdes(registryClient);
             admin = track(Admin.create(clients.admin("pulse-bench-admin")));
-            TopicProvisioner.ensure(admin, Topics.all(), replicationFactor());
+            TopicProvisioner.ensure(admin, Topics.all(), replicationFactor(), partitions());
             SchemaProvisioner.ensure(registryClient, Topics.all());
         } catch (RuntimeException e) {
             close();
@@ -179,6 +179,11 @@ final class BenchPlatform implements AutoCloseable {
         return config.get(PulseConfig.TOPIC_REPLICATION_FACTOR);
     }
 
+    /** {@code topics.partitions}: what every partitioned topic, the raw baseline's included, is created with. */
+    int partitions() {
+        return config.get(PulseConfig.TOPIC_PARTITIONS);
+    }
+
     /** Deletes and re-creates {@code topics}, empty, with their registry partitions and configs. */
     void resetTopics(Collection<TopicSpec<?>> topics) {
         if (!embedded && !resetAllowed) {
@@ -192,7 +197,7 @@ final class BenchPlatform implements AutoCloseable {
         // Creation right after deletion can race the controller; retry until every topic exists anew.
         long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
         while (true) {
-            TopicProvisioner.ensure(admin, specs, replicationFactor());
+            TopicProvisioner.ensure(admin, specs, replicationFactor(), partitions());
             if (allLed(names)) {
                 return;
             }

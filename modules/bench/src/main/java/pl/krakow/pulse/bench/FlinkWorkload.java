@@ -20,7 +20,7 @@ import pl.krakow.pulse.platform.topics.Topics;
 /**
  * Section 5, the workload DESIGN §13 compares with Apache Flink: N hourly events of the indicator's
  * pollutant (PM10; the bundled real values and stations, event time advancing an hour at a time from
- * 2000) are preloaded into the 6-partition {@code environment.air-quality.v1}; then a fresh IV.3 topology
+ * 2000) are preloaded into {@code environment.air-quality.v1} ({@code topics.partitions} partitions); then a fresh IV.3 topology
  * (production configuration, exactly-once) is started and timed until the last day of every station
  * shows its expected {@code observedCount} in {@code indicators.iv3.v1}.
  *

@@ -19,6 +19,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import pl.krakow.pulse.ingest.EventSink;
 import pl.krakow.pulse.ingest.FeedParser;
 import pl.krakow.pulse.ingest.ParseOutcome;
+import pl.krakow.pulse.platform.topics.TopicProvisioner;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.topics.Topics;
 
@@ -65,13 +66,13 @@ final class RawBaseline {
         params.put("valueBytesAvg", Math.round(avgValueBytes * 10) / 10.0);
         params.put("distinctRecords", pool.size());
         params.put("keys", new ArrayList<>(keys));
-        params.put("partitions", BenchPlatform.RAW_TOPIC.partitions());
+        params.put("partitions", TopicProvisioner.partitionsOf(BenchPlatform.RAW_TOPIC, ctx.platform.partitions()));
         params.put("producer", "KafkaClients.producer: idempotent, acks=all, lz4, linger.ms=5, batch.size=64KiB");
         params.put("consumer", "KafkaClients.consumer: read_committed, no group (assigned partitions)");
         return new Section("raw", "raw baseline", params, List.of(Figure.of("records/s", "records/s", rates)),
                 List.of(String.format(java.util.Locale.ROOT, "%s real serialized air-quality events (%.0f B values on average, "
                         + "%d station keys) cycled through a %d-partition topic", BenchContext.count(pool.size()), avgValueBytes,
-                        keys.size(), BenchPlatform.RAW_TOPIC.partitions())));
+                        keys.size(), TopicProvisioner.partitionsOf(BenchPlatform.RAW_TOPIC, ctx.platform.partitions()))));
     }
 
     private static double once(BenchContext ctx, List<RawRecord> pool, long n) throws Exception {

@@ -39,7 +39,8 @@ public final class IndicatorsMain {
         KafkaClients clients = new KafkaClients(config.get(PulseConfig.BOOTSTRAP_SERVERS), config);
         if (config.get(PulseConfig.TOPICS_CREATE)) {
             try (Admin admin = Admin.create(clients.admin("pulse-indicators-provisioner"))) {
-                TopicProvisioner.ensure(admin, Topics.all(), config.get(PulseConfig.TOPIC_REPLICATION_FACTOR));
+                TopicProvisioner.ensure(admin, Topics.all(), config.get(PulseConfig.TOPIC_REPLICATION_FACTOR),
+                        config.get(PulseConfig.TOPIC_PARTITIONS));
             }
         }
         PulseSerdes serdes = new PulseSerdes(new HttpSchemaRegistryClient(config.get(PulseConfig.SCHEMA_REGISTRY_URL)));

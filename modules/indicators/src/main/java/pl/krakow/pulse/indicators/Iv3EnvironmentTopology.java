@@ -572,7 +572,7 @@ public final class Iv3EnvironmentTopology {
 
         @Override
         public Processor<String, AirQualityMeasurement, String, IndicatorValue> get() {
-            return new AqiClassProcessor(def, zone, options.clock(), options.meters());
+            return new AqiClassProcessor(def, zone, options.clock(), options.meters(), options.emitInterval());
         }
 
         @Override

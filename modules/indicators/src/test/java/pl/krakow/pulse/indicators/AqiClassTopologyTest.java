@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -137,6 +138,42 @@ class AqiClassTopologyTest extends IndicatorsTestBase {
         pipe(hourly(KRASINSKIEGO, Pollutant.PM10, T0, 300));   // the hour is closed: late, counted, nothing changes
         assertThat(table.readKeyValuesToList()).noneMatch(kv -> kv.key.equals(key));
         assertThat(counter("pulse.indicators.late.events", "indicator", AQI)).isEqualTo(1.0);
+    }
+
+    @Test
+    void coalescedModePublishesAnHoursLatestClassOncePerIntervalAndFinalCarriesTheCurrentClass() {
+        emitInterval = Duration.ofMillis(100);
+        startDriver(IndicatorCatalog.bundled(), clock.instant());
+        String key = aqiKey(KRASINSKIEGO, T0.minus(HOUR));
+        pipe(hourly(KRASINSKIEGO, Pollutant.PM10, T0, 30));    // → 2
+        pipe(hourly(KRASINSKIEGO, Pollutant.PM25, T0, 60));    // → 5
+        assertThat(aqiRecords()).as("nothing before the interval elapses").isEmpty();
+
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        assertThat(aqiRecords()).singleElement().extracting(kv -> kv.value).satisfies(v -> {
+            assertThat(v.getValue()).isEqualTo(5.0);
+            assertThat(v.getStatus()).isEqualTo(IndicatorStatus.PROVISIONAL);
+        });
+        pipe(hourly(KRASINSKIEGO, Pollutant.PM25, T0, 60));    // same class: nothing to publish
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        assertThat(aqiRecords()).isEmpty();
+
+        pipe(hourly(KRASINSKIEGO, Pollutant.PM25, T0, 5));     // back to 2, not yet published when the hour closes
+        pipe(hourly(DIETLA, Pollutant.PM10, T0.plus(GRACE).plus(HOUR), 10));
+        List<IndicatorValue> closing = aqiRecords().stream().filter(kv -> kv.key.equals(key)).map(kv -> kv.value).toList();
+        assertThat(closing).singleElement().satisfies(v -> {
+            assertThat(v.getStatus()).isEqualTo(IndicatorStatus.FINAL);
+            assertThat(v.getValue()).isEqualTo(2.0);
+        });
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        // Only Dietla's new hour is published; the closed hour is not re-published as PROVISIONAL.
+        assertThat(aqiRecords()).singleElement()
+                .satisfies(kv -> assertThat(kv.key).isEqualTo(aqiKey(DIETLA, T0.plus(GRACE))));
+    }
+
+    /** The AQI records written since the last read (the table also carries the other IV.3 indicators). */
+    private List<org.apache.kafka.streams.KeyValue<String, IndicatorValue>> aqiRecords() {
+        return table.readKeyValuesToList().stream().filter(kv -> kv.value.getIndicatorId().equals(AQI)).toList();
     }
 
     @Test

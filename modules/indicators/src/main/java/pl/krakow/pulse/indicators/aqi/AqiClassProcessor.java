@@ -6,11 +6,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.kafka.streams.KeyValue;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -38,6 +39,15 @@ import pl.krakow.pulse.platform.catalog.IndicatorKeys;
  * stream time reaches the hour's end + grace (a stream-time punctuator every minute of stream time). A value for an
  * hour already FINAL is late: counted ({@code pulse.indicators.late.events}), nothing changes. No wall-clock
  * finalisation yet: a station silent afterwards keeps its last hours PROVISIONAL until stream time moves.
+ *
+ * <p><b>Emission.</b> With a positive {@code emitInterval} (what {@code pulse run} configures) class changes are
+ * coalesced: a WALL_CLOCK_TIME punctuator publishes the PROVISIONAL value of every hour whose class changed since
+ * its last publication, at most once per interval — under exactly-once nothing is visible before the next commit
+ * anyway, and in a backfill most hours go straight to FINAL. The stored hour keeps the class last published, so
+ * a restart finds the hours still to publish. FINAL carries the hour's current class.
+ *
+ * <p><b>Cost.</b> The open hours' keys are held in memory in store order (rebuilt from the store once per task
+ * start): finalisation reads the due hours by key instead of opening a store iterator at every punctuation.
  */
 public final class AqiClassProcessor implements Processor<String, AirQualityMeasurement, String, IndicatorValue> {
 
@@ -50,10 +60,26 @@ public final class AqiClassProcessor implements Processor<String, AirQualityMeas
     private final Counter provisional;
     private final Counter finals;
     private final Counter late;
+    private final long emitIntervalMs;
     private ProcessorContext<String, IndicatorValue> context;
     private KeyValueStore<String, String> hours;
+    /** Keys of the stored (open) hours, in store order; {@code null} until read from the store after a start. */
+    private TreeSet<String> openKeys;
+    /** Coalesced mode: hours whose class changed since it was last published. */
+    private final Set<String> pendingKeys = new LinkedHashSet<>();
 
+    /** Emits a PROVISIONAL value on every class change. */
     public AqiClassProcessor(AqiClassDefinition definition, ZoneId zone, Clock clock, MeterRegistry meters) {
+        this(definition, zone, clock, meters, Duration.ZERO);
+    }
+
+    /**
+     * @param emitInterval {@link Duration#ZERO}: a PROVISIONAL value on every class change; positive: class changes
+     *                     coalesced and published at most once per interval
+     */
+    public AqiClassProcessor(AqiClassDefinition definition, ZoneId zone, Clock clock, MeterRegistry meters,
+                             Duration emitInterval) {
+        this.emitIntervalMs = emitInterval.toMillis();
         this.definition = Objects.requireNonNull(definition);
         this.zone = Objects.requireNonNull(zone);
         this.clock = Objects.requireNonNull(clock);
@@ -66,14 +92,53 @@ public final class AqiClassProcessor implements Processor<String, AirQualityMeas
                 .tag("indicator", definition.indicatorId()).register(meters);
     }
 
-    /** Start of the latest hour whose FINAL was emitted by this instance: nothing at or before it is stored. */
-    private long finalisedUpToStartMs = Long.MIN_VALUE;
-
     @Override
     public void init(ProcessorContext<String, IndicatorValue> context) {
         this.context = context;
         this.hours = context.getStateStore(definition.storeName());
         context.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, this::finalise);
+        if (emitIntervalMs > 0) {
+            context.schedule(Duration.ofMillis(emitIntervalMs), PunctuationType.WALL_CLOCK_TIME, wallClock -> emitPending());
+        }
+    }
+
+    /** The open hours' keys; the first call after a (re)start reads them, and the hours still to publish, from the store. */
+    private TreeSet<String> openKeys() {
+        if (openKeys == null) {
+            TreeSet<String> keys = new TreeSet<>();
+            try (KeyValueIterator<String, String> it = hours.all()) {
+                it.forEachRemaining(kv -> {
+                    keys.add(kv.key);
+                    AqiHour hour = AqiHour.decode(kv.value);
+                    if (emitIntervalMs > 0 && classOf(hour) != hour.publishedClass) {
+                        pendingKeys.add(kv.key);
+                    }
+                });
+            }
+            openKeys = keys;
+        }
+        return openKeys;
+    }
+
+    /** Coalesced mode: publishes the PROVISIONAL class of every open hour whose class changed since it was last published. */
+    private void emitPending() {
+        openKeys();
+        for (String key : pendingKeys) {
+            String stored = hours.get(key);
+            if (stored == null) {
+                continue;
+            }
+            AqiHour hour = AqiHour.decode(stored);
+            int cls = classOf(hour);
+            if (cls == hour.publishedClass) {
+                continue;
+            }
+            hour.publishedClass = cls;
+            hours.put(key, hour.encode());
+            int bar = key.indexOf('|');
+            emit(key.substring(bar + 1), Long.parseLong(key.substring(0, bar)), hour, IndicatorStatus.PROVISIONAL, 0);
+        }
+        pendingKeys.clear();
     }
 
     /**
@@ -109,8 +174,18 @@ public final class AqiClassProcessor implements Processor<String, AirQualityMeas
         if (m.getIngestedAt() != null) {
             hour.lastIngestedAtMs = Math.max(hour.lastIngestedAtMs, m.getIngestedAt().toEpochMilli());
         }
+        if (stored == null) {
+            openKeys().add(key);
+        }
         int cls = classOf(hour);
         boolean changed = cls != hour.publishedClass;
+        if (emitIntervalMs > 0) {
+            hours.put(key, hour.encode()); // publishedClass unchanged: the stored hour says it is still to publish
+            if (changed) {
+                pendingKeys.add(key);
+            }
+            return;
+        }
         hour.publishedClass = cls;
         hours.put(key, hour.encode());
         if (changed) {
@@ -129,26 +204,31 @@ public final class AqiClassProcessor implements Processor<String, AirQualityMeas
     /** Emits FINAL for every hour whose end + grace has been reached, then deletes it. */
     private void finalise(long streamTimeMs) {
         long lastDueStart = streamTimeMs - graceMs - HOUR_MS;
-        if (lastDueStart < 0) {
+        TreeSet<String> open = openKeys();
+        if (lastDueStart < 0 || open.isEmpty() || hourStartOf(open.first()) > lastDueStart) {
             return;
         }
-        List<KeyValue<String, String>> due = new ArrayList<>();
-        // From just after the last hour finalised here: deleted hours stay in RocksDB as tombstones until
-        // compaction, and a scan from the first key walked over all of them at every punctuation.
-        long from = finalisedUpToStartMs == Long.MIN_VALUE ? 0 : finalisedUpToStartMs + 1;
-        if (from > lastDueStart) {
-            return;
+        for (Iterator<String> it = open.iterator(); it.hasNext(); ) {
+            String key = it.next();
+            long hourStartMs = hourStartOf(key);
+            if (hourStartMs > lastDueStart) {
+                break; // keys start with the zero-padded hour: every later key is still open
+            }
+            it.remove();
+            pendingKeys.remove(key); // FINAL supersedes a pending PROVISIONAL value
+            String stored = hours.get(key);
+            if (stored == null) {
+                continue;
+            }
+            AqiHour hour = AqiHour.decode(stored);
+            hour.publishedClass = classOf(hour);
+            emit(key.substring(key.indexOf('|') + 1), hourStartMs, hour, IndicatorStatus.FINAL, 1);
+            hours.delete(key);
         }
-        try (KeyValueIterator<String, String> it = hours.range(key(from, ""), key(lastDueStart, "\uffff"))) {
-            it.forEachRemaining(due::add);
-        }
-        for (KeyValue<String, String> kv : due) {
-            int bar = kv.key.indexOf('|');
-            emit(kv.key.substring(bar + 1), Long.parseLong(kv.key.substring(0, bar)), AqiHour.decode(kv.value),
-                    IndicatorStatus.FINAL, 1);
-            hours.delete(kv.key);
-        }
-        finalisedUpToStartMs = Math.max(finalisedUpToStartMs, lastDueStart);
+    }
+
+    private static long hourStartOf(String key) {
+        return Long.parseLong(key, 0, key.indexOf('|'), 10);
     }
 
     private void emit(String station, long hourStartMs, AqiHour hour, IndicatorStatus status, int revision) {

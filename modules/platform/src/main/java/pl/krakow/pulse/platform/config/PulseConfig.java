@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import pl.krakow.pulse.platform.topics.Topics;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -52,6 +53,12 @@ public final class PulseConfig {
                     + "Empty = start the embedded registry (persisted in the _schemas topic).");
     public static final ConfigKey<Integer> TOPIC_REPLICATION_FACTOR = ConfigKey.integer("topics.replication.factor", "kafka", 1,
             "Replication factor used when Kraków Pulse creates its topics at start-up (use 3 on a production cluster).")
+            .withValidator(ConfigKey.atLeast(1));
+    public static final ConfigKey<Integer> TOPIC_PARTITIONS = ConfigKey.integer("topics.partitions", "kafka",
+            Topics.DEFAULT_PARTITIONS,
+            "Partitions of the event, indicator-table, alert, late and dead-letter topics Kraków Pulse creates (reference "
+                    + "topics have one; existing topics keep theirs). Each partition is a Streams task with its own stores and "
+                    + "its share of every exactly-once commit: match it to the stream threads the deployment runs.")
             .withValidator(ConfigKey.atLeast(1));
     public static final ConfigKey<Boolean> TOPICS_CREATE = ConfigKey.bool("topics.create", "kafka", true,
             "Create missing topics at start-up (idempotent). Turn off where topics are managed elsewhere.");
@@ -250,7 +257,7 @@ public final class PulseConfig {
             Duration.ofSeconds(10), "Connect and response timeout of one webhook attempt.");
 
     private static final List<ConfigKey<?>> ALL = List.of(
-            BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, TOPIC_REPLICATION_FACTOR, TOPICS_CREATE,
+            BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, TOPIC_REPLICATION_FACTOR, TOPIC_PARTITIONS, TOPICS_CREATE,
             DATA_DIR, EMBEDDED_KAFKA_PORT, EMBEDDED_REGISTRY_PORT,
             HTTP_HOST, HTTP_PORT, API_MAX_RANGE_DAYS, EXPORT_DIRECTORY, EXPORT_INTERVAL,
             APPLICATION_ID_PREFIX, PROCESSING_GUARANTEE, STREAMS_THREADS, STREAMS_COMMIT_INTERVAL_MS, STREAMS_ROCKSDB_MEMORY_BYTES, TIME_ZONE,

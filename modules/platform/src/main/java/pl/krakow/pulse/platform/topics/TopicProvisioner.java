@@ -24,14 +24,24 @@ public final class TopicProvisioner {
     private TopicProvisioner() {
     }
 
-    /** Returns the names of the topics it created. */
+    /** Creates the missing topics with the registry's partition counts; returns the names of those it created. */
     public static List<String> ensure(Admin admin, Collection<TopicSpec<?>> topics, int replicationFactor) {
+        return ensure(admin, topics, replicationFactor, 0);
+    }
+
+    /**
+     * Creates the missing topics; every partitioned topic (registry count above one: events, indicator
+     * tables, alerts, late and dead-letter topics) gets {@code partitions} instead of the registry's count
+     * when it is positive ({@code topics.partitions}). Single-partition reference topics stay single.
+     * Returns the names of the topics it created.
+     */
+    public static List<String> ensure(Admin admin, Collection<TopicSpec<?>> topics, int replicationFactor, int partitions) {
         try {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (TopicSpec<?> t : topics) {
                 if (!existing.contains(t.name())) {
-                    missing.add(new NewTopic(t.name(), t.partitions(), (short) replicationFactor).configs(t.configs()));
+                    missing.add(new NewTopic(t.name(), partitionsOf(t, partitions), (short) replicationFactor).configs(t.configs()));
                 }
             }
             List<String> created = new ArrayList<>();
@@ -57,5 +67,10 @@ public final class TopicProvisioner {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create topics: " + e.getMessage(), e);
         }
+    }
+
+    /** The partitions {@link #ensure(Admin, Collection, int, int)} creates {@code topic} with. */
+    public static int partitionsOf(TopicSpec<?> topic, int partitions) {
+        return partitions > 0 && topic.partitions() > 1 ? partitions : topic.partitions();
     }
 }

@@ -26,6 +26,15 @@ class TopicsTest {
         }
         assertThat(Topics.ALERTS.compatibility()).isEqualTo(Compatibility.FULL_TRANSITIVE);
         assertThat(Topics.AIR_QUALITY.compatibility()).isEqualTo(Compatibility.BACKWARD_TRANSITIVE);
-        assertThat(Topics.AIR_QUALITY.partitions()).isEqualTo(6);
+        assertThat(Topics.AIR_QUALITY.partitions()).isEqualTo(Topics.DEFAULT_PARTITIONS);
+    }
+
+    @Test
+    void configuredPartitionsApplyToPartitionedTopicsOnly() {
+        assertThat(TopicProvisioner.partitionsOf(Topics.AIR_QUALITY, 6)).isEqualTo(6);
+        assertThat(TopicProvisioner.partitionsOf(Topics.INDICATORS_IV3, 12)).isEqualTo(12);
+        assertThat(TopicProvisioner.partitionsOf(Topics.AIR_QUALITY, 0)).isEqualTo(Topics.DEFAULT_PARTITIONS);
+        // Reference topics are single-partition compacted tables whatever the setting.
+        assertThat(TopicProvisioner.partitionsOf(Topics.REFERENCE_STATIONS, 6)).isEqualTo(1);
     }
 }
