@@ -19,7 +19,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -264,6 +266,29 @@ final class BenchPlatform implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while deleting topics", e);
+        }
+    }
+
+    /**
+     * Log end offset summed over the partitions of every non-internal topic except the raw baseline's:
+     * how many log entries (records and transaction markers) the pipeline has appended so far, per topic.
+     */
+    Map<String, Long> endOffsetsByTopic() {
+        try {
+            Set<String> names = admin.listTopics().names().get(ADMIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS).stream()
+                    .filter(n -> !n.equals(RAW_TOPIC.name())).collect(Collectors.toSet());
+            Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
+            admin.describeTopics(names).allTopicNames().get(ADMIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS).values()
+                    .forEach(t -> t.partitions().forEach(p -> request.put(new TopicPartition(t.name(), p.partition()), OffsetSpec.latest())));
+            Map<String, Long> sums = new java.util.TreeMap<>();
+            admin.listOffsets(request).all().get(ADMIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                    .forEach((tp, info) -> sums.merge(tp.topic(), info.offset(), Long::sum));
+            return sums;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the topics' end offsets: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
     }
 

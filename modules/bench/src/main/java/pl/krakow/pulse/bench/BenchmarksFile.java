@@ -55,17 +55,32 @@ final class BenchmarksFile {
     private BenchmarksFile() {
     }
 
-    /** Appends the report's row, creating the file with its header first if needed. */
+    /**
+     * Adds the report's row as the last row of the results table, creating the file with its header first
+     * if needed. Text the team wrote after the table (analysis, what changed) stays after it.
+     */
     static void append(Path file, BenchReport report) throws IOException {
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());
         }
-        StringBuilder sb = new StringBuilder();
+        String row = row(report);
         if (!Files.exists(file) || Files.size(file) == 0) {
-            sb.append(HEADER).append(TABLE_HEADER).append('\n').append(TABLE_RULE).append('\n');
+            Files.writeString(file, HEADER + TABLE_HEADER + "\n" + TABLE_RULE + "\n" + row + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+            return;
         }
-        sb.append(row(report)).append('\n');
-        Files.writeString(file, sb.toString(), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+        int header = lines.indexOf(TABLE_HEADER);
+        if (header < 0) {
+            Files.writeString(file, row + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            return;
+        }
+        int end = header + 1;
+        while (end < lines.size() && lines.get(end).startsWith("|")) {
+            end++;
+        }
+        lines.add(end, row);
+        Files.writeString(file, String.join("\n", lines) + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
     }
 
     static String row(BenchReport r) {

@@ -2,6 +2,7 @@ package pl.krakow.pulse.bench;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import pl.krakow.pulse.ingest.EventPublisher;
 import pl.krakow.pulse.ingest.FeedParser;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
@@ -33,7 +34,13 @@ final class LivePipeline implements AutoCloseable {
 
     /** What one phase did. Times are {@link System#nanoTime()}. */
     record Phase(long events, long firstHour, long hours, long startNanos, long ingestedNanos, long visibleNanos,
-                 double offeredPerSecond, long provisionalUpdates, long indicatorValues, CpuClock.Used cpu) {
+                 double offeredPerSecond, long provisionalUpdates, long indicatorValues, CpuClock.Used cpu,
+                 Map<String, Long> logEntriesByTopic) {
+
+        /** Log entries (records and transaction markers) appended to all topics during the phase, per event. */
+        double logEntriesPerEvent() {
+            return logEntriesByTopic.values().stream().mapToLong(Long::longValue).sum() / (double) events;
+        }
 
         double eventsPerSecond() {
             return events * 1e9 / (visibleNanos - startNanos);
@@ -117,6 +124,7 @@ final class LivePipeline implements AutoCloseable {
 
         TableWatcher.Expectation done = table.expect(expected.latestWindowsSince(mark), recorder != null);
         table.record(recorder);
+        Map<String, Long> offsetsBefore = ctx.platform.endOffsetsByTopic();
         CpuClock cpu = CpuClock.start(topology.streamThreadPrefix());
         CsvFeed feed = new CsvFeed(workload, first, hours, Math.max(0, eventsPerSecond));
         long ingested;
@@ -135,13 +143,20 @@ final class LivePipeline implements AutoCloseable {
             table.record(null);
         }
         CpuClock.Used used = cpu.stop();
+        Map<String, Long> appended = new java.util.TreeMap<>();
+        ctx.platform.endOffsetsByTopic().forEach((topic, end) -> {
+            long added = end - offsetsBefore.getOrDefault(topic, 0L);
+            if (added > 0) {
+                appended.put(topic, added);
+            }
+        });
         double offered = 0;
         if (eventsPerSecond > 0) {
             long lastLineEvents = workload.events(first + hours - 1);
             offered = (feed.eventsReleased() - lastLineEvents) * 1e9 / Math.max(1, feed.lastReleaseNanos() - feed.startNanos());
         }
         return new Phase(total, first, hours, feed.startNanos(), ingested, visible, offered, done.updates(),
-                expected.contributing() - valuesBefore, used);
+                expected.contributing() - valuesBefore, used, appended);
     }
 
     @Override

@@ -64,6 +64,20 @@ class BenchReportTest {
         assertThat(rows.get(0)).contains("| quick |", "0.30 MISS", "250 PASS");
     }
 
+    @Test
+    void aNewRowJoinsTheTableAboveTheTextWrittenAfterIt() throws IOException {
+        Path file = dir.resolve("BENCHMARKS.md");
+        BenchmarksFile.append(file, sample());
+        Files.writeString(file, "\n## What changed\n\nAnalysis the team wrote.\n", java.nio.file.StandardOpenOption.APPEND);
+        BenchmarksFile.append(file, sample());
+        List<String> lines = Files.readAllLines(file);
+        int header = lines.indexOf(BenchmarksFile.TABLE_HEADER);
+        assertThat(lines.get(header + 2)).startsWith("| 2026-");
+        assertThat(lines.get(header + 3)).startsWith("| 2026-");
+        assertThat(lines.get(header + 4)).isEmpty();
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("Analysis the team wrote.");
+    }
+
     static BenchReport sample() {
         MachineInfo machine = new MachineInfo(2, 8L << 30, "17.0.15 (OpenJDK)", "Linux amd64", 0.5, 0.7, 512L << 20, "-Xmx512m", "abc1234");
         Section raw = new Section("raw", "raw baseline", Map.of("records", 1000), List.of(Figure.of("records/s", "records/s",
