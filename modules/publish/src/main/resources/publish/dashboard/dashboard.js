@@ -136,7 +136,7 @@
     var scope = state.shown[id];
     if (!scope) { return Promise.resolve(); }
     return getJson(API + '/indicators/' + encodeURIComponent(id) + '?scope=' + encodeURIComponent(scope)).then(function (h) {
-      state.spark[id + '|' + scope] = h.values;
+      state.spark[id + '|' + scope] = h.values.slice(-SPARK_POINTS);
       renderRow(id);
     }).catch(function () { /* the panel still shows the latest value */ });
   }
@@ -259,6 +259,30 @@
 
   // --- live ------------------------------------------------------------------------------------
 
+  // Updates are applied to the state at once but drawn at most every RENDER_MS: a backfill or a busy
+  // feed sends hundreds of values a second, and redrawing rows and the map for each kept the page's
+  // main thread (and a browser automation talking to it) busy on a loaded machine.
+  var RENDER_MS = 250;
+  var SPARK_POINTS = 240; // a sparkline is ~110 px wide: older points add nothing but sorting work
+  var pending = { rows: {}, map: false, alerts: false, timer: null };
+
+  function schedule() {
+    if (pending.timer === null) { pending.timer = setTimeout(flush, RENDER_MS); }
+  }
+
+  function flush() {
+    pending.timer = null;
+    var rows = Object.keys(pending.rows);
+    pending.rows = {};
+    rows.forEach(function (id) {
+      renderRow(id);
+      var row = document.querySelector('tr[data-indicator="' + id + '"]');
+      if (row) { row.classList.remove('flash'); void row.offsetWidth; row.classList.add('flash'); }
+    });
+    if (pending.map) { pending.map = false; renderMapSelect(); renderMap(); }
+    if (pending.alerts) { pending.alerts = false; renderAlerts(); }
+  }
+
   function onIndicator(v) {
     if (!state.indicators[v.indicatorId]) { return; } // not in this catalog
     var byScope = state.latest[v.indicatorId] = state.latest[v.indicatorId] || {};
@@ -271,12 +295,12 @@
     var series = state.spark[key] = (state.spark[key] || []).filter(function (p) { return p.windowStart !== v.windowStart; });
     series.push(v);
     series.sort(function (a, b) { return a.windowStart < b.windowStart ? -1 : 1; });
+    if (series.length > SPARK_POINTS) { series.splice(0, series.length - SPARK_POINTS); }
     if (state.shown[v.indicatorId] === v.scope || before !== state.shown[v.indicatorId]) {
-      renderRow(v.indicatorId);
-      var row = document.querySelector('tr[data-indicator="' + v.indicatorId + '"]');
-      if (row) { row.classList.remove('flash'); void row.offsetWidth; row.classList.add('flash'); }
+      pending.rows[v.indicatorId] = true;
     }
-    if (v.scope.indexOf('district:') === 0) { renderMapSelect(); if (v.indicatorId === state.mapIndicator) { renderMap(); } }
+    if (v.scope.indexOf('district:') === 0) { pending.map = true; }
+    schedule();
   }
 
   function connect() {
@@ -288,7 +312,8 @@
     source.addEventListener('alert', function (e) {
       var a = JSON.parse(e.data);
       state.alerts[a.alertId] = a;
-      renderAlerts();
+      pending.alerts = true;
+      schedule();
     });
   }
 
