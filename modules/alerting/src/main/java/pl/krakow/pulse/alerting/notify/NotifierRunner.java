@@ -91,7 +91,11 @@ public final class NotifierRunner implements AutoCloseable {
             LOG.error("notifier {} stops", notifier.name(), e);
         } finally {
             Thread.interrupted(); // close() interrupts a sleeping retry; the consumer must still close cleanly
-            consumer.close(Duration.ofSeconds(5));
+            try {
+                consumer.close(Duration.ofSeconds(5));
+            } catch (InterruptException e) {
+                LOG.debug("notifier {}: consumer close interrupted", notifier.name(), e);
+            }
             LOG.info("notifier {} stopped", notifier.name());
         }
     }
@@ -100,9 +104,14 @@ public final class NotifierRunner implements AutoCloseable {
     public void close() {
         running = false;
         consumer.wakeup();
-        thread.interrupt();
         try {
-            thread.join(10_000);
+            // A poll ends on the wakeup; only a delivery sleeping between retries needs an interrupt. Interrupting
+            // at once could hit the consumer's own close (leave group, close fetch sessions) and log errors.
+            thread.join(2_000);
+            if (thread.isAlive()) {
+                thread.interrupt();
+                thread.join(10_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
