@@ -38,7 +38,7 @@ import pl.krakow.pulse.ingest.geo.KrakowDistricts;
 import pl.krakow.pulse.platform.topics.Topics;
 
 /**
- * Decodes GTFS-Realtime {@code FeedMessage}s (protobuf, MobilityData bindings): VehiclePositions →
+ * Decodes GTFS-Realtime {@code FeedMessage}s (protobuf; classes generated from gtfs-realtime.proto at build time): VehiclePositions →
  * {@link VehiclePosition} on {@code mobility.vehicle-positions.v1}, TripUpdates → one {@link StopEvent} per
  * stop_time_update with a delay on {@code mobility.stop-events.v1}. One body may carry both. The Kafka key is
  * the feed's transit system ({@link RealtimeFeed#system()}), not the vehicle or trip: a city's snapshots must
