@@ -121,6 +121,7 @@ public record BenchReport(String startedAt, String mode, double durationSeconds,
         return switch (unit) {
             case "ratio" -> String.format(Locale.ROOT, "%.2f", v);
             case "s" -> String.format(Locale.ROOT, "%.2f", v);
+            case "entries" -> String.format(Locale.ROOT, "%.1f", v);
             case "ms", "MiB" -> String.format(Locale.ROOT, "%,.0f", v);
             default -> String.format(Locale.ROOT, "%,.0f", v);
         };
