@@ -28,7 +28,7 @@ final class BenchmarksFile {
             `bench-results/bench-<timestamp>.json`, not committed). Figures only compare between rows of the same
             machine class and load: see `modules/bench/README.md` for exactly what each figure measures.
 
-            Reproduce: `./pulse bench` (full, about 6–8 minutes on 2 cores) or `./pulse bench --quick` (under a minute),
+            Reproduce: `./pulse bench` (full, about 4–8 minutes on 2 cores) or `./pulse bench --quick` (under a minute),
             on an otherwise idle machine (`uptime` load average below 1). Every figure is the median of 3 repetitions
             after one excluded warm-up run; the JSON has the min–max and every sample.
 
