@@ -90,7 +90,7 @@ public record BenchOptions(String mode, int repetitions, boolean warmup, boolean
 
     /** The full run: under 10 minutes on the 2-core build machine, whatever the pipeline's speed (sizes adapt). */
     public static BenchOptions full() {
-        return new BenchOptions("full", 3, true, true, 1_000_000, 20_000, Duration.ofSeconds(15), 300_000, DEFAULT_RATES,
+        return new BenchOptions("full", 3, true, true, 1_000_000, 60_000, Duration.ofSeconds(15), 300_000, DEFAULT_RATES,
                 Duration.ofSeconds(10), 1_000_000,
                 Path.of("bench-results"), Path.of("BENCHMARKS.md"), null, null, false, Duration.ofMinutes(3), ALL_SECTIONS);
     }
