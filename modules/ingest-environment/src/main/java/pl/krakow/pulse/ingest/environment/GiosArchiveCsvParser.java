@@ -1,8 +1,6 @@
 package pl.krakow.pulse.ingest.environment;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.text.Normalizer;
 import java.time.Clock;
 import java.time.Instant;
@@ -11,7 +9,6 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,13 +16,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Spliterator;
-import java.util.Spliterators;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import pl.krakow.pulse.events.environment.AirQualityMeasurement;
 import pl.krakow.pulse.events.environment.Pollutant;
+import pl.krakow.pulse.ingest.LineParse;
 import pl.krakow.pulse.ingest.EventValidator;
 import pl.krakow.pulse.ingest.FeedParser;
 import pl.krakow.pulse.ingest.ParseOutcome;
@@ -84,8 +78,7 @@ public final class GiosArchiveCsvParser implements FeedParser {
 
     @Override
     public Stream<ParseOutcome> parse(InputStream in, String sourceName) {
-        InputParse parse = new InputParse(new TextLines(in), sourceName);
-        return StreamSupport.stream(parse, false).onClose(parse::close);
+        return new InputParse(new TextLines(in), sourceName).stream();
     }
 
     /** What a column holds; {@code problem} (reason + message) is set when its cells cannot be read. */
@@ -93,10 +86,7 @@ public final class GiosArchiveCsvParser implements FeedParser {
                           ReasonCode problemReason, String problem) {
     }
 
-    private final class InputParse extends Spliterators.AbstractSpliterator<ParseOutcome> {
-        private final TextLines lines;
-        private final String sourceName;
-        private final ArrayDeque<ParseOutcome> pending = new ArrayDeque<>();
+    private final class InputParse extends LineParse {
         private final Map<String, String[]> headerRows = new HashMap<>();
         private char separator;
         private List<Column> columns;
@@ -104,48 +94,22 @@ public final class GiosArchiveCsvParser implements FeedParser {
         private String headerProblem;
         private TextLines.Line firstLine;
         private long dataRows;
-        private boolean done;
 
         InputParse(TextLines lines, String sourceName) {
-            super(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL);
-            this.lines = lines;
-            this.sourceName = sourceName;
+            super(lines, sourceName);
         }
 
         @Override
-        public boolean tryAdvance(Consumer<? super ParseOutcome> action) {
-            while (pending.isEmpty() && !done) {
-                step();
+        protected void onEnd() {
+            if (firstLine == null) {
+                emit(reject(ReasonCode.EMPTY_INPUT, noLinesMessage(), new byte[0], sourceName));
+            } else if (dataRows == 0) {
+                emit(reject(ReasonCode.EMPTY_INPUT, "the input holds only header rows, no data rows", firstLine.bytes(), sourceName));
             }
-            ParseOutcome next = pending.poll();
-            if (next == null) {
-                return false;
-            }
-            action.accept(next);
-            return true;
         }
 
-        private void step() {
-            TextLines.Line line;
-            try {
-                line = lines.next();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + sourceName, e);
-            }
-            if (line == null) {
-                done = true;
-                if (firstLine == null) {
-                    pending.add(reject(ReasonCode.EMPTY_INPUT, lines.wasEmpty() ? "the input is empty (0 bytes)"
-                            : "the input holds only blank lines", new byte[0], sourceName));
-                } else if (dataRows == 0) {
-                    pending.add(reject(ReasonCode.EMPTY_INPUT, "the input holds only header rows, no data rows",
-                            firstLine.bytes(), sourceName));
-                }
-                return;
-            }
-            if (line.isBlank()) {
-                return;
-            }
+        @Override
+        protected void onLine(TextLines.Line line) {
             if (firstLine == null) {
                 firstLine = line;
                 separator = line.text().indexOf(';') >= 0 ? ';' : ',';
@@ -205,24 +169,24 @@ public final class GiosArchiveCsvParser implements FeedParser {
         }
 
         private void readRow(TextLines.Line line, List<String> f) {
-            String where = sourceName + ':' + line.number();
+            String where = where(line);
             if (headerProblem != null) {
-                pending.add(reject(ReasonCode.MALFORMED, "row cannot be read: " + headerProblem, line.bytes(), where));
+                emit(reject(ReasonCode.MALFORMED, "row cannot be read: " + headerProblem, line.bytes(), where));
                 return;
             }
             if (f.size() != fields) {
                 ReasonCode r = !line.terminated() && f.size() < fields ? ReasonCode.TRUNCATED : ReasonCode.MALFORMED;
-                pending.add(reject(r, "row has " + f.size() + " fields, the header has " + fields, line.bytes(), where));
+                emit(reject(r, "row has " + f.size() + " fields, the header has " + fields, line.bytes(), where));
                 return;
             }
             Instant eventTime = hourEnd(f.get(0));
             if (eventTime == null) {
-                pending.add(reject(ReasonCode.MALFORMED, "'" + f.get(0) + "' is not a date yyyy-MM-dd HH:mm[:ss]", line.bytes(), where));
+                emit(reject(ReasonCode.MALFORMED, "'" + f.get(0) + "' is not a date yyyy-MM-dd HH:mm[:ss]", line.bytes(), where));
                 return;
             }
             Optional<Violation> tv = validator.checkTime(eventTime);
             if (tv.isPresent()) {
-                pending.add(reject(tv.get().reason(), tv.get().message(), line.bytes(), where));
+                emit(reject(tv.get().reason(), tv.get().message(), line.bytes(), where));
                 return;
             }
             Instant ingestedAt = clock.instant();
@@ -233,12 +197,12 @@ public final class GiosArchiveCsvParser implements FeedParser {
                 }
                 Column c = columns.get(i - 1);
                 if (c.problem() != null) {
-                    pending.add(reject(c.problemReason(), c.problem() + ", value '" + cell + "'", line.bytes(), where));
+                    emit(reject(c.problemReason(), c.problem() + ", value '" + cell + "'", line.bytes(), where));
                     continue;
                 }
                 String decimal = cell.replace(',', '.');
                 if (!GiosWideCsvParser.isDecimal(decimal)) {
-                    pending.add(reject(ReasonCode.NOT_A_NUMBER, "column " + c.station() + ": '" + cell + "' is not a number",
+                    emit(reject(ReasonCode.NOT_A_NUMBER, "column " + c.station() + ": '" + cell + "' is not a number",
                             line.bytes(), where));
                     continue;
                 }
@@ -249,25 +213,17 @@ public final class GiosArchiveCsvParser implements FeedParser {
                         .or(() -> validator.checkStation(c.station()))
                         .or(() -> validator.checkDuplicate(eventId));
                 if (v.isPresent()) {
-                    pending.add(reject(v.get().reason(), "column " + c.station() + ": " + v.get().message(), line.bytes(), where));
+                    emit(reject(v.get().reason(), "column " + c.station() + ": " + v.get().message(), line.bytes(), where));
                     continue;
                 }
                 AirQualityMeasurement m = new AirQualityMeasurement(eventId, eventTime, FEED, where, c.station(), c.pollutant(),
                         value, c.periodSeconds(), true, ingestedAt);
-                pending.add(new ParseOutcome.Accepted<>(FEED, Topics.AIR_QUALITY, c.station(), m, eventTime, eventId, where));
+                emit(new ParseOutcome.Accepted<>(FEED, Topics.AIR_QUALITY, c.station(), m, eventTime, eventId, where));
             }
         }
 
         private ParseOutcome.Rejected reject(ReasonCode reason, String message, byte[] raw, String where) {
             return new ParseOutcome.Rejected(FEED, reason, message, raw, where, CONTENT_TYPE, Topics.AIR_QUALITY, clock.instant());
-        }
-
-        void close() {
-            try {
-                lines.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot close " + sourceName, e);
-            }
         }
     }
 

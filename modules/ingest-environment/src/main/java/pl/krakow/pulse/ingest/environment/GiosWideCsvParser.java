@@ -2,24 +2,18 @@ package pl.krakow.pulse.ingest.environment;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Spliterator;
-import java.util.Spliterators;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import pl.krakow.pulse.events.environment.AirQualityMeasurement;
+import pl.krakow.pulse.ingest.LineParse;
 import pl.krakow.pulse.ingest.EventValidator;
 import pl.krakow.pulse.ingest.FeedParser;
 import pl.krakow.pulse.ingest.ParseOutcome;
@@ -90,8 +84,7 @@ public final class GiosWideCsvParser implements FeedParser {
 
     @Override
     public Stream<ParseOutcome> parse(InputStream in, String sourceName) {
-        InputParse parse = new InputParse(new TextLines(in), sourceName);
-        return StreamSupport.stream(parse, false).onClose(parse::close);
+        return new InputParse(new TextLines(in), sourceName).stream();
     }
 
     /** A value column of the header. */
@@ -103,60 +96,31 @@ public final class GiosWideCsvParser implements FeedParser {
     }
 
     /** Parsing of one input, pulled record by record by the stream. */
-    private final class InputParse extends Spliterators.AbstractSpliterator<ParseOutcome> {
-        private final TextLines lines;
-        private final String sourceName;
-        private final ArrayDeque<ParseOutcome> pending = new ArrayDeque<>();
+    private final class InputParse extends LineParse {
         private TextLines.Line headerLine;
         private Header header;
         private long dataRows;
-        private boolean done;
 
         InputParse(TextLines lines, String sourceName) {
-            super(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL);
-            this.lines = lines;
-            this.sourceName = sourceName;
+            super(lines, sourceName);
         }
 
         @Override
-        public boolean tryAdvance(Consumer<? super ParseOutcome> action) {
-            while (pending.isEmpty() && !done) {
-                step();
+        protected void onEnd() {
+            if (header == null) {
+                emit(reject(ReasonCode.EMPTY_INPUT, noLinesMessage(), new byte[0], sourceName));
+            } else if (dataRows == 0) {
+                emit(reject(ReasonCode.EMPTY_INPUT, "the input holds only a header, no data rows", headerLine.bytes(), sourceName));
             }
-            ParseOutcome next = pending.poll();
-            if (next == null) {
-                return false;
-            }
-            action.accept(next);
-            return true;
         }
 
-        private void step() {
-            TextLines.Line line;
-            try {
-                line = lines.next();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + sourceName, e);
-            }
-            if (line == null) {
-                done = true;
-                if (header == null) {
-                    pending.add(reject(ReasonCode.EMPTY_INPUT, lines.wasEmpty() ? "the input is empty (0 bytes)"
-                            : "the input holds only blank lines", new byte[0], sourceName));
-                } else if (dataRows == 0) {
-                    pending.add(reject(ReasonCode.EMPTY_INPUT, "the input holds only a header, no data rows",
-                            headerLine.bytes(), sourceName));
-                }
-                return;
-            }
-            if (line.isBlank()) {
-                return;
-            }
+        @Override
+        protected void onLine(TextLines.Line line) {
             if (header == null) {
                 headerLine = line;
                 header = readHeader(line);
                 if (header.problem() != null) {
-                    pending.add(reject(ReasonCode.MALFORMED, header.problem(), line.bytes(), where(line)));
+                    emit(reject(ReasonCode.MALFORMED, header.problem(), line.bytes(), where(line)));
                 }
                 return;
             }
@@ -196,16 +160,16 @@ public final class GiosWideCsvParser implements FeedParser {
         private void readRow(TextLines.Line line) {
             String where = where(line);
             if (header.problem() != null) {
-                pending.add(reject(ReasonCode.MALFORMED, "row cannot be read: " + header.problem(), line.bytes(), where));
+                emit(reject(ReasonCode.MALFORMED, "row cannot be read: " + header.problem(), line.bytes(), where));
                 return;
             }
             String[] f = split(line.text());
             if (f.length != header.fields()) {
                 if (!line.terminated() && f.length < header.fields()) {
-                    pending.add(reject(ReasonCode.TRUNCATED, "the input ends inside this row: " + f.length + " of "
+                    emit(reject(ReasonCode.TRUNCATED, "the input ends inside this row: " + f.length + " of "
                             + header.fields() + " fields and no line break", line.bytes(), where));
                 } else {
-                    pending.add(reject(ReasonCode.MALFORMED, "row has " + f.length + " fields, the header has "
+                    emit(reject(ReasonCode.MALFORMED, "row has " + f.length + " fields, the header has "
                             + header.fields(), line.bytes(), where));
                 }
                 return;
@@ -213,13 +177,13 @@ public final class GiosWideCsvParser implements FeedParser {
             String epochText = f[header.epochIndex()];
             Instant eventTime = parseEpoch(epochText);
             if (eventTime == null) {
-                pending.add(reject(ReasonCode.MALFORMED, "epoch '" + epochText + "' is not POSIX seconds",
+                emit(reject(ReasonCode.MALFORMED, "epoch '" + epochText + "' is not POSIX seconds",
                         line.bytes(), where));
                 return;
             }
             Optional<Violation> timeViolation = validator.checkTime(eventTime);
             if (timeViolation.isPresent()) {
-                pending.add(reject(timeViolation.get().reason(), timeViolation.get().message(), line.bytes(), where));
+                emit(reject(timeViolation.get().reason(), timeViolation.get().message(), line.bytes(), where));
                 return;
             }
             Instant ingestedAt = clock.instant();
@@ -232,13 +196,13 @@ public final class GiosWideCsvParser implements FeedParser {
                 }
                 GiosStationColumns.Column c = col.meaning();
                 if (!c.known()) {
-                    pending.add(reject(ReasonCode.UNKNOWN_STATION, "column '" + c.name() + "' names no known "
+                    emit(reject(ReasonCode.UNKNOWN_STATION, "column '" + c.name() + "' names no known "
                             + (c.pollutant() == null ? "pollutant" : "station") + " (expected <pollutant>_<station> with a station of "
                             + GiosStationColumns.RESOURCE + "), value '" + cell + "'", line.bytes(), where));
                     continue;
                 }
                 if (!isDecimal(cell)) {
-                    pending.add(reject(ReasonCode.NOT_A_NUMBER, "column '" + c.name() + "': '" + cell + "' is not a number",
+                    emit(reject(ReasonCode.NOT_A_NUMBER, "column '" + c.name() + "': '" + cell + "' is not a number",
                             line.bytes(), where));
                     continue;
                 }
@@ -252,29 +216,17 @@ public final class GiosWideCsvParser implements FeedParser {
                     v = validator.checkDuplicate(eventId);
                 }
                 if (v.isPresent()) {
-                    pending.add(reject(v.get().reason(), "column '" + c.name() + "': " + v.get().message(), line.bytes(), where));
+                    emit(reject(v.get().reason(), "column '" + c.name() + "': " + v.get().message(), line.bytes(), where));
                     continue;
                 }
                 AirQualityMeasurement m = new AirQualityMeasurement(eventId, eventTime, FEED, where, c.stationCode(),
                         c.pollutant(), value, AVERAGING_PERIOD_SECONDS, false, ingestedAt);
-                pending.add(new ParseOutcome.Accepted<>(FEED, Topics.AIR_QUALITY, c.stationCode(), m, eventTime, eventId, where));
+                emit(new ParseOutcome.Accepted<>(FEED, Topics.AIR_QUALITY, c.stationCode(), m, eventTime, eventId, where));
             }
-        }
-
-        private String where(TextLines.Line line) {
-            return sourceName + ':' + line.number();
         }
 
         private ParseOutcome.Rejected reject(ReasonCode reason, String message, byte[] raw, String where) {
             return new ParseOutcome.Rejected(FEED, reason, message, raw, where, CONTENT_TYPE, Topics.AIR_QUALITY, clock.instant());
-        }
-
-        void close() {
-            try {
-                lines.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot close " + sourceName, e);
-            }
         }
     }
 

@@ -1,20 +1,15 @@
 package pl.krakow.pulse.ingest.environment;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Spliterator;
-import java.util.Spliterators;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import pl.krakow.pulse.events.environment.WeatherObservation;
+import pl.krakow.pulse.ingest.LineParse;
 import pl.krakow.pulse.ingest.EventValidator;
 import pl.krakow.pulse.ingest.FeedParser;
 import pl.krakow.pulse.ingest.ParseOutcome;
@@ -60,53 +55,32 @@ public final class ImgwSynopCsvParser implements FeedParser {
 
     @Override
     public Stream<ParseOutcome> parse(InputStream in, String sourceName) {
-        InputParse parse = new InputParse(new TextLines(in), sourceName);
-        return StreamSupport.stream(parse, false).onClose(parse::close);
+        return new InputParse(new TextLines(in), sourceName).stream();
     }
 
     /** Parsing of one input, pulled line by line by the stream. */
-    private final class InputParse extends Spliterators.AbstractSpliterator<ParseOutcome> {
-        private final TextLines lines;
-        private final String sourceName;
+    private final class InputParse extends LineParse {
         private boolean sawRow;
-        private boolean done;
 
         InputParse(TextLines lines, String sourceName) {
-            super(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL);
-            this.lines = lines;
-            this.sourceName = sourceName;
+            super(lines, sourceName);
         }
 
         @Override
-        public boolean tryAdvance(Consumer<? super ParseOutcome> action) {
-            while (!done) {
-                TextLines.Line line;
-                try {
-                    line = lines.next();
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read " + sourceName, e);
-                }
-                if (line == null) {
-                    done = true;
-                    if (!sawRow) {
-                        action.accept(reject(ReasonCode.EMPTY_INPUT, lines.wasEmpty() ? "the input is empty (0 bytes)"
-                                : "the input holds only blank lines", new byte[0], sourceName));
-                        return true;
-                    }
-                    return false;
-                }
-                if (line.isBlank()) {
-                    continue;
-                }
-                sawRow = true;
-                action.accept(readRow(line));
-                return true;
+        protected void onEnd() {
+            if (!sawRow) {
+                emit(reject(ReasonCode.EMPTY_INPUT, noLinesMessage(), new byte[0], sourceName));
             }
-            return false;
+        }
+
+        @Override
+        protected void onLine(TextLines.Line line) {
+            sawRow = true;
+            emit(readRow(line));
         }
 
         private ParseOutcome readRow(TextLines.Line line) {
-            String where = sourceName + ':' + line.number();
+            String where = where(line);
             String text = new String(line.bytes(), CHARSET);
             ImgwSynopRow row;
             try {
@@ -136,14 +110,6 @@ public final class ImgwSynopCsvParser implements FeedParser {
 
         private ParseOutcome.Rejected reject(ReasonCode reason, String message, byte[] raw, String where) {
             return new ParseOutcome.Rejected(FEED, reason, message, raw, where, CONTENT_TYPE, Topics.WEATHER, clock.instant());
-        }
-
-        void close() {
-            try {
-                lines.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot close " + sourceName, e);
-            }
         }
     }
 

@@ -1,16 +1,11 @@
 package pl.krakow.pulse.ingest.safety;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
-import java.util.Spliterator;
-import java.util.Spliterators;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
+import pl.krakow.pulse.ingest.LineParse;
 import pl.krakow.pulse.ingest.FeedParser;
 import pl.krakow.pulse.ingest.ParseOutcome;
 import pl.krakow.pulse.ingest.ReasonCode;
@@ -53,70 +48,49 @@ abstract class CsvIncidentParser implements FeedParser {
 
     @Override
     public Stream<ParseOutcome> parse(InputStream in, String sourceName) {
-        InputParse parse = new InputParse(new TextLines(in), sourceName);
-        return StreamSupport.stream(parse, false).onClose(parse::close);
+        return new InputParse(new TextLines(in), sourceName).stream();
     }
 
-    private final class InputParse extends Spliterators.AbstractSpliterator<ParseOutcome> {
-        private final TextLines lines;
-        private final String sourceName;
+    private final class InputParse extends LineParse {
         private boolean sawHeader;
         private String headerProblem;
         private boolean sawRow;
-        private boolean done;
 
         InputParse(TextLines lines, String sourceName) {
-            super(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL);
-            this.lines = lines;
-            this.sourceName = sourceName;
+            super(lines, sourceName);
         }
 
         @Override
-        public boolean tryAdvance(Consumer<? super ParseOutcome> action) {
-            while (!done) {
-                TextLines.Line line;
-                try {
-                    line = lines.next();
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read " + sourceName, e);
-                }
-                if (line == null) {
-                    done = true;
-                    if (!sawRow) {
-                        action.accept(factory.reject(ReasonCode.EMPTY_INPUT,
-                                sawHeader ? "the input holds only a header" : "the input is empty", new byte[0], sourceName));
-                        return true;
-                    }
-                    return false;
-                }
-                if (line.isBlank()) {
-                    continue;
-                }
-                String where = sourceName + ':' + line.number();
-                String text = new String(line.bytes(), StandardCharsets.UTF_8);
-                if (!sawHeader) {
-                    sawHeader = true;
-                    String h = text.startsWith("\uFEFF") ? text.substring(1) : text;
-                    if (!matchesHeader(h)) {
-                        headerProblem = "the header is not the " + factory.feed() + " header " + header;
-                        sawRow = true;
-                        action.accept(factory.reject(ReasonCode.MALFORMED, headerProblem, line.bytes(), where));
-                        return true;
-                    }
-                    continue;
-                }
-                sawRow = true;
-                if (headerProblem != null) {
-                    action.accept(factory.reject(ReasonCode.MALFORMED, headerProblem, line.bytes(), where));
-                    return true;
-                }
-                ParseOutcome outcome = readRow(text, line, where);
-                if (outcome != null) {
-                    action.accept(outcome);
-                    return true;
-                }
+        protected void onEnd() {
+            if (!sawRow) {
+                emit(factory.reject(ReasonCode.EMPTY_INPUT,
+                        sawHeader ? "the input holds only a header" : "the input is empty", new byte[0], sourceName));
             }
-            return false;
+        }
+
+        @Override
+        protected void onLine(TextLines.Line line) {
+            String where = where(line);
+            String text = new String(line.bytes(), StandardCharsets.UTF_8);
+            if (!sawHeader) {
+                sawHeader = true;
+                String h = text.startsWith("\uFEFF") ? text.substring(1) : text;
+                if (!matchesHeader(h)) {
+                    headerProblem = "the header is not the " + factory.feed() + " header " + header;
+                    sawRow = true;
+                    emit(factory.reject(ReasonCode.MALFORMED, headerProblem, line.bytes(), where));
+                }
+                return;
+            }
+            sawRow = true;
+            if (headerProblem != null) {
+                emit(factory.reject(ReasonCode.MALFORMED, headerProblem, line.bytes(), where));
+                return;
+            }
+            ParseOutcome outcome = readRow(text, line, where);
+            if (outcome != null) {
+                emit(outcome);
+            }
         }
 
         private ParseOutcome readRow(String text, TextLines.Line line, String where) {
@@ -145,14 +119,6 @@ abstract class CsvIncidentParser implements FeedParser {
                 return got.equals(header);
             } catch (IllegalArgumentException e) {
                 return false;
-            }
-        }
-
-        void close() {
-            try {
-                lines.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot close " + sourceName, e);
             }
         }
     }
