@@ -155,6 +155,10 @@
     });
     ids.sort(function (a, b) { return districtScopes(b).length - districtScopes(a).length || a.localeCompare(b); });
     if (!state.mapIndicator || ids.indexOf(state.mapIndicator) < 0) { state.mapIndicator = ids[0] || null; }
+    // Rebuilt only when the choice changes: rebuilding on every live update would reset an open list under the user.
+    var signature = state.lang + '|' + state.mapIndicator + '|' + ids.join(',');
+    if (select.getAttribute('data-signature') === signature) { return; }
+    select.setAttribute('data-signature', signature);
     select.innerHTML = '';
     ids.forEach(function (id) {
       var o = el('option', { value: id, text: id + ' — ' + label(state.indicators[id].name) });

@@ -140,21 +140,25 @@ class DashboardBrowserIT {
                 apiStatus.put(i.path("id").asText() + "|" + v.path("scope").asText(), v.path("status").asText());
             }
         }
-        List<WebElement> rows = browser.findElements(By.cssSelector("section.goal[data-goal='IV.3'] tr[data-scope]"));
-        assertThat(rows).hasSizeGreaterThanOrEqualTo(8);
-        for (WebElement row : rows) {
-            String key = row.getDomAttribute("data-indicator") + "|" + row.getDomAttribute("data-scope");
-            assertThat(apiLatest).as(key).containsKey(key);
-            String shown = row.getDomAttribute("data-value");
-            Double expected = apiLatest.get(key);
-            if (expected == null) {
-                assertThat(shown).as(key).isEmpty();
-            } else {
-                assertThat(Double.parseDouble(shown)).as(key).isEqualTo(expected);
-            }
-            assertThat(row.findElement(By.cssSelector("[data-status]")).getDomAttribute("data-status")).as(key)
-                    .isEqualTo(apiStatus.get(key));
-        }
+        // Re-read when a live update re-rendered a row's cells under the loop.
+        await().atMost(Duration.ofSeconds(10)).ignoreException(org.openqa.selenium.StaleElementReferenceException.class)
+                .untilAsserted(() -> {
+                    List<WebElement> rows = browser.findElements(By.cssSelector("section.goal[data-goal='IV.3'] tr[data-scope]"));
+                    assertThat(rows).hasSizeGreaterThanOrEqualTo(8);
+                    for (WebElement row : rows) {
+                        String key = row.getDomAttribute("data-indicator") + "|" + row.getDomAttribute("data-scope");
+                        assertThat(apiLatest).as(key).containsKey(key);
+                        String shown = row.getDomAttribute("data-value");
+                        Double expected = apiLatest.get(key);
+                        if (expected == null) {
+                            assertThat(shown).as(key).isEmpty();
+                        } else {
+                            assertThat(Double.parseDouble(shown)).as(key).isEqualTo(expected);
+                        }
+                        assertThat(row.findElement(By.cssSelector("[data-status]")).getDomAttribute("data-status")).as(key)
+                                .isEqualTo(apiStatus.get(key));
+                    }
+                });
         // Sparklines drawn from each shown scope's history.
         assertThat(browser.findElements(By.cssSelector("section.goal[data-goal='IV.3'] svg.spark polyline"))).isNotEmpty();
         // IV.5 runs on the SIMULATED Kraków incident feed in pulse run: its values say so.
@@ -194,7 +198,9 @@ class DashboardBrowserIT {
         await().atMost(Duration.ofSeconds(10)).ignoreException(org.openqa.selenium.StaleElementReferenceException.class)
                 .untilAsserted(() -> assertThat(browser.findElement(bikesRow).findElements(By.cssSelector("[data-simulated='true']"))).hasSize(1));
         // The map colours district XVIII by the new value (the only district with one).
-        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("map-indicator"))).selectByValue("iv4.pt.speed");
+        await().atMost(Duration.ofSeconds(10)).ignoreException(org.openqa.selenium.StaleElementReferenceException.class)
+                .untilAsserted(() -> new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("map-indicator")))
+                        .selectByValue("iv4.pt.speed"));
         // The map is redrawn by batched live updates too: re-read its paths when they went stale.
         await().atMost(Duration.ofSeconds(10)).ignoreException(org.openqa.selenium.StaleElementReferenceException.class)
                 .untilAsserted(() -> {
