@@ -47,8 +47,9 @@ public final class IndicatorsMain {
         PulseMetrics metrics = new PulseMetrics("pulse-indicators");
         Path stateDir = Path.of(config.get(PulseConfig.DATA_DIR), "streams");
         ZoneId zone = ZoneId.of(config.get(PulseConfig.TIME_ZONE));
+        // The same tuning as pulse run (emit interval, idle timeout, punctuation): the defaults emit per event.
         IndicatorsApplication app = new IndicatorsApplication(clients, serdes, IndicatorCatalog.bundled(), zone, metrics,
-                stateDir);
+                stateDir, Iv3EnvironmentTopology.Options.fromConfig(config, metrics.registry()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.close();
