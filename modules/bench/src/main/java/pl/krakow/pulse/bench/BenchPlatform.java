@@ -10,9 +10,11 @@ import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -221,7 +223,7 @@ final class BenchPlatform implements AutoCloseable {
         if (!t.configs().containsKey("retention.ms")) {
             return t;
         }
-        Map<String, String> configs = new java.util.HashMap<>(t.configs());
+        Map<String, String> configs = new HashMap<>(t.configs());
         configs.put("retention.ms", "-1");
         return copy(t, Map.copyOf(configs));
     }
@@ -277,10 +279,10 @@ final class BenchPlatform implements AutoCloseable {
         try {
             Set<String> names = admin.listTopics().names().get(ADMIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS).stream()
                     .filter(n -> !n.equals(RAW_TOPIC.name())).collect(Collectors.toSet());
-            Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
+            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
             admin.describeTopics(names).allTopicNames().get(ADMIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS).values()
                     .forEach(t -> t.partitions().forEach(p -> request.put(new TopicPartition(t.name(), p.partition()), OffsetSpec.latest())));
-            Map<String, Long> sums = new java.util.TreeMap<>();
+            Map<String, Long> sums = new TreeMap<>();
             admin.listOffsets(request).all().get(ADMIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
                     .forEach((tp, info) -> sums.merge(tp.topic(), info.offset(), Long::sum));
             return sums;

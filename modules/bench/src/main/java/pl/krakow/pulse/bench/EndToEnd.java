@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.topics.Topics;
 
@@ -88,7 +89,7 @@ final class EndToEnd {
 
     /** Log entries per event of one repetition, by what the topic is: input, table, changelog, repartition, other. */
     static Map<String, Double> byKind(Map<String, Long> entriesByTopic, long events) {
-        Map<String, Double> out = new java.util.TreeMap<>();
+        Map<String, Double> out = new TreeMap<>();
         entriesByTopic.forEach((topic, n) -> {
             String kind = topic.equals(Topics.AIR_QUALITY.name()) ? "input"
                     : topic.equals(Topics.INDICATORS_IV3.name()) ? "indicator table"

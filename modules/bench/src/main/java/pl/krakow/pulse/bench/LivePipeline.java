@@ -3,6 +3,7 @@ package pl.krakow.pulse.bench;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.TreeMap;
 import pl.krakow.pulse.ingest.EventPublisher;
 import pl.krakow.pulse.ingest.FeedParser;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
@@ -143,7 +144,7 @@ final class LivePipeline implements AutoCloseable {
             table.record(null);
         }
         CpuClock.Used used = cpu.stop();
-        Map<String, Long> appended = new java.util.TreeMap<>();
+        Map<String, Long> appended = new TreeMap<>();
         ctx.platform.endOffsetsByTopic().forEach((topic, end) -> {
             long added = end - offsetsBefore.getOrDefault(topic, 0L);
             if (added > 0) {

@@ -135,14 +135,13 @@ public final class AqiClassProcessor implements Processor<String, AirQualityMeas
             }
             hour.publishedClass = cls;
             hours.put(key, hour.encode());
-            int bar = key.indexOf('|');
-            emit(key.substring(bar + 1), Long.parseLong(key.substring(0, bar)), hour, IndicatorStatus.PROVISIONAL, 0);
+            emit(stationOf(key), hourStartOf(key), hour, IndicatorStatus.PROVISIONAL, 0);
         }
         pendingKeys.clear();
     }
 
     /**
-     * Hour first (13 digits, zero-padded), so the hours due for FINAL are one range scan. Built by hand:
+     * Hour first (13 digits, zero-padded), so store order and the open-key index are hour order. Built by hand:
      * {@code String.format} on every record showed in the benchmark's profile.
      */
     static String key(long hourStartMs, String station) {
@@ -222,13 +221,17 @@ public final class AqiClassProcessor implements Processor<String, AirQualityMeas
             }
             AqiHour hour = AqiHour.decode(stored);
             hour.publishedClass = classOf(hour);
-            emit(key.substring(key.indexOf('|') + 1), hourStartMs, hour, IndicatorStatus.FINAL, 1);
+            emit(stationOf(key), hourStartMs, hour, IndicatorStatus.FINAL, 1);
             hours.delete(key);
         }
     }
 
     private static long hourStartOf(String key) {
         return Long.parseLong(key, 0, key.indexOf('|'), 10);
+    }
+
+    private static String stationOf(String key) {
+        return key.substring(key.indexOf('|') + 1);
     }
 
     private void emit(String station, long hourStartMs, AqiHour hour, IndicatorStatus status, int revision) {

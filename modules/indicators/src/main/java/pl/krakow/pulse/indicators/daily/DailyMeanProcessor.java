@@ -124,7 +124,6 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
     private Cancellable emitter;
     /** Station-days whose PROVISIONAL value is due at the next coalesced emission (emitInterval > 0). */
     private final Set<Bytes> pendingKeys = new LinkedHashSet<>();
-    private boolean pendingRecovered;
 
     /**
      * Keys of the open station-days in store order (window end first), rebuilt from the store once per
@@ -309,12 +308,20 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
         return finalised;
     }
 
-    /** The open days' keys; the first call after a (re)start reads them from the store, once. */
+    /**
+     * The open days' keys; the first call after a (re)start reads them from the store, once, together with
+     * the days whose change was committed but not yet published (marked in the stored state).
+     */
     private TreeSet<Bytes> openKeys() {
         if (openKeys == null) {
             TreeSet<Bytes> keys = new TreeSet<>();
             try (KeyValueIterator<Bytes, DailyMeanAccumulator> it = days.all()) {
-                it.forEachRemaining(kv -> keys.add(kv.key));
+                it.forEachRemaining(kv -> {
+                    keys.add(kv.key);
+                    if (kv.value.pendingEmission()) {
+                        pendingKeys.add(kv.key);
+                    }
+                });
             }
             openKeys = keys;
         }
@@ -323,17 +330,7 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
 
     /** Coalesced mode: publishes the PROVISIONAL value of every station-day changed since the last call. */
     private void emitPending() {
-        if (!pendingRecovered) {
-            // A change committed before a restart but not yet published is marked in the store.
-            try (KeyValueIterator<Bytes, DailyMeanAccumulator> it = days.all()) {
-                it.forEachRemaining(kv -> {
-                    if (kv.value.pendingEmission()) {
-                        pendingKeys.add(kv.key);
-                    }
-                });
-            }
-            pendingRecovered = true;
-        }
+        openKeys(); // after a restart, also finds the changes committed but not yet published
         if (pendingKeys.isEmpty()) {
             return;
         }

@@ -38,7 +38,6 @@ public final class Topics {
      * stream threads or instances raises it before the topics are first created.
      */
     public static final int DEFAULT_PARTITIONS = 2;
-    private static final int EVENT_PARTITIONS = DEFAULT_PARTITIONS;
 
     public static final TopicSpec<AirQualityMeasurement> AIR_QUALITY = event("environment.air-quality.v1",
             AirQualityMeasurement.class, Duration.ofDays(400), "station code");
@@ -70,15 +69,15 @@ public final class Topics {
 
     /** Events that arrived after their window's grace: kept and counted, not lost. */
     public static final TopicSpec<LateEvent> LATE_EVENTS = new TopicSpec<>("indicators.late.v1", LateEvent.class,
-            EVENT_PARTITIONS, Map.of("cleanup.policy", "delete", "retention.ms", millis(Duration.ofDays(30))),
+            DEFAULT_PARTITIONS, Map.of("cleanup.policy", "delete", "retention.ms", millis(Duration.ofDays(30))),
             Compatibility.BACKWARD_TRANSITIVE, "the late event's key");
 
-    public static final TopicSpec<Alert> ALERTS = new TopicSpec<>("alerts.v1", Alert.class, EVENT_PARTITIONS,
+    public static final TopicSpec<Alert> ALERTS = new TopicSpec<>("alerts.v1", Alert.class, DEFAULT_PARTITIONS,
             Map.of("cleanup.policy", "compact,delete", "retention.ms", millis(Duration.ofDays(400))),
             Compatibility.FULL_TRANSITIVE, "indicator id|scope|rule id");
 
     public static final TopicSpec<RejectedRecord> REJECTED = new TopicSpec<>("ingest.rejected.v1", RejectedRecord.class,
-            EVENT_PARTITIONS, Map.of("cleanup.policy", "delete", "retention.ms", millis(Duration.ofDays(30))),
+            DEFAULT_PARTITIONS, Map.of("cleanup.policy", "delete", "retention.ms", millis(Duration.ofDays(30))),
             Compatibility.BACKWARD_TRANSITIVE, "feed");
 
     private static final List<TopicSpec<?>> ALL = List.of(AIR_QUALITY, NOISE, WEATHER, VEHICLE_POSITIONS, STOP_EVENTS,
@@ -101,7 +100,7 @@ public final class Topics {
     }
 
     private static <V extends SpecificRecord> TopicSpec<V> event(String name, Class<V> type, Duration retention, String key) {
-        return new TopicSpec<>(name, type, EVENT_PARTITIONS,
+        return new TopicSpec<>(name, type, DEFAULT_PARTITIONS,
                 Map.of("cleanup.policy", "delete", "retention.ms", millis(retention)),
                 Compatibility.BACKWARD_TRANSITIVE, key);
     }
@@ -116,7 +115,7 @@ public final class Topics {
         // Compact promptly so a table reader sees the latest revision without wading through provisional ones.
         configs.put("min.cleanable.dirty.ratio", "0.1");
         configs.put("segment.ms", millis(Duration.ofHours(6)));
-        return new TopicSpec<>(name, IndicatorValue.class, EVENT_PARTITIONS, Map.copyOf(configs),
+        return new TopicSpec<>(name, IndicatorValue.class, DEFAULT_PARTITIONS, Map.copyOf(configs),
                 Compatibility.FULL_TRANSITIVE, "indicator id|scope|window start (ISO-8601)");
     }
 
