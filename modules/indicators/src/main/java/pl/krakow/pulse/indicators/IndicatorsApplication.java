@@ -22,6 +22,7 @@ import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
+import pl.krakow.pulse.platform.streams.watermark.SourcePartitions;
 
 /**
  * One goal's indicators service: a goal topology (IV.3: {@link Iv3EnvironmentTopology}) in its own
@@ -44,6 +45,7 @@ public final class IndicatorsApplication implements AutoCloseable {
 
     public static final String APPLICATION_SUFFIX = "indicators-iv3";
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration SOURCE_DESCRIBE_TIMEOUT = Duration.ofSeconds(30);
 
     private static final Logger LOG = LoggerFactory.getLogger(IndicatorsApplication.class);
 
@@ -87,6 +89,9 @@ public final class IndicatorsApplication implements AutoCloseable {
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
         goalTopology.build(builder);
         topology = builder.build(props);
+        // Processors that report event-time progress to a later stage need the source partition counts.
+        SourcePartitions.describeInto(props, topology.describe(), applicationId, clients.admin(applicationId + "-describe"),
+                SOURCE_DESCRIBE_TIMEOUT);
         streams = new KafkaStreams(topology, props);
         streams.setStateListener((next, previous) -> LOG.info("{} {} -> {}", applicationId, previous, next));
         streams.setUncaughtExceptionHandler(e -> {

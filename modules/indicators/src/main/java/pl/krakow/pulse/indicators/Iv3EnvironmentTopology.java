@@ -51,6 +51,9 @@ import pl.krakow.pulse.indicators.ytd.YearStateSerde;
 import pl.krakow.pulse.indicators.ytd.YearToDateDefinition;
 import pl.krakow.pulse.indicators.ytd.YearToDateProcessor;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
+import pl.krakow.pulse.platform.catalog.Scopes;
+import pl.krakow.pulse.platform.streams.watermark.UpstreamWatermark;
+import pl.krakow.pulse.platform.streams.watermark.WatermarkPartitioner;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
 import pl.krakow.pulse.platform.topics.Topics;
@@ -232,7 +235,7 @@ public final class Iv3EnvironmentTopology {
             List<Max8hDefinition> max8hFed = !def.hourly() ? List.of()
                     : max8h.stream().filter(e -> e.pollutant() == def.pollutant()).toList();
             Optional<CityDefinition> city = def.hourly() ? Optional.empty()
-                    : cityOf(catalog, def.indicatorId(), def.unit(), def.grace());
+                    : cityOf(catalog, def.indicatorId(), def.unit(), def.grace(), zone);
             String ytdName = fed.isEmpty() ? null : yearToDatePrefix(def) + "-processor";
             List<String> derived = new java.util.ArrayList<>();
             if (ytdName != null) {
@@ -259,11 +262,12 @@ public final class Iv3EnvironmentTopology {
                                 .withName(yearToDatePrefix(def) + "-indicator-sink"));
             }
             for (CompletenessDefinition c : completenessFed) {
+                Optional<CityDefinition> completenessCity = cityOf(catalog, c.indicatorId(), c.unit(), def.grace(), zone);
                 KStream<String, SpecificRecord> values = out.process(
-                        () -> new CompletenessProcessor(c, options.clock(), options.meters()), Named.as(c.processorName()));
+                        () -> new CompletenessProcessor(c, options.clock(), options.meters(), c.sinkName(),
+                                completenessCity.map(CityDefinition::rekeyName)), Named.as(c.processorName()));
                 values.to(Topics.INDICATORS_IV3.name(), Produced.with(serdes.key(), routed(indicatorSerde)).withName(c.sinkName()));
-                cityOf(catalog, c.indicatorId(), c.unit(), def.grace())
-                        .ifPresent(cd -> addCityStage(values, cd, serdes, indicatorSerde, options));
+                completenessCity.ifPresent(cd -> addCityStage(values, cd, serdes, indicatorSerde, options));
             }
             for (ExceedanceHoursDefinition e : hoursFed) {
                 // Fed in process by the hourly-value processor (child by name), like the daily year-to-date values.
@@ -298,29 +302,38 @@ public final class Iv3EnvironmentTopology {
      */
     private static void addCityStage(KStream<String, SpecificRecord> stationValues, CityDefinition city, PulseSerdes serdes,
                                      Serde<IndicatorValue> indicatorSerde, Options options) {
+        // Progress markers of the stage-1 tasks ride along (city.cityKey keeps their key) and the partitioner sends
+        // each to every partition: the stage-2 watermark is the minimum over all stage-1 tasks.
         stationValues
                 .selectKey((stationKey, value) -> city.cityKey(stationKey), Named.as(city.rekeyName()))
-                .repartition(Repartitioned.with(serdes.key(), routed(indicatorSerde)).withName(city.repartitionName()))
+                .repartition(Repartitioned.with(serdes.key(), routed(indicatorSerde)).withName(city.repartitionName())
+                        .withStreamPartitioner(new WatermarkPartitioner<>()))
                 .process(new CitySupplier(city, options), Named.as(city.processorName()))
                 .to(Topics.INDICATORS_IV3.name(), Produced.with(serdes.key(), indicatorSerde).withName(city.sinkName()));
     }
 
     /** The city stage of a catalog indicator, when its entry names a {@code cityAggregate}. */
-    static Optional<CityDefinition> cityOf(IndicatorCatalog catalog, String indicatorId, String unit, Duration grace) {
+    static Optional<CityDefinition> cityOf(IndicatorCatalog catalog, String indicatorId, String unit, Duration grace,
+                                          ZoneId zone) {
         return catalog.indicator(indicatorId).flatMap(IndicatorCatalog.Indicator::cityAggregateName)
                 .map(name -> new CityDefinition(indicatorId, GOAL, unit, CityAggregate.parse(indicatorId, name), grace,
-                        CityDefinition.DEFAULT_RETENTION));
+                        CityDefinition.DEFAULT_RETENTION, Scopes.KRAKOW_CITY, zone.getId()));
+    }
+
+    /** Every city stage the topology builds (daily means and completeness with a {@code cityAggregate}), for names. */
+    public static List<CityDefinition> cities(IndicatorCatalog catalog) {
+        return cities(catalog, ZoneId.of("Europe/Warsaw"));
     }
 
     /** Every city stage the topology builds (daily means and completeness with a {@code cityAggregate}). */
-    public static List<CityDefinition> cities(IndicatorCatalog catalog) {
+    public static List<CityDefinition> cities(IndicatorCatalog catalog, ZoneId zone) {
         List<CityDefinition> out = new java.util.ArrayList<>();
         for (DailyMeanDefinition d : dailyMeans(catalog)) {
-            cityOf(catalog, d.indicatorId(), d.unit(), d.grace()).ifPresent(out::add);
+            cityOf(catalog, d.indicatorId(), d.unit(), d.grace(), zone).ifPresent(out::add);
         }
         for (CompletenessDefinition c : completeness(catalog)) {
             dailyMeans(catalog).stream().filter(d -> d.pollutant() == c.pollutant()).findFirst()
-                    .flatMap(d -> cityOf(catalog, c.indicatorId(), c.unit(), d.grace())).ifPresent(out::add);
+                    .flatMap(d -> cityOf(catalog, c.indicatorId(), c.unit(), d.grace(), zone)).ifPresent(out::add);
         }
         return out;
     }
@@ -420,7 +433,10 @@ public final class Iv3EnvironmentTopology {
         }
         exceedanceHours(catalog).forEach(e -> out.add(e.storeName()));
         max8h(catalog).forEach(e -> out.add(e.storeName()));
-        cities(catalog).forEach(c -> out.add(c.storeName()));
+        cities(catalog).forEach(c -> {
+            out.add(c.storeName());
+            out.add(c.watermarkStoreName());
+        });
         aqiClasses(catalog).forEach(a -> out.add(a.storeName()));
         return out;
     }
@@ -529,7 +545,7 @@ public final class Iv3EnvironmentTopology {
         public Set<StoreBuilder<?>> stores() {
             // Cached: a city day changes with most station values of the day; one write per commit.
             return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(city.storeName()), Serdes.String(),
-                    new CityDayStateSerde()).withCachingEnabled());
+                    new CityDayStateSerde()).withCachingEnabled(), UpstreamWatermark.storeBuilder(city.watermarkStoreName()));
         }
     }
 

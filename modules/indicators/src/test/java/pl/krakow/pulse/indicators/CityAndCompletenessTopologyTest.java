@@ -24,8 +24,8 @@ class CityAndCompletenessTopologyTest extends IndicatorsTestBase {
     private static final String COMPLETENESS = "iv3.data.completeness";
     private static final String T0_DAY = "|2017-01-10T00:00:00+01:00";
     private static final String DST_DAY = "|2017-03-26T00:00:00+01:00";
-    private static final String CITY_PM10 = PM10_DAILY + "|city" + T0_DAY;
-    private static final String CITY_PM25 = PM25_DAILY + "|city" + T0_DAY;
+    private static final String CITY_PM10 = PM10_DAILY + "|city:krakow" + T0_DAY;
+    private static final String CITY_PM25 = PM25_DAILY + "|city:krakow" + T0_DAY;
     private static final String NOWA_HUTA = "MpKrakBulwar";
 
     private List<KeyValue<String, IndicatorValue>> output;
@@ -65,7 +65,7 @@ class CityAndCompletenessTopologyTest extends IndicatorsTestBase {
         IndicatorValue city = latest(CITY_PM10);
         // max(60, 40, 55) = 60; three stations reported, all valid.
         assertThat(city.getValue()).isEqualTo(60.0);
-        assertThat(city.getScope()).isEqualTo("city");
+        assertThat(city.getScope()).isEqualTo("city:krakow");
         assertThat(city.getObservedCount()).isEqualTo(3);
         assertThat(city.getExpectedCount()).isEqualTo(3);
         assertThat(city.getValid()).isTrue();
@@ -184,7 +184,7 @@ class CityAndCompletenessTopologyTest extends IndicatorsTestBase {
         IndicatorValue dietla = latest(COMPLETENESS + "|station:" + DIETLA + DST_DAY);
         assertThat(dietla.getValue()).isCloseTo(2000.0 / 23, within(1e-9));  // 20 / 23 × 100 = 86.96
         // City completeness = mean over the reporting stations: (100 + 2000/23) / 2 = 93.478…
-        IndicatorValue city = latest(COMPLETENESS + "|city" + DST_DAY);
+        IndicatorValue city = latest(COMPLETENESS + "|city:krakow" + DST_DAY);
         assertThat(city.getValue()).isCloseTo((100.0 + 2000.0 / 23) / 2, within(1e-9));
         assertThat(city.getExpectedCount()).isEqualTo(2);
         assertThat(city.getObservedCount()).isEqualTo(2);
@@ -200,7 +200,7 @@ class CityAndCompletenessTopologyTest extends IndicatorsTestBase {
         assertThat(c.getStatus()).isEqualTo(IndicatorStatus.FINAL);
         assertThat(c.getRevision()).isEqualTo(1);
         assertThat(c.getValue()).isEqualTo(100.0);
-        IndicatorValue city = latest(COMPLETENESS + "|city" + T0_DAY);
+        IndicatorValue city = latest(COMPLETENESS + "|city:krakow" + T0_DAY);
         assertThat(city.getStatus()).isEqualTo(IndicatorStatus.FINAL);
         assertThat(city.getValue()).isEqualTo(100.0);
     }

@@ -6,12 +6,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import pl.krakow.pulse.events.indicators.IndicatorStatus;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
+import pl.krakow.pulse.platform.streams.watermark.Progress;
 
 /**
  * Data completeness per station and local day, downstream of the daily-mean processor of the definition's
@@ -33,9 +35,24 @@ public final class CompletenessProcessor implements Processor<String, SpecificRe
     private final Counter provisional;
     private final Counter finals;
     private final Map<String, Long> lastEmitted = new HashMap<>();
+    private final String valuesChild;
+    private final String progressChild;
     private ProcessorContext<String, SpecificRecord> context;
 
+    /** Forwards values to every child; progress markers of the daily-mean processor are not passed on. */
     public CompletenessProcessor(CompletenessDefinition definition, Clock clock, MeterRegistry meters) {
+        this(definition, clock, meters, null, Optional.empty());
+    }
+
+    /**
+     * @param valuesChild   the indicator-table sink (gets values only)
+     * @param progressChild the city stage's re-key node, when there is a city value: gets the values and, after
+     *                      them, the daily-mean processor's progress markers (in the order received)
+     */
+    public CompletenessProcessor(CompletenessDefinition definition, Clock clock, MeterRegistry meters, String valuesChild,
+                                 Optional<String> progressChild) {
+        this.valuesChild = valuesChild;
+        this.progressChild = progressChild.orElse(null);
         this.definition = definition;
         this.clock = clock;
         this.provisional = Counter.builder("pulse.indicators.values").description("Indicator values emitted")
@@ -51,6 +68,12 @@ public final class CompletenessProcessor implements Processor<String, SpecificRe
 
     @Override
     public void process(Record<String, SpecificRecord> record) {
+        if (Progress.isMarker(record)) {
+            if (progressChild != null) {
+                context.forward(record, progressChild);
+            }
+            return;
+        }
         if (!(record.value() instanceof IndicatorValue daily) || daily.getExpectedCount() <= 0) {
             return;
         }
@@ -73,7 +96,16 @@ public final class CompletenessProcessor implements Processor<String, SpecificRe
                 daily.getRevision(), Instant.ofEpochMilli(clock.millis()), daily.getLastEventIngestedAt());
         String key = record.key();
         // The daily key is <daily id>|<scope>|<window start>: keep scope and window, swap the id.
-        context.forward(new Record<>(definition.indicatorId() + key.substring(key.indexOf('|')), out, record.timestamp()));
+        Record<String, SpecificRecord> value = new Record<>(definition.indicatorId() + key.substring(key.indexOf('|')), out,
+                record.timestamp());
+        if (valuesChild == null) {
+            context.forward(value);
+        } else {
+            context.forward(value, valuesChild);
+            if (progressChild != null) {
+                context.forward(value, progressChild);
+            }
+        }
         (fin ? finals : provisional).increment();
     }
 

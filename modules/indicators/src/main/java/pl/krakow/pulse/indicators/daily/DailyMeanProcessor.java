@@ -30,6 +30,9 @@ import pl.krakow.pulse.indicators.window.LocalDay;
 import pl.krakow.pulse.indicators.window.CalendarWindows;
 import pl.krakow.pulse.indicators.window.LocalDayWindows;
 import pl.krakow.pulse.platform.catalog.IndicatorKeys;
+import pl.krakow.pulse.platform.streams.watermark.Progress;
+import pl.krakow.pulse.platform.streams.watermark.ProgressReporter;
+import pl.krakow.pulse.platform.streams.watermark.SourcePartitions;
 
 /**
  * Daily mean of one pollutant per station and local day, emitted as it changes and once more when the
@@ -70,6 +73,14 @@ import pl.krakow.pulse.platform.catalog.IndicatorKeys;
  *       unaffected unless it pauses for longer than the idle timeout (then the days it had open are
  *       closed and its next values for those days are late).</li>
  * </ul>
+ *
+ * <p><b>Progress for the next stage.</b> For daily windows, after the FINAL values a closing time makes due, a
+ * {@link Progress} marker (this task's partition, the source's partition count, the closing time, idle or not) is
+ * forwarded to the derived children — the city stage's re-key, which sends it to every partition of the city
+ * repartition topic, the year-to-date and completeness processors — whenever the earliest open day changes, and
+ * when the partition turns idle (no stream-time advance for {@code idleTimeout}) or active again. Downstream
+ * stages take the minimum over all partitions (their watermark) to decide what is complete; values always
+ * precede the marker that covers them. Markers never reach a table sink.
  *
  * <p><b>Store.</b> Key {@link DailyMeanStoreKey} (window end, then station), value the compact
  * {@link DailyMeanAccumulator} form; only open days are held.
@@ -139,6 +150,10 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
     private long lastFinalisedDueMs = Long.MIN_VALUE;
     private long lastSeenStreamTimeMs = UNKNOWN;
     private long lastStreamTimeAdvanceWallMs = UNKNOWN;
+    /** No stream-time advance for the idle timeout (wall clock). */
+    private boolean idle;
+    /** Decides when a progress marker is due (daily windows only; null for hourly ones). */
+    private ProgressReporter progressReporter;
     /** Table key and scope per station for its current day: formatting the ISO window start is the costly part. */
     private final Map<String, CachedKey> keyCache = new HashMap<>();
 
@@ -206,11 +221,20 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
         if (persisted != null) {
             idleWatermarkMs = persisted;
         }
+        if (!definition.hourly() && derivedChildren.length > 0) {
+            int partitions = SourcePartitions.of(context.appConfigs(), defaultSourceTopic);
+            progressReporter = new ProgressReporter(context.taskId().partition(), partitions,
+                    closingMs -> windows.windowContaining(closingMs - graceMs).startMs());
+        }
         idleCheck = context.schedule(punctuationInterval, PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
         // Stream time is the task's, advanced by every record of the partition — also by those the
         // pollutant filter keeps from this processor (PM10 records moving PM2.5's days to FINAL).
         streamTimeCheck = context.schedule(punctuationInterval, PunctuationType.STREAM_TIME,
-                streamTime -> finaliseDue(closingTimeMs()));
+                streamTime -> {
+                    idle = false;
+                    finaliseDue(closingTimeMs());
+                    reportProgress();
+                });
         if (emitIntervalMs > 0) {
             emitter = context.schedule(Duration.ofMillis(emitIntervalMs), PunctuationType.WALL_CLOCK_TIME,
                     wallClock -> emitPending());
@@ -237,7 +261,9 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
         LocalDay day = windows.windowContaining(hourStartMs);
 
         long closing = closingTimeMs();
+        idle = false;
         finaliseDue(closing);
+        reportProgress();
         if (day.endMs() + graceMs <= closing) {
             forwardLate(record, m, day, closing);
             return;
@@ -278,6 +304,19 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
 
     private long closingTimeMs() {
         return Math.max(context.currentStreamTimeMs(), idleWatermarkMs);
+    }
+
+    /** Sends a progress marker to the derived children when the next stage learns something new from it. */
+    private void reportProgress() {
+        if (progressReporter == null) {
+            return;
+        }
+        progressReporter.observe(closingTimeMs(), idle).ifPresent(p -> {
+            Record<String, SpecificRecord> marker = p.toRecord();
+            for (String child : derivedChildren) {
+                context.forward(marker, child);
+            }
+        });
     }
 
     /** Emits FINAL values of every stored day due at {@code closingMs} and deletes them; returns how many. */
@@ -353,11 +392,15 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
         if (lastStreamTimeAdvanceWallMs == UNKNOWN || streamTime != lastSeenStreamTimeMs) {
             lastSeenStreamTimeMs = streamTime;
             lastStreamTimeAdvanceWallMs = wallClockMs;
+            idle = false;
+            reportProgress();
             return;
         }
         if (wallClockMs - lastStreamTimeAdvanceWallMs < idleTimeoutMs) {
+            reportProgress();
             return;
         }
+        idle = true;
         int finalised = finaliseDue(Math.max(closingTimeMs(), wallClockMs - idleTimeoutMs));
         if (finalised > 0) {
             // From now on the closing time covers what was closed, so those days stay FINAL-once; persisted
@@ -366,6 +409,7 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
             closingTimeStore.put(CLOSING_TIME_KEY, idleWatermarkMs);
             metrics.idleFinalised(finalised);
         }
+        reportProgress();
     }
 
     private void emit(String station, DailyMeanAccumulator acc, IndicatorStatus status, int revision,

@@ -9,6 +9,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -19,6 +20,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import pl.krakow.pulse.events.indicators.IndicatorStatus;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.platform.catalog.IndicatorKeys;
+import pl.krakow.pulse.platform.streams.watermark.Progress;
 
 /**
  * Calendar-year-to-date indicators of one pollutant per station ({@code exceedance_days}, {@code annual_mean}),
@@ -46,8 +48,9 @@ import pl.krakow.pulse.platform.catalog.IndicatorKeys;
  * FINAL daily value of its last day (31 December) arrives — the daily-mean processor has then closed every
  * earlier day too — or, for a station without a value on 31 December, when a daily value of a later year
  * arrives while stream time is at or past the year's end + grace (the daily-mean processor emits its FINAL
- * values in window order, so every day of the year has been closed by then). A year whose station stays
- * silent in the next year stays PROVISIONAL (a wall-clock close is future work).
+ * values in window order, so every day of the year has been closed by then), or — station silent in the new
+ * year — when the daily-mean processor's {@link Progress} marker reports a closing time at or past the year's
+ * end + grace (its closing time includes the idle watermark, so a partition gone silent closes its years too).
  */
 public final class YearToDateProcessor implements Processor<String, SpecificRecord, String, IndicatorValue> {
 
@@ -108,12 +111,17 @@ public final class YearToDateProcessor implements Processor<String, SpecificReco
 
     @Override
     public void process(Record<String, SpecificRecord> record) {
+        Optional<Progress> progress = Progress.of(record);
+        if (progress.isPresent()) {
+            closeDueYears(Long.MAX_VALUE, progress.get().progressMs());
+            return;
+        }
         if (!(record.value() instanceof IndicatorValue daily)) {
             return;
         }
         long dayStartMs = daily.getWindowStart().toEpochMilli();
         Year year = yearOf(dayStartMs);
-        closeDueYears(year.startMs());
+        closeDueYears(year.startMs(), context.currentStreamTimeMs());
 
         String scope = daily.getScope();
         String key = scope + '|' + year.year();
@@ -155,11 +163,13 @@ public final class YearToDateProcessor implements Processor<String, SpecificReco
     }
 
     /**
-     * Finalises the station-years that ended at or before {@code laterThanMs} (the start of the year of the
-     * daily value being processed) and whose end + grace stream time has reached.
+     * Finalises the station-years that ended at or before {@code laterThanMs} and whose end + grace
+     * {@code closingMs} has reached: on a daily value, the start of its year and stream time; on a progress marker of
+     * the daily-mean processor, any year and its closing time (every day of a year whose end + grace it reached has
+     * been closed, FINAL, before the marker — so a station silent in the new year has its year closed too).
      */
-    private void closeDueYears(long laterThanMs) {
-        long streamTime = context.currentStreamTimeMs();
+    private void closeDueYears(long laterThanMs, long closingMs) {
+        long streamTime = closingMs;
         if (earliestOpenYearEndMs != UNKNOWN
                 && (earliestOpenYearEndMs == NONE_OPEN || earliestOpenYearEndMs > laterThanMs
                     || earliestOpenYearEndMs + graceMs > streamTime)) {

@@ -1,0 +1,318 @@
+package pl.krakow.pulse.indicators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
+import pl.krakow.pulse.events.environment.AirQualityMeasurement;
+import pl.krakow.pulse.events.environment.Pollutant;
+import pl.krakow.pulse.events.indicators.IndicatorStatus;
+import pl.krakow.pulse.events.indicators.IndicatorValue;
+import pl.krakow.pulse.indicators.city.CityAggregateProcessor;
+import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
+import pl.krakow.pulse.platform.catalog.IndicatorKeys;
+import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.platform.kafka.KafkaClients;
+import pl.krakow.pulse.platform.metrics.PulseMetrics;
+import pl.krakow.pulse.platform.registry.InMemorySchemaRegistryClient;
+import pl.krakow.pulse.platform.serde.PulseSerdes;
+import pl.krakow.pulse.platform.topics.TopicProvisioner;
+import pl.krakow.pulse.platform.topics.Topics;
+
+/**
+ * City values when the input partitions progress at very different speeds, on the real embedded broker with the
+ * production {@link IndicatorsApplication} (exactly-once): the real GIOŚ/WIOŚ Kraków 2017-Q1 hourly PM10/PM2.5
+ * file, stations spread over 2 or 6 partitions by explicit partition, <b>partition 0's whole quarter first</b> (it
+ * runs ~90 days ahead of the others), then the other partitions in bursts of random length; one station silent for
+ * a week. Every city value of every day — PM10 and PM2.5 daily mean (max over valid stations) and data completeness
+ * (mean over reporting stations): value, observed and expected stations, validity, FINAL revision 1 — must equal
+ * a plain-Java computation over the same readings, no city value may be revised, and the late counters stay 0.
+ * The quarter's last days close by the idle release once the input stops (short idle timeout here).
+ */
+class CityValuesAcrossPartitionsIT {
+
+    private static final ZoneId WARSAW = ZoneId.of("Europe/Warsaw");
+    private static final String FILE = "/data/air-quality-krakow/krakow_pm_hourly_2017Q1.csv";
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(40);
+    /** CSV column → (pollutant, GIOŚ station code), as in the file's PROVENANCE.md. */
+    private static final Map<String, Object[]> COLUMNS = Map.of(
+            "pm10_wadow", new Object[] {Pollutant.PM10, "MpKrakWadow"},
+            "pm10_piastow", new Object[] {Pollutant.PM10, "MpKrakOsPias"},
+            "pm10_krasinskiego", new Object[] {Pollutant.PM10, "MpKrakAlKras"},
+            "pm10_swoszowice", new Object[] {Pollutant.PM10, "MpKrakSwoszo"},
+            "pm10_zloty_rog", new Object[] {Pollutant.PM10, "MpKrakZloRog"},
+            "pm10_kurdwanow", new Object[] {Pollutant.PM10, "MpKrakBujaka"},
+            "pm10_dietla", new Object[] {Pollutant.PM10, "MpKrakDietla"},
+            "pm25_krasinskiego", new Object[] {Pollutant.PM25, "MpKrakAlKras"},
+            "pm25_kurdwanow", new Object[] {Pollutant.PM25, "MpKrakBujaka"});
+    /** The station that is silent for a week, and the week. */
+    private static final String SILENT = "MpKrakDietla";
+    private static final LocalDate SILENT_FROM = LocalDate.of(2017, 2, 6);
+    private static final LocalDate SILENT_TO = LocalDate.of(2017, 2, 12);
+
+    record Reading(Pollutant pollutant, String station, Instant hourEnd, double valueUgM3) {
+        LocalDate day() {
+            return hourEnd.minus(Duration.ofHours(1)).atZone(WARSAW).toLocalDate();
+        }
+    }
+
+    /** The independent expectation of one city value. */
+    record City(Double value, int observed, int expected, boolean valid) {
+    }
+
+    @TempDir
+    Path dir;
+
+    private EmbeddedKafkaBroker broker;
+    private KafkaClients clients;
+    private PulseSerdes serdes;
+    private PulseMetrics metrics;
+    private IndicatorsApplication app;
+
+    @BeforeEach
+    void startBroker() {
+        broker = EmbeddedKafkaBroker.builder().dataDir(dir.resolve("kafka")).build().start();
+        clients = new KafkaClients(broker.bootstrapServers(), PulseConfig.defaults());
+        serdes = new PulseSerdes(new InMemorySchemaRegistryClient());
+        metrics = new PulseMetrics("city-partitions-it");
+    }
+
+    @AfterEach
+    void stop() {
+        if (app != null) {
+            app.close(Duration.ofSeconds(30));
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} partitions")
+    @ValueSource(ints = {2, 6})
+    void everyCityValueOfTheQuarterMatchesPlainJavaWhenPartitionsProgressAtDifferentSpeeds(int partitions)
+            throws Exception {
+        try (Admin admin = Admin.create(clients.admin("city-it-admin"))) {
+            TopicProvisioner.ensure(admin, Topics.all(), 1, partitions);
+        }
+        List<Reading> readings = read().stream()
+                .filter(r -> !(r.station().equals(SILENT) && !r.day().isBefore(SILENT_FROM) && !r.day().isAfter(SILENT_TO)))
+                .sorted(java.util.Comparator.comparing(Reading::hourEnd))
+                .toList();
+        List<String> stations = readings.stream().map(Reading::station).distinct().sorted().toList();
+        Map<String, Integer> partitionOf = new HashMap<>();
+        for (int i = 0; i < stations.size(); i++) {
+            partitionOf.put(stations.get(i), i % partitions);
+        }
+
+        var options = Iv3EnvironmentTopology.Options.defaults().withMeters(metrics.registry()).withClock(Clock.systemUTC())
+                .withIdleTimeout(IDLE_TIMEOUT).withPunctuationInterval(Duration.ofSeconds(1))
+                .withEmitInterval(Duration.ofMillis(50));
+        app = new IndicatorsApplication(clients, serdes, IndicatorCatalog.bundled(), WARSAW, metrics, dir.resolve("state"),
+                options);
+        app.start();
+        await().atMost(Duration.ofSeconds(60)).until(app::isRunning);
+
+        try (KafkaProducer<String, AirQualityMeasurement> producer = new KafkaProducer<>(
+                clients.producer("city-it-producer"), new StringSerializer(), serdes.value(Topics.AIR_QUALITY).serializer())) {
+            // Partition 0 first, the whole quarter: its stage-1 task runs ~90 days ahead of the others.
+            readings.stream().filter(r -> partitionOf.get(r.station()) == 0)
+                    .forEach(r -> send(producer, r, 0));
+            producer.flush();
+            // The others in bursts of 1..400 readings, the partition of each burst drawn at random.
+            Map<Integer, List<Reading>> rest = new TreeMap<>();
+            readings.stream().filter(r -> partitionOf.get(r.station()) != 0)
+                    .forEach(r -> rest.computeIfAbsent(partitionOf.get(r.station()), p -> new ArrayList<>()).add(r));
+            Map<Integer, Integer> next = new HashMap<>();
+            Random random = new Random(20170101L + partitions);
+            List<Integer> open = new ArrayList<>(rest.keySet());
+            while (!open.isEmpty()) {
+                int p = open.get(random.nextInt(open.size()));
+                List<Reading> list = rest.get(p);
+                int from = next.getOrDefault(p, 0);
+                int to = Math.min(list.size(), from + 1 + random.nextInt(400));
+                for (int i = from; i < to; i++) {
+                    send(producer, list.get(i), p);
+                }
+                next.put(p, to);
+                if (to == list.size()) {
+                    open.remove(Integer.valueOf(p));
+                }
+            }
+            producer.flush();
+        }
+
+        Map<String, City> expected = new TreeMap<>();
+        expected.putAll(cityMax(readings, Pollutant.PM10, "iv3.pm10.daily_mean"));
+        expected.putAll(cityMax(readings, Pollutant.PM25, "iv3.pm25.daily_mean"));
+        expected.putAll(cityCompleteness(readings));
+        assertThat(expected.keySet().stream().filter(k -> k.startsWith("iv3.pm10.daily_mean|")).count()).isEqualTo(91);
+
+        Map<String, List<IndicatorValue>> finals = new HashMap<>();
+        try (KafkaConsumer<String, IndicatorValue> table = tableConsumer()) {
+            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(10)).untilAsserted(() -> {
+                for (ConsumerRecord<String, IndicatorValue> r : table.poll(Duration.ofMillis(500))) {
+                    if (r.key().contains("|city:krakow|") && r.value().getStatus() == IndicatorStatus.FINAL) {
+                        finals.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value());
+                    }
+                }
+                assertThat(finals.keySet()).containsAll(expected.keySet());
+            });
+            // Anything that followed the last FINAL (a revision) would be in the next poll.
+            for (ConsumerRecord<String, IndicatorValue> r : table.poll(Duration.ofSeconds(2))) {
+                if (r.key().contains("|city:krakow|") && r.value().getStatus() == IndicatorStatus.FINAL) {
+                    finals.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value());
+                }
+            }
+        }
+        List<String> mismatches = new ArrayList<>();
+        for (Map.Entry<String, City> e : expected.entrySet()) {
+            List<IndicatorValue> got = finals.get(e.getKey());
+            IndicatorValue v = got.get(got.size() - 1);
+            City want = e.getValue();
+            boolean same = got.size() == 1 && v.getRevision() == 1 && v.getObservedCount() == want.observed()
+                    && v.getExpectedCount() == want.expected() && v.getValid() == want.valid()
+                    && (want.value() == null ? v.getValue() == null
+                        : v.getValue() != null && Math.abs(v.getValue() - want.value()) < 1e-9);
+            if (!same) {
+                mismatches.add(e.getKey() + ": want " + want + ", got " + got.size() + " FINAL(s), last " + v.getValue() + " "
+                        + v.getObservedCount() + "/" + v.getExpectedCount() + " valid=" + v.getValid() + " rev " + v.getRevision());
+            }
+        }
+        assertThat(mismatches).as("city values that differ from the plain-Java computation").isEmpty();
+        assertThat(finals.keySet()).as("no city value beyond the expected ones").isEqualTo(expected.keySet());
+        assertThat(metrics.registry().find(CityAggregateProcessor.LATE).counters())
+                .allSatisfy(c -> assertThat(c.count()).isZero());
+        assertThat(metrics.registry().find(CityAggregateProcessor.LATE_REVISIONS).counters())
+                .allSatisfy(c -> assertThat(c.count()).isZero());
+        assertThat(metrics.registry().find("pulse.indicators.late.events").counters())
+                .allSatisfy(c -> assertThat(c.count()).isZero());
+    }
+
+    private static void send(KafkaProducer<String, AirQualityMeasurement> producer, Reading r, int partition) {
+        AirQualityMeasurement m = AirQualityMeasurement.newBuilder()
+                .setEventId(r.station() + "-" + r.pollutant() + "-" + r.hourEnd()).setEventTime(r.hourEnd())
+                .setFeed("it").setSourceId("CityValuesAcrossPartitionsIT").setStationCode(r.station())
+                .setPollutant(r.pollutant()).setConcentrationUgM3(r.valueUgM3()).setAveragingPeriodSeconds(3600)
+                .setValidated(false).setIngestedAt(Instant.now()).build();
+        producer.send(new ProducerRecord<>(Topics.AIR_QUALITY.name(), partition, r.station(), m));
+    }
+
+    /** City = max over the valid (≥ 18 h) station means of a local day; expected = stations with any hour that day. */
+    private static Map<String, City> cityMax(List<Reading> readings, Pollutant pollutant, String indicatorId) {
+        Map<LocalDate, Map<String, double[]>> byDay = perStationDay(readings, pollutant);
+        Map<String, City> out = new LinkedHashMap<>();
+        byDay.forEach((day, stations) -> {
+            Double max = null;
+            int valid = 0;
+            for (double[] sumCount : stations.values()) {
+                if (sumCount[1] >= 18) {
+                    valid++;
+                    double mean = sumCount[0] / sumCount[1];
+                    max = max == null ? mean : Math.max(max, mean);
+                }
+            }
+            out.put(key(indicatorId, day), new City(max, valid, stations.size(), valid >= 1));
+        });
+        return out;
+    }
+
+    /** City completeness = mean over reporting stations of PM10 hours ÷ hours of the local day × 100. */
+    private static Map<String, City> cityCompleteness(List<Reading> readings) {
+        Map<String, City> out = new LinkedHashMap<>();
+        perStationDay(readings, Pollutant.PM10).forEach((day, stations) -> {
+            long hours = Duration.between(day.atStartOfDay(WARSAW), day.plusDays(1).atStartOfDay(WARSAW)).toHours();
+            double sum = 0;
+            for (double[] sumCount : stations.values()) {
+                sum += sumCount[1] * 100.0 / hours;
+            }
+            out.put(key("iv3.data.completeness", day), new City(sum / stations.size(), stations.size(), stations.size(), true));
+        });
+        return out;
+    }
+
+    private static Map<LocalDate, Map<String, double[]>> perStationDay(List<Reading> readings, Pollutant pollutant) {
+        Map<LocalDate, Map<String, double[]>> byDay = new TreeMap<>();
+        Map<String, TreeSet<Instant>> seen = new HashMap<>();
+        for (Reading r : readings) {
+            if (r.pollutant() != pollutant || !seen.computeIfAbsent(r.station(), s -> new TreeSet<>()).add(r.hourEnd())) {
+                continue; // one value per station-hour (the file has none twice; kept for clarity)
+            }
+            double[] acc = byDay.computeIfAbsent(r.day(), d -> new TreeMap<>()).computeIfAbsent(r.station(), s -> new double[2]);
+            acc[0] += r.valueUgM3();
+            acc[1]++;
+        }
+        return byDay;
+    }
+
+    private static String key(String indicatorId, LocalDate day) {
+        return indicatorId + "|city:krakow|" + IndicatorKeys.isoWithOffset(day.atStartOfDay(WARSAW).toInstant(), WARSAW);
+    }
+
+    private KafkaConsumer<String, IndicatorValue> tableConsumer() {
+        Properties props = new Properties();
+        props.putAll(clients.consumer("city-it-table", "city-it-table-" + System.nanoTime()));
+        props.put("isolation.level", "read_committed");
+        KafkaConsumer<String, IndicatorValue> consumer = new KafkaConsumer<>(props, serdes.key().deserializer(),
+                serdes.value(Topics.INDICATORS_IV3).deserializer());
+        List<TopicPartition> tps = consumer.partitionsFor(Topics.INDICATORS_IV3.name()).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(tps);
+        consumer.seekToBeginning(tps);
+        return consumer;
+    }
+
+    private static List<Reading> read() throws IOException {
+        List<Reading> out = new ArrayList<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(
+                Objects.requireNonNull(CityValuesAcrossPartitionsIT.class.getResourceAsStream(FILE)), StandardCharsets.UTF_8))) {
+            String[] header = in.readLine().split(",", -1);
+            String line;
+            while ((line = in.readLine()) != null) {
+                String[] f = line.split(",", -1);
+                Instant hourEnd = Instant.ofEpochSecond(Long.parseLong(f[1]));
+                for (int c = 2; c < header.length; c++) {
+                    Object[] col = COLUMNS.get(header[c]);
+                    if (col != null && c < f.length && !f[c].isBlank()) {
+                        out.add(new Reading((Pollutant) col[0], (String) col[1], hourEnd, Double.parseDouble(f[c])));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}
