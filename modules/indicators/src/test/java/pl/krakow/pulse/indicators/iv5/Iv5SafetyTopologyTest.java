@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -202,5 +203,19 @@ class Iv5SafetyTopologyTest extends Iv5TestBase {
         assertThat(p50).isBetween(5.0, 6.0);
         assertThat(p90).isBetween(9.0, 10.0);
         assertThat(latest.get("iv5.response.time_p90|city|" + JAN_10).getObservedCount()).isEqualTo(10);
+    }
+
+    @Test
+    void lateIncidentOfAnotherCategoryOpensTheWindowsOfEveryCategoryOnItsDay() {
+        // The order of a late police batch: the area's own days first, then an older day of another category.
+        start(PopulationTable.krakowDefault());
+        pipe(incident("2024-01-05T08:00:00Z", IncidentCategory.ROAD_ACCIDENT, 1, 0, "city"));
+        pipe(incident("2024-01-20T08:00:00Z", IncidentCategory.FIRE, 0, 0, "city"));
+        pipe(incident("2024-01-12T08:00:00Z", IncidentCategory.CRIME, 0, 0, "city"));
+        List<DayCategory> expected = List.of(
+                new DayCategory("city", LocalDate.of(2024, 1, 5), IncidentCategory.ROAD_ACCIDENT),
+                new DayCategory("city", LocalDate.of(2024, 1, 20), IncidentCategory.FIRE),
+                new DayCategory("city", LocalDate.of(2024, 1, 12), IncidentCategory.CRIME));
+        assertRollingWindows(expectedRolling30(expected), publishedRolling30(latest(flush())), "three categories, one late");
     }
 }
