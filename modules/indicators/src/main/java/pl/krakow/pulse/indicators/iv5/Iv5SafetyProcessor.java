@@ -35,8 +35,8 @@ import pl.krakow.pulse.events.safety.IncidentCategory;
 import pl.krakow.pulse.platform.catalog.IndicatorKeys;
 
 /**
- * The IV.5 indicators of one area scope (the record key: {@code district:<n>}, {@code city} or {@code region}),
- * from the incidents counted there.
+ * The IV.5 indicators of one area scope (the record key: {@code district:<n>}, {@code city:<id>} or
+ * {@code region:<id>}), from the incidents counted there.
  *
  * <p><b>State.</b> A {@link DayBucket} per area and local day ({@value #BUCKETS}, key {@code area|yyyy-MM-dd});
  * buckets are kept (≈ 20 areas × 365 small records a year), so an incident however late — police batches come
@@ -51,7 +51,7 @@ import pl.krakow.pulse.platform.catalog.IndicatorKeys;
  * windows are recomputed from their buckets and emitted on a wall-clock punctuation (every
  * {@code flushInterval}) or when many are dirty, so a burst of a thousand records of one day gives one value
  * per window, not a thousand. Values of a window with nothing to say are not emitted: counts of zero, rates of
- * an area without population (districts without a configured table, always {@code region}), time percentiles
+ * an area without population (districts without a configured table, other cities, always a region), time percentiles
  * without a measured time.
  *
  * <p><b>Status.</b> PROVISIONAL (revision 0) until stream time passes window end + the indicator's grace
@@ -67,7 +67,8 @@ public final class Iv5SafetyProcessor implements Processor<String, Incident, Str
     public static final String REVISIONS = "iv5-window-revisions";
     public static final String PENDING = "iv5-pending-final";
     public static final String DIRTY = "iv5-dirty-windows";
-    public static final String REGION = "region";
+    /** Prefix of a region scope ({@code region:<id>}): outside the city, counted apart, never rated. */
+    public static final String REGION_PREFIX = "region:";
     /** Flush early when this many windows are dirty, bounding the work of one punctuation. */
     static final int MAX_DIRTY = 20_000;
 
@@ -391,7 +392,7 @@ public final class Iv5SafetyProcessor implements Processor<String, Incident, Str
         IncidentCategory category = slash < 0 ? null : IncidentCategory.valueOf(scope.substring(slash + 1).toUpperCase(Locale.ROOT));
         Optional<PopulationTable.Figure> residents = Optional.empty();
         if (def.kind().rate()) {
-            residents = REGION.equals(area) ? Optional.empty() : population.residents(area, end.minusDays(1).getYear());
+            residents = isRegion(area) ? Optional.empty() : population.residents(area, end.minusDays(1).getYear());
             if (residents.isEmpty()) {
                 return Optional.empty();
             }
@@ -436,6 +437,10 @@ public final class Iv5SafetyProcessor implements Processor<String, Incident, Str
 
     /** @param simulated some incident behind the value came from a simulated feed */
     private record Snapshot(Double value, int observed, boolean valid, long lastIngestedMs, boolean simulated) {
+    }
+
+    static boolean isRegion(String scope) {
+        return scope.startsWith(REGION_PREFIX);
     }
 
     static String bucketKey(String area, LocalDate day) {

@@ -32,10 +32,12 @@ import pl.krakow.pulse.ingest.safety.SafetyTestData;
  */
 class Iv5RealDataTest extends Iv5TestBase {
 
-    /** Where the SEWIK świętokrzyskie records count: outside Kraków. */
-    static final String SEWIK_AREA = "region";
-    /** Where the Wrocław city-guard register counts. */
-    static final String CITY_GUARD_AREA = "city";
+    /** Where the SEWIK świętokrzyskie records (WOJ 26) count: their voivodeship, outside Kraków. */
+    static final String SEWIK_AREA = "region:swietokrzyskie";
+    /** Where the Wrocław city-guard register counts: Wrocław, never Kraków. */
+    static final String CITY_GUARD_AREA = "city:wroclaw";
+    /** Where NYC's crashes count. */
+    static final String NYC_AREA = "city:new-york";
 
     static List<Incident> parse(SafetyFormats.Base format, String resource) {
         IngestContext context = IngestContext.defaults(java.time.Clock.fixed(WALL, ZoneOffset.UTC));
@@ -73,7 +75,7 @@ class Iv5RealDataTest extends Iv5TestBase {
             List<Double> sorted = e.getValue().stream().sorted().toList();
             Instant monthStart = e.getKey().atDay(1).atStartOfDay(WARSAW).toInstant();
             for (String q : List.of("p50", "p90")) {
-                IndicatorValue v = latest.get("iv5.handling.time_month_" + q + "|city|" + monthStart);
+                IndicatorValue v = latest.get("iv5.handling.time_month_" + q + "|" + CITY_GUARD_AREA + "|" + monthStart);
                 assertThat(v).as("%s %s", q, e.getKey()).isNotNull();
                 assertThat(v.getObservedCount()).isEqualTo(sorted.size());
                 double quantile = Integer.parseInt(q.substring(1)) / 100.0;
@@ -113,11 +115,45 @@ class Iv5RealDataTest extends Iv5TestBase {
         Map<String, IndicatorValue> latest = latest(flush());
         for (Map.Entry<String, Integer> e : perDay.entrySet()) {
             Instant start = LocalDate.parse(e.getKey()).atStartOfDay(WARSAW).toInstant();
-            assertThat(latest.get("iv5.incidents.count|region|" + start).getValue()).as(e.getKey()).isEqualTo(e.getValue().doubleValue());
-            IndicatorValue injury = latest.get("iv5.incidents.count|region/road_accident|" + start);
+            assertThat(latest.get("iv5.incidents.count|" + SEWIK_AREA + "|" + start).getValue()).as(e.getKey()).isEqualTo(e.getValue().doubleValue());
+            IndicatorValue injury = latest.get("iv5.incidents.count|" + SEWIK_AREA + "/road_accident|" + start);
             assertThat(injury == null ? 0 : injury.getValue().intValue()).as(e.getKey()).isEqualTo(injuryPerDay.getOrDefault(e.getKey(), 0));
         }
         assertThat(latest.keySet()).noneMatch(k -> k.contains("|city") || k.contains("|district"));
+    }
+
+    @Test
+    void wroclawRegisterNycCrashesAndAnotherVoivodeshipAreNeverCountedAsKrakow() {
+        // Independently: records per file (the register: one incident per report that is not closed before it was
+        // registered; NYC: one per data row; SEWIK: one per feature).
+        List<String> register = SafetyTestData.lines(SafetyTestData.CITY_GUARD);
+        Set<String> reports = new HashSet<>();
+        int registerIncidents = 0;
+        for (String line : register.subList(1, register.size())) {
+            List<String> f = SafetyTestData.fields(line);
+            if (reports.add(f.get(1)) && f.get(7).compareTo(f.get(0)) >= 0) {
+                registerIncidents++;
+            }
+        }
+        int nycCrashes = SafetyTestData.lines(SafetyTestData.NYC).size() - 1;
+        long sewikFeatures = SafetyTestData.lines(SafetyTestData.SEWIK).stream().filter(l -> l.contains("\"type\":\"Feature\"")).count();
+
+        start(PopulationTable.krakowDefault());
+        parse(new SafetyFormats.CityGuard(), SafetyTestData.CITY_GUARD).forEach(this::pipe);
+        parse(new SafetyFormats.NycCollisions(), SafetyTestData.NYC).forEach(this::pipe);
+        parse(new SafetyFormats.Sewik(), SafetyTestData.SEWIK).forEach(this::pipe);
+        List<IndicatorValue> values = flush();
+
+        // Nothing in Kraków: no city:krakow value, no district value, no rate (no population for other cities)
+        assertThat(values).extracting(IndicatorValue::getScope)
+                .noneMatch(scope -> scope.startsWith("city:krakow") || scope.startsWith("district:"));
+        assertThat(values).extracting(IndicatorValue::getIndicatorId).noneMatch(id -> id.contains("per_100k"));
+        Map<String, Integer> perArea = new TreeMap<>();
+        latest(values).values().stream().filter(v -> v.getIndicatorId().equals("iv5.incidents.count") && v.getScope().indexOf('/') < 0)
+                .forEach(v -> perArea.merge(v.getScope(), v.getValue().intValue(), Integer::sum));
+        assertThat(perArea).containsExactlyInAnyOrderEntriesOf(Map.of(
+                CITY_GUARD_AREA, registerIncidents, NYC_AREA, nycCrashes, SEWIK_AREA, (int) sewikFeatures));
+        System.out.printf("Other places' files: %s incidents per area, none in Kraków%n", perArea);
     }
     @Test
     void sewikRollingThirtyDaysExistForEveryCategoryOnEveryDayItsAreaHasOne() {
