@@ -16,7 +16,7 @@ import pl.krakow.pulse.events.safety.Incident;
 import pl.krakow.pulse.events.safety.IncidentCategory;
 
 /**
- * What one area scope ({@code district:<n>}, {@code city}, {@code region}) saw on one local day: incidents per
+ * What one area scope ({@code district:<n>}, {@code city:<id>}, {@code region:<id>}) saw on one local day: incidents per
  * category, injury road accidents, road deaths, and t-digest sketches (compression {@value #COMPRESSION}) of
  * response minutes (arrival − report) and handling minutes (closing − registration). Every IV.5 window is a
  * sum or a digest merge of its days' buckets, so a late incident changes one bucket and every window that

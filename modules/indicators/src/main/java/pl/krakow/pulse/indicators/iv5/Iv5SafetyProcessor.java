@@ -12,6 +12,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,19 +35,23 @@ import pl.krakow.pulse.events.safety.IncidentCategory;
 import pl.krakow.pulse.platform.catalog.IndicatorKeys;
 
 /**
- * The IV.5 indicators of one area scope (the record key: {@code district:<n>}, {@code city} or {@code region}),
- * from the incidents counted there.
+ * The IV.5 indicators of one area scope (the record key: {@code district:<n>}, {@code city:<id>} or
+ * {@code region:<id>}), from the incidents counted there.
  *
  * <p><b>State.</b> A {@link DayBucket} per area and local day ({@value #BUCKETS}, key {@code area|yyyy-MM-dd});
  * buckets are kept (≈ 20 areas × 365 small records a year), so an incident however late — police batches come
  * weeks or months after the fact — lands in its day and revises every window that covers it.
  *
  * <p><b>Emission.</b> An incident marks the windows it changes as dirty ({@value #DIRTY}): its day, month and
- * year, and the rolling windows ending on later days (months) that already have incidents in the area. Dirty
+ * year, and the rolling windows ending on later days (months) that already have incidents in the area. Rolling
+ * windows exist for the days (months) on which the area has incidents; per category ({@code <area>/<category>})
+ * they exist on those same days for every category with at least one incident in the window, so the area's first
+ * incident of a day also marks the windows ending that day of every other category counted inside them (a
+ * category without incidents in the window has no value: counts of zero are not published). Dirty
  * windows are recomputed from their buckets and emitted on a wall-clock punctuation (every
  * {@code flushInterval}) or when many are dirty, so a burst of a thousand records of one day gives one value
  * per window, not a thousand. Values of a window with nothing to say are not emitted: counts of zero, rates of
- * an area without population (districts without a configured table, always {@code region}), time percentiles
+ * an area without population (districts without a configured table, other cities, always a region), time percentiles
  * without a measured time.
  *
  * <p><b>Status.</b> PROVISIONAL (revision 0) until stream time passes window end + the indicator's grace
@@ -62,7 +67,8 @@ public final class Iv5SafetyProcessor implements Processor<String, Incident, Str
     public static final String REVISIONS = "iv5-window-revisions";
     public static final String PENDING = "iv5-pending-final";
     public static final String DIRTY = "iv5-dirty-windows";
-    public static final String REGION = "region";
+    /** Prefix of a region scope ({@code region:<id>}): outside the city, counted apart, never rated. */
+    public static final String REGION_PREFIX = "region:";
     /** Flush early when this many windows are dirty, bounding the work of one punctuation. */
     static final int MAX_DIRTY = 20_000;
 
@@ -127,13 +133,16 @@ public final class Iv5SafetyProcessor implements Processor<String, Incident, Str
         LocalDate day = LocalDate.ofInstant(incident.getEventTime(), zone);
         String bucketKey = bucketKey(area, day);
         DayBucket bucket = buckets.get(bucketKey);
+        // The area's first incident of a day (month) opens its rolling windows ending there: see opensRolling.
+        boolean firstOfDay = bucket == null;
+        boolean firstOfMonth = firstOfDay && !monthHasData(area, YearMonth.from(day));
         if (bucket == null) {
             bucket = new DayBucket();
         }
         bucket.add(incident);
         buckets.put(bucketKey, bucket);
 
-        String categoryScope = area + '/' + incident.getCategory().name().toLowerCase(Locale.ROOT);
+        String categoryScope = categoryScope(area, incident.getCategory());
         boolean road = DayBucket.isRoad(incident.getCategory());
         for (int i = 0; i < defs.size(); i++) {
             Iv5Indicator def = defs.get(i);
@@ -156,6 +165,16 @@ public final class Iv5SafetyProcessor implements Processor<String, Incident, Str
                 }
                 if (def.kind() == Iv5Indicator.Kind.COUNT) {
                     markDirty(i, categoryScope, start);
+                }
+            }
+            if (def.kind() == Iv5Indicator.Kind.COUNT && opensRolling(def, firstOfDay, firstOfMonth)) {
+                // A rolling window ending on this day (month) did not exist for the area until now, so no incident
+                // of another category inside it has marked it for its category: every category counted in the
+                // window gets its value for this day too (issue 13: a category's rolling window exists for every
+                // day its area has one).
+                LocalDate start = def.windowStartFor(day);
+                for (IncidentCategory c : categoriesIn(area, start, def.windowEnd(start))) {
+                    markDirty(i, categoryScope(area, c), start);
                 }
             }
         }
@@ -188,6 +207,41 @@ public final class Iv5SafetyProcessor implements Processor<String, Incident, Str
             }
         }
         return out;
+    }
+
+    /**
+     * Whether the area's first incident of a day (or month) brings a rolling window of {@code def} into being: rolling
+     * windows are published for the days (months) on which the area has incidents, calendar windows for the
+     * window that holds an incident, which always marks its own category.
+     */
+    private static boolean opensRolling(Iv5Indicator def, boolean firstOfDay, boolean firstOfMonth) {
+        return switch (def.window()) {
+            case ROLLING_DAYS -> firstOfDay;
+            case ROLLING_MONTHS -> firstOfMonth;
+            case DAY, MONTH, YEAR_TO_DATE -> false;
+        };
+    }
+
+    /** The categories with at least one incident of the area in [from, toExclusive). */
+    private EnumSet<IncidentCategory> categoriesIn(String area, LocalDate from, LocalDate toExclusive) {
+        EnumSet<IncidentCategory> out = EnumSet.noneOf(IncidentCategory.class);
+        IncidentCategory[] all = IncidentCategory.values();
+        try (KeyValueIterator<String, DayBucket> it = buckets.range(bucketKey(area, from), bucketKey(area, toExclusive.minusDays(1)))) {
+            while (it.hasNext()) {
+                int[] counts = it.next().value.countsByCategory;
+                for (int c = 0; c < counts.length; c++) {
+                    if (counts[c] > 0) {
+                        out.add(all[c]);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@code <area>/<category>}, e.g. {@code city:krakow/road_accident}. */
+    static String categoryScope(String area, IncidentCategory category) {
+        return area + '/' + category.name().toLowerCase(Locale.ROOT);
     }
 
     private boolean monthHasData(String area, YearMonth month) {
@@ -338,7 +392,7 @@ public final class Iv5SafetyProcessor implements Processor<String, Incident, Str
         IncidentCategory category = slash < 0 ? null : IncidentCategory.valueOf(scope.substring(slash + 1).toUpperCase(Locale.ROOT));
         Optional<PopulationTable.Figure> residents = Optional.empty();
         if (def.kind().rate()) {
-            residents = REGION.equals(area) ? Optional.empty() : population.residents(area, end.minusDays(1).getYear());
+            residents = isRegion(area) ? Optional.empty() : population.residents(area, end.minusDays(1).getYear());
             if (residents.isEmpty()) {
                 return Optional.empty();
             }
@@ -383,6 +437,10 @@ public final class Iv5SafetyProcessor implements Processor<String, Incident, Str
 
     /** @param simulated some incident behind the value came from a simulated feed */
     private record Snapshot(Double value, int observed, boolean valid, long lastIngestedMs, boolean simulated) {
+    }
+
+    static boolean isRegion(String scope) {
+        return scope.startsWith(REGION_PREFIX);
     }
 
     static String bucketKey(String area, LocalDate day) {

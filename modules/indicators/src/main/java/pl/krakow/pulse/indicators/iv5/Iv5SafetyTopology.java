@@ -5,6 +5,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -27,6 +28,7 @@ import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.events.safety.Incident;
 import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
+import pl.krakow.pulse.platform.catalog.Scopes;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
 import pl.krakow.pulse.platform.topics.Topics;
 
@@ -40,11 +42,13 @@ import pl.krakow.pulse.platform.topics.Topics;
  * </pre>
  * Record time is the incident's own {@code eventTime}. The dedupe stage drops an incident id seen before (a
  * replayed file, a restarted simulator) so nothing is counted twice ({@code pulse.indicators.iv5.duplicates}).
- * The area stage sends each incident to the scopes it counts for: {@code district:<n>} <em>and</em>
- * {@code city} for a point in a district, {@code city} for a city record without point, {@code region} for
- * anything outside the city — so regional events never distort district or city values. The processor
+ * The area stage sends each incident to the scopes it counts for ({@link #areas}): {@code district:<n>}
+ * <em>and</em> {@code city:krakow} for a point in a Kraków district, {@code city:<id>} for a city's record without
+ * a district (another city's feed always lands in its own {@code city:<id>}, e.g. {@code city:wroclaw}), and
+ * {@code region:<id>} for anything outside the city (e.g. {@code region:swietokrzyskie}) — so regional events and
+ * other cities' records never distort Kraków's district or city values. The processor
  * ({@link Iv5SafetyProcessor}) computes every implemented IV.5 catalog entry ({@link Iv5Indicator}); counts
- * per category use the scope {@code <area>/<category>} (e.g. {@code city/road_accident}) beside the
+ * per category use the scope {@code <area>/<category>} (e.g. {@code city:krakow/road_accident}) beside the
  * all-category {@code <area>}. {@code build} does no I/O.
  */
 public final class Iv5SafetyTopology {
@@ -102,13 +106,29 @@ public final class Iv5SafetyTopology {
         return builder;
     }
 
-    /** The area scopes an incident counts for. */
+    /** {@code city:<id>} or {@code region:<id>}, ids lower case ASCII with dashes ({@link Scopes}). */
+    private static final Pattern NAMED_AREA = Pattern.compile("(city|region):[a-z0-9][a-z0-9-]*");
+    /** Area of incidents whose scope names no city ({@code city:unknown}): never Kraków's. */
+    public static final String UNKNOWN_CITY = Scopes.city("unknown");
+    /** Area of incidents whose scope names no region ({@code region:unknown}). */
+    public static final String UNKNOWN_REGION = Iv5SafetyProcessor.REGION_PREFIX + "unknown";
+
+    /**
+     * The area scopes an incident counts for: {@code district:<n>} (Kraków's districts, the only ones there are)
+     * and {@code city:krakow}; {@code city:<id>} or {@code region:<id>} alone. A scope that names no place — a bare
+     * {@code city} or {@code region}, the schema default and what records written before scopes named their city
+     * carry (the Wrocław city-guard register was written as {@code city} then) — goes to {@link #UNKNOWN_CITY} /
+     * {@link #UNKNOWN_REGION}, never to Kraków.
+     */
     static List<String> areas(Incident incident) {
-        String scope = incident.getScope() == null ? "city" : incident.getScope();
+        String scope = incident.getScope() == null ? "" : incident.getScope();
         if (scope.startsWith("district:")) {
-            return List.of(scope, "city");
+            return List.of(scope, Scopes.KRAKOW_CITY);
         }
-        return List.of(scope.equals(Iv5SafetyProcessor.REGION) ? Iv5SafetyProcessor.REGION : "city");
+        if (NAMED_AREA.matcher(scope).matches()) {
+            return List.of(scope);
+        }
+        return List.of(scope.startsWith("region") ? UNKNOWN_REGION : UNKNOWN_CITY);
     }
 
     /** Every state store the topology creates. */

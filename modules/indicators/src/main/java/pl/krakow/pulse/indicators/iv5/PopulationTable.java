@@ -11,18 +11,20 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import pl.krakow.pulse.platform.catalog.Scopes;
 
 /**
- * Residents per scope ({@code city}, {@code district:<I-XVIII>}) and year: the denominators of the IV.5 rates
- * per 100 000 residents.
+ * Residents per scope ({@code city:krakow}, {@code district:<I-XVIII>}, or another {@code city:<id>} a table
+ * names) and year: the denominators of the IV.5 rates per 100 000 residents.
  *
  * <p>A year without its own figure uses the latest earlier year's figure (else the earliest one): population
  * changes by well under 1 % a year, far less than the year-to-year noise of accident counts.
  * The built-in Kraków default holds the city total only — 800 653 residents (GUS, National Census 2021,
  * 31 March 2021) and about 806 200 (GUS, end of 2023) — so city rates always work and <b>district rates are
  * computed only when a table with district figures is configured</b> ({@code safety.population.file}); no
- * per-district figure is invented. {@code region} never has a population: events outside the city are not
- * rated. Immutable and thread-safe.
+ * per-district figure is invented. Other cities (e.g. {@code city:wroclaw}) have no built-in figure, so their
+ * incidents are counted but not rated; a region ({@code region:<id>}) never has a population: events outside the
+ * city are not rated. Immutable and thread-safe.
  */
 public final class PopulationTable {
 
@@ -42,13 +44,14 @@ public final class PopulationTable {
         TreeMap<Integer, Figure> city = new TreeMap<>();
         city.put(2021, new Figure(800_653, "GUS, Narodowy Spis Powszechny 2021 (census, 31 March 2021)"));
         city.put(2023, new Figure(806_200, "GUS, population at the end of 2023 (approx.)"));
-        m.put("city", city);
+        m.put(Scopes.KRAKOW_CITY, city);
         return new PopulationTable(m);
     }
 
     /**
      * The Kraków default overlaid with a CSV file: header {@code scope,year,residents,source}, one figure per line,
-     * e.g. {@code district:I,2023,58000,GUS BDL}. A file's scope replaces the default's figures of that scope.
+     * e.g. {@code district:I,2023,58000,GUS BDL}. A file's scope replaces the default's figures of that scope; a bare
+     * {@code city} (tables written before scopes named their city) is {@code city:krakow}.
      *
      * @throws IllegalArgumentException naming the line of a malformed row
      */
@@ -68,8 +71,11 @@ public final class PopulationTable {
             String[] f = line.split(",", 4);
             try {
                 String scope = f[0].strip();
-                if (!scope.equals("city") && !scope.matches("district:[IVX]+")) {
-                    throw new IllegalArgumentException("scope must be city or district:<I-XVIII>: " + scope);
+                if (scope.equals("city")) {
+                    scope = Scopes.KRAKOW_CITY; // tables written before scopes named their city: they were Kraków's
+                }
+                if (!scope.matches("city:[a-z0-9][a-z0-9-]*") && !scope.matches("district:[IVX]+")) {
+                    throw new IllegalArgumentException("scope must be city:<id> (e.g. city:krakow) or district:<I-XVIII>: " + scope);
                 }
                 long residents = Long.parseLong(f[2].strip());
                 if (residents <= 0) {

@@ -131,9 +131,9 @@ class Iv5ReplayIT {
                         PopulationTable.krakowDefault(), Iv3EnvironmentTopology.Options.defaults().withMeters(metrics.registry())));
         app.start();
 
-        String mayKey = "iv5.handling.time_month_p50|city|2018-05-01T00:00:00+02:00";
+        String mayKey = "iv5.handling.time_month_p50|city:wroclaw|2018-05-01T00:00:00+02:00";
         String day = "2018-05-15";
-        String dayKey = "iv5.incidents.count|city|" + day + "T00:00:00+02:00";
+        String dayKey = "iv5.incidents.count|city:wroclaw|" + day + "T00:00:00+02:00";
         int expectedMay = mayReports;
         Map<String, IndicatorValue> latest = new HashMap<>();
         List<RejectedRecord> rejected = new ArrayList<>();

@@ -1,17 +1,25 @@
 package pl.krakow.pulse.indicators.iv5;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -103,5 +111,69 @@ abstract class Iv5TestBase {
                 .setSourceRecordId(String.valueOf(seq)).setCategory(category).setInjured(injured).setKilled(killed)
                 .setLocation(scope.startsWith("district") ? new GeoPoint(50.06, 19.94) : null)
                 .setScope(scope).setReportedAt(t).setIngestedAt(t.plusSeconds(60)).build();
+    }
+
+    /** Local day and category of one incident, read from a file apart from the topology under test. */
+    record DayCategory(String area, LocalDate day, IncidentCategory category) {
+    }
+
+    /**
+     * Every rolling-30-day count the table must hold, in plain Java: for each area and each day on which the area
+     * has an incident (the days the area's rolling window is published for), the area's count over the 30 days
+     * ending that day, and the count of every category with at least one incident in those 30 days.
+     */
+    static Map<String, Integer> expectedRolling30(List<DayCategory> incidents) {
+        Map<String, Map<LocalDate, Map<IncidentCategory, Integer>>> byArea = new TreeMap<>();
+        for (DayCategory i : incidents) {
+            byArea.computeIfAbsent(i.area(), a -> new TreeMap<>()).computeIfAbsent(i.day(), d -> new EnumMap<>(IncidentCategory.class))
+                    .merge(i.category(), 1, Integer::sum);
+        }
+        Map<String, Integer> out = new TreeMap<>();
+        byArea.forEach((area, days) -> {
+            for (LocalDate end : days.keySet()) {
+                LocalDate start = end.minusDays(29);
+                Instant startInstant = start.atStartOfDay(WARSAW).toInstant();
+                Map<IncidentCategory, Integer> perCategory = new EnumMap<>(IncidentCategory.class);
+                for (LocalDate d = start; !d.isAfter(end); d = d.plusDays(1)) {
+                    days.getOrDefault(d, Map.of()).forEach((c, n) -> perCategory.merge(c, n, Integer::sum));
+                }
+                out.put("iv5.incidents.count_30d|" + area + "|" + startInstant,
+                        perCategory.values().stream().mapToInt(Integer::intValue).sum());
+                perCategory.forEach((c, n) -> out.put("iv5.incidents.count_30d|" + area + "/"
+                        + c.name().toLowerCase(Locale.ROOT) + "|" + startInstant, n));
+            }
+        });
+        return out;
+    }
+
+    /** The published rolling-30-day counts (latest value per key). */
+    static Map<String, Integer> publishedRolling30(Map<String, IndicatorValue> latest) {
+        Map<String, Integer> out = new TreeMap<>();
+        latest.forEach((k, v) -> {
+            if (k.startsWith("iv5.incidents.count_30d|")) {
+                out.put(k, v.getValue().intValue());
+            }
+        });
+        return out;
+    }
+
+    static void assertRollingWindows(Map<String, Integer> expected, Map<String, Integer> published, String what) {
+        long categoryWindows = expected.keySet().stream().filter(k -> k.contains("/")).count();
+        long categoryPublished = expected.keySet().stream().filter(k -> k.contains("/") && published.containsKey(k)).count();
+        System.out.printf("%s: %d rolling-30-day windows expected (%d per category), %d of the category windows published%n",
+                what, expected.size(), categoryWindows, categoryPublished);
+        Map<String, Integer> missing = new TreeMap<>(expected);
+        missing.keySet().removeAll(published.keySet());
+        Map<String, String> wrong = new TreeMap<>();
+        expected.forEach((k, n) -> {
+            if (published.containsKey(k) && !published.get(k).equals(n)) {
+                wrong.put(k, published.get(k) + " instead of " + n);
+            }
+        });
+        Set<String> unexpected = new TreeSet<>(published.keySet());
+        unexpected.removeAll(expected.keySet());
+        assertThat(missing).as("%s: windows not published", what).isEmpty();
+        assertThat(wrong).as("%s: windows with a wrong count", what).isEmpty();
+        assertThat(unexpected).as("%s: windows published that the data do not have", what).isEmpty();
     }
 }

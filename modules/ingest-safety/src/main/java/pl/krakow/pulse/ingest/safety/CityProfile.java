@@ -1,53 +1,74 @@
 package pl.krakow.pulse.ingest.safety;
 
-import java.util.Objects;
+import java.util.Locale;
 import java.util.Optional;
 import pl.krakow.pulse.events.common.GeoPoint;
-import pl.krakow.pulse.ingest.geo.District;
 import pl.krakow.pulse.ingest.geo.KrakowDistricts;
+import pl.krakow.pulse.platform.catalog.Scopes;
 
 /**
- * Where an incident counts: the city's district boundaries decide between {@code district:<roman>},
- * {@code city} and {@code region} (the {@code scope} field of {@code Incident}).
- *
- * <p>Rules: a point inside a district → {@code district:<roman>} (it also counts for the city); a point
- * outside every district → {@code region} (kept and counted apart, so it never distorts district or city
- * rates); no point → {@code city} when the feed is one of the city's own registers (a city-guard register,
- * a city dispatch system: their records happen in the city and keep their street address), otherwise
- * {@code region} (a police file of a whole voivodeship, another city's collision export: nothing says the
- * record is in the city). Population figures are not here: rates are the indicators' business
- * ({@code pl.krakow.pulse.indicators.iv5.PopulationTable}). Immutable and thread-safe.
+ * The city this project is about — Kraków: its 18 district boundaries, its city id ({@code krakow}) and its
+ * voivodeship ({@code malopolskie}). It answers where a point counts: {@code district:<roman>} inside a
+ * district (such an incident also counts for {@code city:krakow}), otherwise nowhere in Kraków. Which scope a
+ * record gets also depends on where its feed comes from ({@link FeedOrigin}): a feed of another city never
+ * lands in a Kraków district or in {@code city:krakow}. District scopes exist only in Kraków
+ * ({@link Scopes}), so there is one profile. Population figures are not here: rates are the indicators'
+ * business ({@code pl.krakow.pulse.indicators.iv5.PopulationTable}). Immutable and thread-safe.
  */
 public final class CityProfile {
 
-    public static final String CITY = "city";
-    public static final String REGION = "region";
+    /** Prefix of a region scope, {@code region:<id>}: outside the city, counted apart, never rated. */
+    public static final String REGION_PREFIX = "region:";
+
+    private static final CityProfile KRAKOW = new CityProfile(KrakowDistricts.bundled(), Scopes.KRAKOW, Voivodeships.MALOPOLSKIE);
 
     private final KrakowDistricts districts;
+    private final String cityId;
+    private final String regionId;
 
-    public CityProfile(KrakowDistricts districts) {
-        this.districts = Objects.requireNonNull(districts, "districts");
+    private CityProfile(KrakowDistricts districts, String cityId, String regionId) {
+        this.districts = districts;
+        this.cityId = cityId;
+        this.regionId = regionId;
     }
 
-    /** Kraków: the bundled 18 district boundaries. */
+    /** Kraków: the bundled 18 district boundaries, city {@code krakow}, voivodeship {@code malopolskie}. */
     public static CityProfile krakow() {
-        return new CityProfile(KrakowDistricts.bundled());
+        return KRAKOW;
     }
 
     public KrakowDistricts districts() {
         return districts;
     }
 
-    /** The scope of an incident at {@code point} (null = no coordinates) from a feed that is or is not the city's own. */
-    public String scopeOf(GeoPoint point, boolean cityOwnFeed) {
-        if (point == null) {
-            return cityOwnFeed ? CITY : REGION;
-        }
-        Optional<District> d = districts.districtOf(point.getLatitude(), point.getLongitude());
-        return d.map(CityProfile::districtScope).orElse(REGION);
+    /** {@code krakow}. */
+    public String cityId() {
+        return cityId;
     }
 
-    public static String districtScope(District d) {
-        return "district:" + d.roman();
+    /** The voivodeship the city lies in: {@code malopolskie}. */
+    public String regionId() {
+        return regionId;
+    }
+
+    /** {@code city:krakow}. */
+    public String cityScope() {
+        return Scopes.city(cityId);
+    }
+
+    /** {@code region:<id>}, e.g. {@code region:swietokrzyskie}; ids lower case ASCII with dashes, as {@link Scopes}. */
+    public static String regionScope(String regionId) {
+        if (regionId == null || regionId.isBlank()) {
+            throw new IllegalArgumentException("a region id must not be blank");
+        }
+        return REGION_PREFIX + regionId.trim().toLowerCase(Locale.ROOT).replace(' ', '-');
+    }
+
+    /** {@code district:<roman>} of the district holding the point, or empty outside every district (or no point). */
+    public Optional<String> districtScopeOf(GeoPoint point) {
+        if (point == null) {
+            return Optional.empty();
+        }
+        return districts.districtOf(point.getLatitude(), point.getLongitude()).map(d -> "district:" + d.roman());
     }
 }

@@ -16,7 +16,8 @@ import pl.krakow.pulse.platform.topics.Topics;
 /**
  * The checks and the record every safety feed shares: a candidate incident (already decoded from its
  * format) becomes an {@link ParseOutcome.Accepted} {@link Incident} on {@code safety.incidents.v1}
- * (key = event id {@code <feed>:<source record id>}) or a {@link ParseOutcome.Rejected}.
+ * (key = event id {@code <feed>:<source record id>}) or a {@link ParseOutcome.Rejected}. Its scope — where it
+ * counts, naming the city or region — follows from the feed's {@link FeedOrigin} and the record's point.
  *
  * <p>Checks, first violation wins: counts not negative and severity 0–3 ({@link ReasonCode#OUT_OF_RANGE});
  * coordinates finite and on the globe ({@link ReasonCode#OUT_OF_RANGE}); arrival / closing not before the
@@ -27,23 +28,26 @@ import pl.krakow.pulse.platform.topics.Topics;
  */
 final class IncidentFactory {
 
-    /** A decoded record before validation; times UTC, {@code location} null when unknown. */
+    /**
+     * A decoded record before validation; times UTC, {@code location} null when unknown, {@code region} the
+     * voivodeship id the record names (SEWIK's {@code WOJ}), null when it names none.
+     */
     record Candidate(String sourceRecordId, IncidentCategory category, String sourceType, Integer severity,
                      int injured, int killed, GeoPoint location, String address, Instant eventTime,
-                     Instant reportedAt, Instant arrivedAt, Instant closedAt) {
+                     Instant reportedAt, Instant arrivedAt, Instant closedAt, String region) {
     }
 
     private final String feed;
-    private final boolean cityOwnFeed;
+    private final FeedOrigin origin;
     private final CityProfile city;
     private final EventValidator validator;
     private final Clock clock;
     private final String contentType;
 
-    IncidentFactory(String feed, boolean cityOwnFeed, CityProfile city, EventValidator validator, Clock clock,
+    IncidentFactory(String feed, FeedOrigin origin, CityProfile city, EventValidator validator, Clock clock,
                     String contentType) {
         this.feed = Objects.requireNonNull(feed, "feed");
-        this.cityOwnFeed = cityOwnFeed;
+        this.origin = Objects.requireNonNull(origin, "origin");
         this.city = Objects.requireNonNull(city, "city");
         this.validator = Objects.requireNonNull(validator, "validator");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -79,7 +83,7 @@ final class IncidentFactory {
                 .setKilled(c.killed())
                 .setLocation(c.location())
                 .setAddress(c.address())
-                .setScope(city.scopeOf(c.location(), cityOwnFeed))
+                .setScope(origin.scopeOf(city, c.location(), c.region()))
                 .setReportedAt(c.reportedAt())
                 .setArrivedAt(c.arrivedAt())
                 .setClosedAt(c.closedAt())

@@ -31,8 +31,9 @@ import pl.krakow.pulse.ingest.push.PushParser;
  * Required: {@code id}, {@code category} (an {@code IncidentCategory} name, case-insensitive),
  * {@code reportedAt}; times are ISO-8601 instants with offset. {@code occurredAt} defaults to
  * {@code reportedAt}; counts default to 0. The source record id is {@code <client>/<id>}, so two systems
- * may use the same ids. Points inside a district land in that district, outside the city in {@code region},
- * and records without a point in {@code city} (a city system's incidents happen in the city).
+ * may use the same ids. The endpoint is for Kraków's own systems ({@link FeedOrigin#krakowSystems()}): points
+ * inside a district land in that district, outside the city in {@code region:malopolskie}, and records without
+ * a point in {@code city:krakow} (a city system's incidents happen in the city).
  * Thread-safe (validation and duplicate detection are serialised).
  */
 public final class IncidentJsonParser implements PushParser {
@@ -48,7 +49,7 @@ public final class IncidentJsonParser implements PushParser {
     }
 
     IncidentJsonParser(EventValidator validator, Clock clock, CityProfile city) {
-        this.factory = new IncidentFactory(FEED, true, city, validator, clock, CONTENT_TYPE);
+        this.factory = new IncidentFactory(FEED, FeedOrigin.krakowSystems(), city, validator, clock, CONTENT_TYPE);
     }
 
     @Override
@@ -100,7 +101,7 @@ public final class IncidentJsonParser implements PushParser {
             IncidentFactory.Candidate c = new IncidentFactory.Candidate(client + '/' + id, category, text(n, "type", false), severity,
                     n.hasNonNull("injured") ? (int) number(n, "injured") : 0, n.hasNonNull("killed") ? (int) number(n, "killed") : 0,
                     point, text(n, "address", false), occurred == null ? reported : occurred, reported,
-                    time(n, "arrivedAt", false), time(n, "closedAt", false));
+                    time(n, "arrivedAt", false), time(n, "closedAt", false), null);
             synchronized (factory) {
                 return factory.build(c, raw, where);
             }

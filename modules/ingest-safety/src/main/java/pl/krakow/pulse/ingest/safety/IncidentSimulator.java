@@ -22,7 +22,8 @@ import pl.krakow.pulse.ingest.geo.District;
 
 /**
  * SIMULATED road incidents in Kraków for the demo ({@code pulse run}): no real record-level Kraków incident data
- * exists in the bundle. Every event carries {@code feed=simulated} and {@code sourceType="SIMULATED road event"}.
+ * exists in the bundle. Every event carries {@code feed=simulated} and {@code sourceType="SIMULATED road event"},
+ * and lies inside a Kraków district ({@code district:<roman>}, counted for {@code city:krakow}).
  *
  * <p>Calibration (only published city totals, nothing per district): road events (collisions and accidents)
  * arrive as a Poisson process at {@link Calibration#roadEventsPerYear()}; each event's injured and killed are
@@ -71,7 +72,7 @@ public final class IncidentSimulator implements AutoCloseable {
         this.sink = Objects.requireNonNull(sink, "sink");
         this.calibration = Objects.requireNonNull(calibration, "calibration");
         this.clock = context.clock();
-        this.factory = new IncidentFactory(FEED, true, city, EventValidator.of(context, Set.of()), clock, "application/x-simulated");
+        this.factory = new IncidentFactory(FEED, FeedOrigin.krakowSystems(), city, EventValidator.of(context, Set.of()), clock, "application/x-simulated");
         this.seed = seed;
         this.random = new Random(seed);
     }
@@ -128,7 +129,7 @@ public final class IncidentSimulator implements AutoCloseable {
         Integer severity = killed > 0 ? Integer.valueOf(3) : injured > 0 ? null : Integer.valueOf(0);
         String id = Long.toHexString(seed) + "-" + at.toEpochMilli() + "-" + sequence++;
         ParseOutcome outcome = factory.build(new IncidentFactory.Candidate(id, category, "SIMULATED road event", severity,
-                injured, killed, point, null, at, at, null, null), new byte[0], "simulator");
+                injured, killed, point, null, at, at, null, null, null), new byte[0], "simulator");
         sink.publish(outcome);
     }
 

@@ -21,9 +21,9 @@ import pl.krakow.pulse.ingest.ReasonCode;
  * {@code ROAD_ACCIDENT} when anyone was injured or killed, else {@code ROAD_COLLISION}; severity 3 when
  * someone was killed, 0 when nobody was hurt, null otherwise (the feed does not tell slight from serious
  * injuries). Coordinates: {@code LATITUDE}/{@code LONGITUDE}; empty or 0/0 (the feed's placeholder) → no point.
- * Address: on / cross / off street names, trimmed, joined with " / ". NYC is outside every Kraków district, so
- * with the Kraków profile its records land in {@code region}; the feed is not a city register, so records
- * without a point land there too. No arrival time exists in this feed.
+ * Address: on / cross / off street names, trimmed, joined with " / ". Every record, with a point or without, is
+ * New York City's: scope {@code city:new-york} ({@link SafetyFormats.NycCollisions}), never Kraków. No arrival
+ * time exists in this feed.
  */
 final class NycCollisionsCsvParser extends CsvIncidentParser {
 
@@ -69,7 +69,7 @@ final class NycCollisionsCsvParser extends CsvIncidentParser {
         Integer severity = killed > 0 ? Integer.valueOf(3) : injured == 0 ? Integer.valueOf(0) : null;
         IncidentCategory category = injured + killed > 0 ? IncidentCategory.ROAD_ACCIDENT : IncidentCategory.ROAD_COLLISION;
         return new IncidentFactory.Candidate(id, category, "NYPD MV-104AN crash", severity, injured, killed, point,
-                address.length() == 0 ? null : address.toString(), at, at, null, null);
+                address.length() == 0 ? null : address.toString(), at, at, null, null, null);
     }
 
     private static GeoPoint point(String lat, String lon) throws RowException {

@@ -31,7 +31,10 @@ import pl.krakow.pulse.ingest.ReasonCode;
  * ({@code YYYY-MM-DDTHH:MM:SS}, local Europe/Warsaw without offset — SEWIK has no separate report time in this
  * form); severity = {@code sev} (0 no injury … 3 killed within 30 days); injured = {@code sli + ser}; killed =
  * {@code fat}; category {@code ROAD_ACCIDENT} when anyone was injured or killed (PL "wypadek"), else
- * {@code ROAD_COLLISION} ("kolizja"); point = geometry {@code [lon, lat]}. Features are read one at a time
+ * {@code ROAD_COLLISION} ("kolizja"); point = geometry {@code [lon, lat]}; region = the voivodeship of {@code WOJ}
+ * (TERYT code, e.g. 12 małopolskie, 26 świętokrzyskie). Scope ({@link FeedOrigin#regional()}): a Kraków district
+ * when the point lies in one and {@code WOJ} is małopolskie (or absent), else {@code region:<voivodeship>} — so
+ * a file of another voivodeship never counts as Kraków. Features are read one at a time
  * (streaming), so a file of a whole voivodeship-year stays cheap; a feature that cannot be read is one
  * rejection (its JSON text, source id {@code <file>#<index>}) and the next feature is read. A document that is
  * not a FeatureCollection is one {@link ReasonCode#MALFORMED}; one without features {@link ReasonCode#EMPTY_INPUT};
@@ -173,11 +176,25 @@ final class SewikGeoJsonParser implements FeedParser {
             }
             point = new GeoPoint(c.get(1).asDouble(), c.get(0).asDouble());
         }
+        // WOJ: the voivodeship (TERYT code) the police recorded the event in — the record's region. The form may
+        // lack it (then the point alone decides); a code that is no voivodeship is an error of the record.
+        String region = null;
+        JsonNode woj = p.path("WOJ");
+        if (!woj.isMissingNode() && !woj.isNull()) {
+            if (!woj.isIntegralNumber()) {
+                return factory.reject(ReasonCode.NOT_A_NUMBER, "properties.WOJ is not a whole number: " + woj, raw, where);
+            }
+            region = Voivodeships.ofTeryt(woj.asInt()).orElse(null);
+            if (region == null) {
+                return factory.reject(ReasonCode.OUT_OF_RANGE, "properties.WOJ " + woj.asInt()
+                        + " is not a voivodeship TERYT code (02, 04 … 32)", raw, where);
+            }
+        }
         int injured = p.get("sli").asInt() + p.get("ser").asInt();
         int killed = p.get("fat").asInt();
         int severity = p.get("sev").asInt();
         IncidentCategory category = injured + killed > 0 || severity > 0 ? IncidentCategory.ROAD_ACCIDENT : IncidentCategory.ROAD_COLLISION;
         return factory.build(new IncidentFactory.Candidate(id.asText(), category, "SEWIK sev " + severity, severity, injured,
-                killed, point, null, at, at, null, null), raw, where);
+                killed, point, null, at, at, null, null, region), raw, where);
     }
 }

@@ -57,9 +57,9 @@ class CityGuardCsvParserTest {
         long handling = r.incidents().stream()
                 .mapToLong(i -> Duration.between(i.getReportedAt(), i.getClosedAt()).toSeconds()).sum();
         assertThat(handling).isEqualTo(expectedHandlingSeconds);
-        // no address, only a street: the register is the city's own, so the incidents count for the city
+        // no point, only a street address, and the register is Wrocław's: every incident counts for Wrocław, never Kraków
         assertThat(r.incidents()).allSatisfy(i -> {
-            assertThat(i.getScope()).isEqualTo("city");
+            assertThat(i.getScope()).isEqualTo("city:wroclaw");
             assertThat(i.getLocation()).isNull();
             assertThat(i.getFeed()).isEqualTo("cityguard-csv");
         });

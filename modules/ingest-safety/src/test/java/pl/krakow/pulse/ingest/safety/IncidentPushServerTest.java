@@ -91,7 +91,7 @@ class IncidentPushServerTest {
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("\"accepted\":1", "\"rejected\":3", "http:dispatch[1]", "MALFORMED", "OUT_OF_RANGE");
         assertThat(accepted).hasSize(1);
-        assertThat(((Incident) accepted.get(0).value()).getScope()).isEqualTo("city"); // no point: the city's own system
+        assertThat(((Incident) accepted.get(0).value()).getScope()).isEqualTo("city:krakow"); // no point: Kraków's own system
         assertThat(rejected).extracting(ParseOutcome.Rejected::reason).extracting(Enum::name)
                 .containsExactly("MALFORMED", "OUT_OF_RANGE", "MALFORMED");
         assertThat(post("s3cret-dispatch", "{\"id\":\"D-2\",\"category\":\"MEDICAL\",\"reportedAt\":\"2026-11-25T10:00:00Z\"}").body())

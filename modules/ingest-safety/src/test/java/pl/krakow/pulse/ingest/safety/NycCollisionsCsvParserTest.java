@@ -45,8 +45,8 @@ class NycCollisionsCsvParserTest {
         r.incidents().forEach(i -> got.merge(i.getSeverity() == null ? "unknown" : i.getSeverity().toString(), 1, Integer::sum));
         assertThat(got).isEqualTo(bySeverity);
         assertThat(r.incidents()).filteredOn(i -> i.getLocation() == null).hasSize(withoutPoint);
-        // NYC is not Kraków: everything is region scope, with or without a point
-        assertThat(r.incidents()).allSatisfy(i -> assertThat(i.getScope()).isEqualTo("region"));
+        // NYC is not Kraków: everything is New York's, with or without a point
+        assertThat(r.incidents()).allSatisfy(i -> assertThat(i.getScope()).isEqualTo("city:new-york"));
         System.out.printf("NYC: %d crashes, by severity %s, injured %d, killed %d, without point %d%n", rows, got, injured, killed, withoutPoint);
     }
 

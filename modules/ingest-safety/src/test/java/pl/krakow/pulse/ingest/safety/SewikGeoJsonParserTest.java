@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import pl.krakow.pulse.events.safety.Incident;
 import pl.krakow.pulse.events.safety.IncidentCategory;
+import pl.krakow.pulse.ingest.ParseOutcome;
 import pl.krakow.pulse.ingest.ReasonCode;
 
 class SewikGeoJsonParserTest {
@@ -48,7 +49,7 @@ class SewikGeoJsonParserTest {
     }
 
     @Test
-    void localTimeWithoutOffsetIsWarsawTimeAndPointsOutsideKrakowLandInRegion() {
+    void localTimeWithoutOffsetIsWarsawTimeAndRecordsOfAnotherVoivodeshipLandInItsRegion() {
         ParseResults r = ParseResults.parse(FORMAT, SafetyTestData.open(SafetyTestData.SEWIK), "sewik.geojson");
         Incident first = r.incidents().get(0);
         assertThat(first.getSourceRecordId()).isEqualTo("125860475");
@@ -57,16 +58,49 @@ class SewikGeoJsonParserTest {
         assertThat(first.getCategory()).isEqualTo(IncidentCategory.ROAD_COLLISION);
         assertThat(first.getLocation().getLongitude()).isEqualTo(21.71075);
         assertThat(first.getEventId()).isEqualTo("sewik-geojson:125860475");
-        // świętokrzyskie is outside Kraków: every record is region scope
-        assertThat(r.incidents()).allSatisfy(i -> assertThat(i.getScope()).isEqualTo("region"));
+        // świętokrzyskie (WOJ 26) is outside Kraków: every record counts in its own voivodeship
+        assertThat(r.incidents()).allSatisfy(i -> assertThat(i.getScope()).isEqualTo("region:swietokrzyskie"));
         assertThat(r.incidents()).filteredOn(i -> i.getInjured() + i.getKilled() > 0)
                 .allSatisfy(i -> assertThat(i.getCategory()).isEqualTo(IncidentCategory.ROAD_ACCIDENT));
     }
 
     @Test
-    void pointInsideAKrakowDistrictLandsInThatDistrict() {
-        ParseResults r = ParseResults.parse(FORMAT, collection(feature(1, "2024-01-02T10:00:00", "1", "0", "0", "[19.9372, 50.0614]")));
+    void malopolskieRecordAtAKrakowPointLandsInThatDistrict() {
+        ParseResults r = ParseResults.parse(FORMAT, collection(feature(1, "2024-01-02T10:00:00", "1", "0", "0", "[19.9372, 50.0614]", "12")));
         assertThat(r.incidents()).singleElement().satisfies(i -> assertThat(i.getScope()).isEqualTo("district:I"));
+    }
+
+    @Test
+    void malopolskieRecordOutsideKrakowLandsInRegionMalopolskie() {
+        // Tarnów, 70 km east of Kraków
+        ParseResults r = ParseResults.parse(FORMAT, collection(feature(1, "2024-01-02T10:00:00", "1", "0", "0", "[20.9886, 50.0125]", "12")));
+        assertThat(r.incidents()).singleElement().satisfies(i -> assertThat(i.getScope()).isEqualTo("region:malopolskie"));
+    }
+
+    @Test
+    void recordOfAnotherVoivodeshipIsNeverKrakowEvenAtAKrakowPoint() {
+        // WOJ 26 (świętokrzyskie) with a point in Stare Miasto: the point is the wrong part, the record is not Kraków's
+        ParseResults r = ParseResults.parse(FORMAT, collection(feature(1, "2024-01-02T10:00:00", "1", "0", "0", "[19.9372, 50.0614]", "26")));
+        assertThat(r.incidents()).singleElement().satisfies(i -> assertThat(i.getScope()).isEqualTo("region:swietokrzyskie"));
+    }
+
+    @Test
+    void recordWithoutVoivodeshipIsPlacedByItsPointAlone() {
+        ParseResults r = ParseResults.parse(FORMAT, collection(
+                feature(1, "2024-01-02T10:00:00", "1", "0", "0", "[19.9372, 50.0614]", null),
+                feature(2, "2024-01-02T11:00:00", "1", "0", "0", "[20.9886, 50.0125]", null)));
+        assertThat(r.incidents()).extracting(Incident::getScope).containsExactly("district:I", "region:unknown");
+    }
+
+    @Test
+    void voivodeshipCodeThatIsNoVoivodeshipIsOutOfRangeAndTextIsNotANumber() {
+        ParseResults r = ParseResults.parse(FORMAT, collection(
+                feature(1, "2024-01-02T10:00:00", "1", "0", "0", "[20.6, 50.8]", "99"),
+                feature(2, "2024-01-02T11:00:00", "1", "0", "0", "[20.6, 50.8]", "\"26\"")));
+        assertThat(r.incidents()).isEmpty();
+        assertThat(r.rejected()).extracting(ParseOutcome.Rejected::reason)
+                .containsExactly(ReasonCode.OUT_OF_RANGE, ReasonCode.NOT_A_NUMBER);
+        assertThat(r.rejected().get(0).message()).contains("WOJ 99");
     }
 
     @Test
@@ -117,8 +151,15 @@ class SewikGeoJsonParserTest {
                 .singleElement().satisfies(x -> assertThat(x.reason()).isEqualTo(ReasonCode.EMPTY_INPUT));
     }
 
+    /** A feature of voivodeship 26 (świętokrzyskie), as in the real file. */
     static String feature(long id, String dt, String sev, String sli, String fat, String coordinates) {
-        return "{\"type\":\"Feature\",\"properties\":{\"ID\":" + id + ",\"yr\":2024,\"dt\":\"" + dt + "\",\"WOJ\":26,\"sev\":" + sev
+        return feature(id, dt, sev, sli, fat, coordinates, "26");
+    }
+
+    /** @param woj the JSON of the WOJ property, null to leave it out */
+    static String feature(long id, String dt, String sev, String sli, String fat, String coordinates, String woj) {
+        return "{\"type\":\"Feature\",\"properties\":{\"ID\":" + id + ",\"yr\":2024,\"dt\":\"" + dt + "\""
+                + (woj == null ? "" : ",\"WOJ\":" + woj) + ",\"sev\":" + sev
                 + ",\"dmg\":1,\"sli\":" + sli + ",\"ser\":0,\"fat\":" + fat + "},\"geometry\":{\"type\":\"Point\",\"coordinates\":"
                 + coordinates + "}}";
     }
