@@ -26,24 +26,31 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import pl.krakow.pulse.events.alerts.Alert;
+import pl.krakow.pulse.events.alerts.AlertState;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
+import pl.krakow.pulse.platform.topics.Topics;
 import pl.krakow.pulse.publish.OpenApiContract;
 import pl.krakow.pulse.publish.PublishApplication;
 import pl.krakow.pulse.publish.ReadinessReport;
 
 /**
  * The publish side over the real replayed IV.3 data (bundled GIOŚ/WIOŚ 2017 Q1): what the API, the
- * CSV and the export say equals what is on {@code indicators.iv3.v1}; every answer matches the
- * OpenAPI document; and two more publish instances on the same broker answer every query exactly as
- * the first one does.
+ * CSV and the export say equals what is on {@code indicators.iv3.v1}; the README's alert example lists
+ * the alert episodes {@code alerts.v1} holds about the quarter; every answer matches the OpenAPI document;
+ * and two more publish instances on the same broker answer every query exactly as the first one does.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PublishRealDataIT {
@@ -57,6 +64,8 @@ class PublishRealDataIT {
     final HttpClient http = HttpClient.newHttpClient();
     final OpenApiContract contract = OpenApiContract.bundled();
     PulseRuntime runtime;
+    /** Wall clock when the test started: the alerting app stamps firstSeen/lastUpdated after it. */
+    final Instant startedAt = Instant.now();
     /** The indicator table as on the topic: key → last value. */
     Map<String, IndicatorValue> table;
 
@@ -256,6 +265,70 @@ class PublishRealDataIT {
             assertThat(envelope.path("values").get(i).path("windowStart").asText()).isEqualTo(rows.get(i).get("windowStart"));
             assertThat(envelope.path("values").get(i).path("scope").asText()).isEqualTo(rows.get(i).get("scope"));
         }
+    }
+
+    /** alerts.v1 as compaction keeps it: the last record per key (alert family), read to the end of every partition. */
+    Map<String, Alert> latestAlertPerFamily() {
+        Map<String, Alert> latest = new TreeMap<>();
+        @SuppressWarnings("unchecked")
+        org.apache.kafka.common.serialization.Deserializer<Alert> values =
+                (org.apache.kafka.common.serialization.Deserializer<Alert>) runtime.serdes().value(Topics.ALERTS).deserializer();
+        try (KafkaConsumer<String, Alert> consumer = new KafkaConsumer<>(
+                runtime.clients().consumer("it-alerts-reader-" + UUID.randomUUID(), null), runtime.serdes().key().deserializer(),
+                values)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.ALERTS.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                assertThat(System.currentTimeMillis()).as("alerts.v1 read to its end within 30 s").isLessThan(deadline);
+                for (ConsumerRecord<String, Alert> r : consumer.poll(Duration.ofMillis(200))) {
+                    latest.put(r.key(), r.value());
+                }
+            }
+        }
+        return latest;
+    }
+
+    @Test
+    void theReadmeAlertExampleListsTheQuartersEpisodesByTheirIndicatorWindows() {
+        Instant q1Start = LocalDate.of(2017, 1, 1).atStartOfDay(Gios2017Q1.WARSAW).toInstant();
+        Instant q1End = LocalDate.of(2017, 4, 1).atStartOfDay(Gios2017Q1.WARSAW).toInstant();
+        String example = "/api/v1/alerts?state=all&from=2017-01-01&to=2017-03-31"; // as in the README
+        int[] served = new int[2];
+        // Alerts trail the table by up to alerting.reorder.wait: wait until the API holds what the topic holds.
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            Map<String, Alert> families = latestAlertPerFamily();
+            List<Alert> expected = families.values().stream().filter(a -> a.getWindowStart().isBefore(q1End)
+                    && a.getWindowEnd().isAfter(q1Start)).toList();
+            // Active, computed here: not ended, and no episode of the same indicator, scope and rule about a later window.
+            List<String> expectedActive = expected.stream()
+                    .filter(a -> a.getState() != AlertState.CLEARED && a.getState() != AlertState.RETRACTED)
+                    .filter(a -> families.values().stream().noneMatch(o -> !o.getAlertId().equals(a.getAlertId())
+                            && o.getIndicatorId().equals(a.getIndicatorId()) && o.getScope().equals(a.getScope())
+                            && o.getRuleId().equals(a.getRuleId()) && o.getWindowStart().isAfter(a.getWindowStart())))
+                    .map(Alert::getAlertId).sorted().toList();
+            JsonNode body = json(example);
+            List<String> ids = new ArrayList<>(body.path("alerts").findValuesAsText("alertId"));
+            assertThat(ids).containsExactlyInAnyOrderElementsOf(expected.stream().map(Alert::getAlertId).toList());
+            List<String> active = new ArrayList<>();
+            for (JsonNode a : body.path("alerts")) {
+                if (a.path("active").asBoolean()) {
+                    active.add(a.path("alertId").asText());
+                }
+                // About 2017, recorded now: the range is the window's, firstSeen stays the alerting app's wall clock.
+                assertThat(OffsetDateTime.parse(a.path("windowStart").asText()).getYear()).isEqualTo(2017);
+                assertThat(OffsetDateTime.parse(a.path("firstSeen").asText()).toInstant()).isAfter(startedAt);
+            }
+            assertThat(active.stream().sorted().toList()).isEqualTo(expectedActive);
+            served[0] = ids.size();
+            served[1] = active.size();
+        });
+        assertThat(served[0]).as("the bundled 2017 Q1 replay raises alerts").isGreaterThan(10);
+        System.out.printf("README alert example: %d episodes about 2017 Q1 (the latest of each alert family), %d of them active%n",
+                served[0], served[1]);
     }
 
     @Test

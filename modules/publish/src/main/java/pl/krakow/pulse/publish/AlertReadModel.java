@@ -7,12 +7,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -32,7 +30,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pl.krakow.pulse.events.alerts.Alert;
-import pl.krakow.pulse.events.alerts.AlertState;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
@@ -47,11 +44,14 @@ import pl.krakow.pulse.platform.topics.Topics;
  *
  * <p><b>Semantics.</b> One entry per {@code alertId} (one breach episode): the record read last wins,
  * i.e. an episode's state is the state of its latest record (RAISED → ESCALATED → CLEARED). The
- * alerting app keys records by {@code indicatorId|scope|ruleId} so one episode's records stay in one
- * partition and in order; the same rule's next episode has a new alertId. A record that cannot be
- * decoded is skipped and counted; tombstones are ignored (the topic is compact-and-delete, so an
- * episode may also simply age out of the topic). An episode is <em>active</em> while its state is
- * neither CLEARED nor RETRACTED.
+ * alerting app keys records by {@code indicatorId|scope|family} so one episode's records stay in one
+ * partition and in order; the same family's next episode has a new alertId and supersedes the one before
+ * (see {@link #apply(String, Alert)}). A record that cannot be decoded is skipped and counted; tombstones are
+ * ignored (the topic is compact-and-delete, so an episode may also simply age out of the topic).
+ *
+ * <p><b>Time and activity</b> are defined in {@link AlertEpisodes}: an episode is about the indicator window of
+ * its latest record (event time), never its wall-clock stamps; it is <em>active</em> while it is neither CLEARED
+ * nor RETRACTED and is the latest episode of its (indicator, scope, rule) series.
  */
 public final class AlertReadModel implements AutoCloseable {
 
@@ -60,7 +60,6 @@ public final class AlertReadModel implements AutoCloseable {
     private static final Duration RETRY = Duration.ofSeconds(1);
     private static final Duration RESTART_BACKOFF = Duration.ofSeconds(5);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
-    private static final Set<AlertState> ENDED = Set.of(AlertState.CLEARED, AlertState.RETRACTED);
 
     static final String METRIC_ALERTS = "pulse.publish.alerts";
     static final String METRIC_SKIPPED = "pulse.publish.alerts.records.skipped";
@@ -133,21 +132,32 @@ public final class AlertReadModel implements AutoCloseable {
 
     // --- queries --------------------------------------------------------------------------------
 
-    /** Episodes still open (not CLEARED or RETRACTED), the most recently changed first. */
+    /** A snapshot of every episode held (the latest of each alert family on the topic), in no order. */
+    public List<Alert> episodes() {
+        return List.copyOf(byAlertId.values());
+    }
+
+    /** The active episodes ({@link AlertEpisodes}: open and the latest of their series), latest window first. */
     public List<Alert> active() {
-        return byAlertId.values().stream().filter(a -> !ENDED.contains(a.getState()))
-                .sorted(Comparator.comparing(Alert::getLastUpdated).reversed()).toList();
+        return AlertEpisodes.active(episodes());
     }
 
-    /** Every episode whose latest change lies in {@code [from, to)}, the most recent first. */
-    public List<Alert> changedBetween(Instant fromInclusive, Instant toExclusive) {
-        return byAlertId.values().stream()
-                .filter(a -> !a.getLastUpdated().isBefore(fromInclusive) && a.getLastUpdated().isBefore(toExclusive))
-                .sorted(Comparator.comparing(Alert::getLastUpdated).reversed()).toList();
+    /** Every episode held, latest window first. */
+    public List<Alert> all() {
+        return AlertEpisodes.sorted(episodes());
     }
 
-    public static boolean isActive(Alert a) {
-        return !ENDED.contains(a.getState());
+    /**
+     * Every episode whose latest record is about an indicator window overlapping {@code [from, to)}, latest window
+     * first. Event time: a replay of 2017 data lists under 2017, whenever it ran.
+     */
+    public List<Alert> concerning(Instant fromInclusive, Instant toExclusive) {
+        return AlertEpisodes.concerning(episodes(), fromInclusive, toExclusive);
+    }
+
+    /** Whether {@code a} is active given the episodes held now ({@link AlertEpisodes}). */
+    public boolean isActive(Alert a) {
+        return AlertEpisodes.isActive(a, episodes());
     }
 
     public int size() {

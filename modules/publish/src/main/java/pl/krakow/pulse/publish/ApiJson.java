@@ -44,15 +44,15 @@ final class ApiJson {
         }
     }
 
-    /** One alert episode in its latest state. */
+    /** One alert episode in its latest state; {@code active} as {@link AlertEpisodes} defines it. */
     record AlertJson(String alertId, String indicatorId, String scope, String ruleId, String kind, String level,
                      String state, boolean active, boolean provisional, Double value, Double threshold, String unit,
                      String thresholdSource, String windowStart, String windowEnd, String firstSeen,
                      String lastUpdated) {
 
-        static AlertJson of(Alert a, ZoneId zone) {
+        static AlertJson of(Alert a, boolean active, ZoneId zone) {
             return new AlertJson(a.getAlertId(), a.getIndicatorId(), a.getScope(), a.getRuleId(), name(a.getKind()),
-                    name(a.getLevel()), name(a.getState()), AlertReadModel.isActive(a), a.getProvisional(),
+                    name(a.getLevel()), name(a.getState()), active, a.getProvisional(),
                     finite(a.getValue()), finite(a.getThreshold()), a.getUnit(), a.getThresholdSource(),
                     iso(a.getWindowStart(), zone), iso(a.getWindowEnd(), zone), iso(a.getFirstSeen(), zone),
                     iso(a.getLastUpdated(), zone));

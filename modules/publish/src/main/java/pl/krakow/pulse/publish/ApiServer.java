@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,7 +53,8 @@ import pl.krakow.pulse.platform.metrics.PulseMetrics;
  * GET /api/v1/indicators/{id}?scope=..&amp;from=yyyy-MM-dd&amp;to=yyyy-MM-dd   one indicator's history
  * GET /api/v1/districts[/{district}]         the 18 districts; one district's indicators (district:XVIII scopes)
  * GET /api/v1/map/districts.geojson          simplified district boundaries for the map
- * GET /api/v1/alerts?state=active|all&amp;from=&amp;to=   alert episodes (latest record per alertId)
+ * GET /api/v1/alerts?state=active|all&amp;from=&amp;to=   alert episodes (latest record per alertId); the range is
+ *                                            the indicator windows they are about (event time), see {@link AlertEpisodes}
  * GET /api/v1/stream                         Server-Sent Events: indicator updates and alerts
  * GET /health                                liveness: always {"status":"UP"} while the process serves
  * GET /ready                                 200 when the app's checks pass and the read model is caught up, else 503
@@ -154,7 +156,7 @@ public final class ApiServer implements AutoCloseable {
         }));
         subscriptions.add(this.alerts.onUpdate(a -> {
             if (this.alerts.isCaughtUp()) {
-                live.alert(ApiJson.AlertJson.of(a, zone));
+                live.alert(ApiJson.AlertJson.of(a, this.alerts.isActive(a), zone));
             }
         }));
         this.app = createApp();
@@ -414,19 +416,25 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /**
-     * {@code state=active} (default): open episodes; {@code state=all}: every episode whose latest change lies
-     * in the from..to range (local days, default the last 31 days up to today).
+     * {@code state=active} (default): the active episodes; {@code state=all}: every episode held, or with
+     * {@code from}/{@code to} those whose indicator window overlaps the local days from..to (event time, not the
+     * wall-clock stamps; one date alone = 31 days from or to it). Both as {@link AlertEpisodes} defines them.
      */
     private void alertList(Context ctx) {
         String state = Optional.ofNullable(ctx.queryParam("state")).orElse("active").trim().toLowerCase(Locale.ROOT);
         if (!state.equals("active") && !state.equals("all")) {
             throw new BadRequestResponse("query parameter 'state' must be 'active' or 'all', not '" + ctx.queryParam("state") + "'");
         }
+        List<Alert> held = alerts.episodes(); // one snapshot for the selection and the active flags
+        List<Alert> active = AlertEpisodes.active(held);
         List<Alert> selected;
         String from = null;
         String to = null;
         if (state.equals("active")) {
-            selected = alerts.active();
+            selected = active;
+        } else if (blank(ctx.queryParam("from")) && blank(ctx.queryParam("to"))) {
+            // The model holds one episode per alert family (the topic is compacted by family), so "all" is bounded.
+            selected = AlertEpisodes.sorted(held);
         } else {
             DateRange range;
             try {
@@ -436,14 +444,21 @@ public final class ApiServer implements AutoCloseable {
             }
             from = range.from().toString();
             to = range.to().toString();
-            selected = alerts.changedBetween(range.startInclusive(zone), range.endExclusive(zone));
+            selected = AlertEpisodes.concerning(held, range.startInclusive(zone), range.endExclusive(zone));
         }
-        List<ApiJson.AlertJson> out = selected.stream().map(a -> ApiJson.AlertJson.of(a, zone)).toList();
+        Set<String> activeIds = new HashSet<>();
+        active.forEach(a -> activeIds.add(a.getAlertId()));
+        List<ApiJson.AlertJson> out = selected.stream()
+                .map(a -> ApiJson.AlertJson.of(a, activeIds.contains(a.getAlertId()), zone)).toList();
         if (wantsCsv(ctx)) {
             csv(ctx, ApiJson.AlertJson.class, out);
             return;
         }
         respond(ctx, 200, new ApiJson.Alerts(state, from, to, zone.getId(), out.size(), out));
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 
     private ApiJson.Value value(IndicatorValue v) {

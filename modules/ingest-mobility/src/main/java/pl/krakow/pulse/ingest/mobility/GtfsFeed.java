@@ -1,11 +1,13 @@
 package pl.krakow.pulse.ingest.mobility;
 
+import java.time.ZoneId;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * One static GTFS feed as loaded by {@link GtfsStaticLoader}: what the realtime feeds and the
- * reference topics need (stops, routes, trips with their route) plus row counts of the other files.
+ * reference topics need (stops, routes, trips with their route and service, the service calendar in the
+ * agency's time zone) plus row counts of the other files.
  * Ids are opaque strings: nothing here assumes any operator's id format.
  *
  * @param feedId          the name the feed is known by in Kraków Pulse, e.g. {@code krakow-T}
@@ -17,10 +19,12 @@ import java.util.Objects;
  * @param calendarDateRows rows of calendar_dates.txt (0 when absent)
  * @param stopTimeRows    rows of stop_times.txt, -1 when the feed has none (Kraków's published copy has none)
  * @param shapePointRows  rows of shapes.txt, -1 when the feed has none
+ * @param timeZone        the agency time zone (agency.txt {@code agency_timezone}), in which service dates are counted
+ * @param calendar        on which service dates each service_id runs (calendar.txt and calendar_dates.txt)
  */
 public record GtfsFeed(String feedId, int agencyCount, Map<String, Stop> stops, Map<String, Route> routes,
                        Map<String, Trip> trips, int calendarRows, int calendarDateRows, long stopTimeRows,
-                       long shapePointRows) {
+                       long shapePointRows, ZoneId timeZone, ServiceCalendar calendar) {
 
     /** A stop; coordinates WGS84 degrees. */
     public record Stop(String stopId, String code, String name, double latitude, double longitude) {
@@ -43,6 +47,8 @@ public record GtfsFeed(String feedId, int agencyCount, Map<String, Stop> stops, 
 
     public GtfsFeed {
         Objects.requireNonNull(feedId, "feedId");
+        Objects.requireNonNull(timeZone, "timeZone");
+        Objects.requireNonNull(calendar, "calendar");
         stops = Map.copyOf(stops);
         routes = Map.copyOf(routes);
         trips = Map.copyOf(trips);

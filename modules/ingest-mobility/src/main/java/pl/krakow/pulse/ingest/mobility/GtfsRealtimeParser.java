@@ -13,6 +13,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,6 +26,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import pl.krakow.pulse.events.common.GeoPoint;
 import pl.krakow.pulse.events.mobility.StopEvent;
@@ -55,8 +59,12 @@ import pl.krakow.pulse.platform.topics.Topics;
  *   <li><b>Time</b>: a position's time is its own timestamp, else the header's; a stop event's is the
  *       predicted/actual departure (else arrival) time, else the trip update's timestamp, else the header's.</li>
  *   <li><b>Route</b>: the trip descriptor's route_id, else the route of trip_id in the static feed this realtime
- *       feed is bound to ({@link RealtimeFeed#staticFeedId()}); ids are opaque. A trip the static feed does not
- *       know is counted in {@code pulse.ingest.unknown.trips} and kept without route or rejected as
+ *       feed is bound to ({@link RealtimeFeed#staticFeedId()}); ids are opaque. A trip_id resolves only on a service
+ *       date its service runs on ({@link TransitIndex#trip}): the descriptor's start_date, else the service dates
+ *       the record's time may belong to (a position's time; a trip update's timestamp, else the header's, else its
+ *       first stop time) — trip ids are reused across timetable versions. A trip the static feed does not know, or
+ *       whose service does not run then, is counted in {@code pulse.ingest.unknown.trips} (the second kind also in
+ *       {@code pulse.ingest.unknown.trips.not.running}) and kept without route or rejected as
  *       {@code UNKNOWN_TRIP}, per {@link UnknownTripPolicy}.</li>
  * </ul>
  *
@@ -72,6 +80,8 @@ public final class GtfsRealtimeParser implements FeedParser {
     public static final String CONTENT_TYPE = "application/x-protobuf";
     public static final String UNCHANGED_METRIC = "pulse.ingest.unchanged";
     public static final String UNKNOWN_TRIPS_METRIC = "pulse.ingest.unknown.trips";
+    /** Of the unknown trips, those the static feed has but whose service does not run on the record's date. */
+    public static final String NOT_RUNNING_TRIPS_METRIC = "pulse.ingest.unknown.trips.not.running";
     public static final String LEFT_SERVICE_METRIC = "pulse.ingest.vehicles.left.service";
     /** Delays beyond a day are feed errors (e.g. a wrong service date), not late vehicles. */
     static final int MAX_ABS_DELAY_SECONDS = 86_400;
@@ -217,13 +227,14 @@ public final class GtfsRealtimeParser implements FeedParser {
             return null;
         }
         TripDescriptor trip = v.hasTrip() ? v.getTrip() : null;
-        Optional<TransitIndex.ResolvedRoute> route = resolve(feed, trip);
-        if (route == null) {
-            return unknownTrip(feed, trip, raw, sourceId, Topics.VEHICLE_POSITIONS, out) ? null
+        Resolution resolution = resolve(feed, trip, time);
+        if (resolution.unknown() != null) {
+            return unknownTrip(feed, trip, resolution.unknown(), raw, sourceId, Topics.VEHICLE_POSITIONS, out) ? null
                     : acceptVehicle(feed, v.toBuilder(), vehicleId, key, time, headerTime, Optional.empty(), lat, lon,
                     sourceId, out);
         }
-        return acceptVehicle(feed, v.toBuilder(), vehicleId, key, time, headerTime, route, lat, lon, sourceId, out);
+        return acceptVehicle(feed, v.toBuilder(), vehicleId, key, time, headerTime, resolution.route(), lat, lon,
+                sourceId, out);
     }
 
     private Instant acceptVehicle(RealtimeFeed feed, com.google.transit.realtime.GtfsRealtime.VehiclePosition.Builder v, String vehicleId, String key, Instant time,
@@ -297,14 +308,15 @@ public final class GtfsRealtimeParser implements FeedParser {
             out.add(reject(feed, ReasonCode.MALFORMED, "trip update without trip_id", raw, sourceId, Topics.STOP_EVENTS));
             return;
         }
-        Optional<TransitIndex.ResolvedRoute> route = resolve(feed, trip);
-        if (route == null) {
-            if (unknownTrip(feed, trip, raw, sourceId, Topics.STOP_EVENTS, out)) {
+        Instant updateTime = tu.hasTimestamp() && tu.getTimestamp() > 0 ? Instant.ofEpochSecond(tu.getTimestamp()) : headerTime;
+        Resolution resolution = resolve(feed, trip, updateTime != null ? updateTime : firstStopTime(tu));
+        Optional<TransitIndex.ResolvedRoute> route = resolution.route();
+        if (resolution.unknown() != null) {
+            if (unknownTrip(feed, trip, resolution.unknown(), raw, sourceId, Topics.STOP_EVENTS, out)) {
                 return;
             }
             route = Optional.empty();
         }
-        Instant updateTime = tu.hasTimestamp() && tu.getTimestamp() > 0 ? Instant.ofEpochSecond(tu.getTimestamp()) : headerTime;
         for (TripUpdate.StopTimeUpdate stu : tu.getStopTimeUpdateList()) {
             if (stu.getScheduleRelationship() != TripUpdate.StopTimeUpdate.ScheduleRelationship.SCHEDULED) {
                 continue; // SKIPPED / NO_DATA / UNSCHEDULED carry no delay against a schedule
@@ -375,33 +387,82 @@ public final class GtfsRealtimeParser implements FeedParser {
     }
 
     /**
-     * The route of a trip: empty when none can be known (no static feed bound and no route_id), the resolved
-     * route, or null when the bound static feed does not know the trip (an unknown trip).
+     * What a realtime trip resolves to: {@code route} empty when none can be known (no static feed bound and no
+     * route_id); {@code unknown} non-null — why — when the bound static feed cannot place the trip (an unknown trip).
      */
-    private Optional<TransitIndex.ResolvedRoute> resolve(RealtimeFeed feed, TripDescriptor trip) {
+    private record Resolution(Optional<TransitIndex.ResolvedRoute> route, String unknown) {
+        static final Resolution NONE = new Resolution(Optional.empty(), null);
+    }
+
+    /**
+     * The route of a trip: the descriptor's route_id (resolved in the static feed when it has it), else the route of
+     * trip_id in the bound static feed on the trip's service date ({@link TransitIndex#trip}).
+     *
+     * @param time when the record was true (for the service date when the descriptor has no start_date); may be null
+     *             only when nothing of the record can be timed, and then the record is rejected anyway
+     */
+    private Resolution resolve(RealtimeFeed feed, TripDescriptor trip, Instant time) {
         if (trip == null) {
-            return Optional.empty();
+            return Resolution.NONE;
         }
         boolean bound = index.feed(feed.staticFeedId()).isPresent();
         if (!trip.getRouteId().isEmpty()) {
             Optional<TransitIndex.ResolvedRoute> r = bound ? index.route(feed.staticFeedId(), trip.getRouteId()) : Optional.empty();
             // route_id given: use it even when the static feed lacks it
-            return r.isPresent() ? r : Optional.of(new TransitIndex.ResolvedRoute(trip.getRouteId(), null, feed.defaultMode()));
+            return new Resolution(r.isPresent() ? r
+                    : Optional.of(new TransitIndex.ResolvedRoute(trip.getRouteId(), null, feed.defaultMode())), null);
         }
         if (!bound || trip.getTripId().isEmpty()) {
-            return Optional.empty();
+            return Resolution.NONE;
         }
-        Optional<TransitIndex.ResolvedRoute> r = index.routeOfTrip(feed.staticFeedId(), trip.getTripId());
-        return r.isPresent() ? r : null;
+        LocalDate startDate = startDate(trip);
+        if (startDate == null && time == null) {
+            return Resolution.NONE;
+        }
+        TransitIndex.TripMatch match = index.trip(feed.staticFeedId(), trip.getTripId(), startDate, time);
+        if (match instanceof TransitIndex.Running running) {
+            return new Resolution(Optional.of(running.route()), null);
+        }
+        if (match instanceof TransitIndex.NotRunning notRunning) {
+            counter(NOT_RUNNING_TRIPS_METRIC, feed).increment();
+            return new Resolution(Optional.empty(), "of static GTFS feed " + feed.staticFeedId() + " has service "
+                    + notRunning.serviceId() + " (" + notRunning.serviceRange() + "), which does not run on service date "
+                    + notRunning.serviceDates().stream().map(LocalDate::toString).collect(Collectors.joining(" or ")));
+        }
+        return new Resolution(Optional.empty(), "is not in static GTFS feed " + feed.staticFeedId());
+    }
+
+    /** The descriptor's start_date (the trip's service date, YYYYMMDD), or null when absent or unreadable. */
+    private static LocalDate startDate(TripDescriptor trip) {
+        if (!trip.hasStartDate() || trip.getStartDate().isEmpty()) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(trip.getStartDate(), DateTimeFormatter.BASIC_ISO_DATE);
+        } catch (DateTimeParseException e) {
+            return null; // then the record's time decides, as for a descriptor without one
+        }
+    }
+
+    /** The first stop time of a trip update, for a trip update stamped neither itself nor by its header. */
+    private static Instant firstStopTime(TripUpdate tu) {
+        for (TripUpdate.StopTimeUpdate stu : tu.getStopTimeUpdateList()) {
+            if (stu.hasDeparture() && stu.getDeparture().getTime() > 0) {
+                return Instant.ofEpochSecond(stu.getDeparture().getTime());
+            }
+            if (stu.hasArrival() && stu.getArrival().getTime() > 0) {
+                return Instant.ofEpochSecond(stu.getArrival().getTime());
+            }
+        }
+        return null;
     }
 
     /** Counts an unknown trip; true when the policy rejected it (the caller stops there). */
-    private boolean unknownTrip(RealtimeFeed feed, TripDescriptor trip, byte[] raw, String sourceId,
+    private boolean unknownTrip(RealtimeFeed feed, TripDescriptor trip, String why, byte[] raw, String sourceId,
                                 pl.krakow.pulse.platform.topics.TopicSpec<?> topic, List<ParseOutcome> out) {
         counter(UNKNOWN_TRIPS_METRIC, feed).increment();
         if (unknownTrips == UnknownTripPolicy.REJECT) {
-            out.add(reject(feed, ReasonCode.UNKNOWN_TRIP, "trip_id '" + trip.getTripId() + "' is not in static GTFS feed "
-                    + feed.staticFeedId(), raw, sourceId, topic));
+            out.add(reject(feed, ReasonCode.UNKNOWN_TRIP, "trip_id '" + trip.getTripId() + "' " + why, raw, sourceId, topic));
             return true;
         }
         return false;

@@ -13,13 +13,21 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -36,6 +44,12 @@ import java.util.zip.ZipInputStream;
  * so is a row whose {@code route_type} or coordinates are not numbers. Stops without coordinates
  * ({@code location_type} 3 generic node, 4 boarding area) are skipped, as the spec allows them.
  * Ids are opaque: no operator's id format is assumed.
+ *
+ * <p>The service calendar is kept ({@link ServiceCalendar}): calendar.txt day flags {@code 0}/{@code 1} and
+ * dates {@code YYYYMMDD}, calendar_dates.txt exception_type {@code 1} (added) or {@code 2} (removed); anything
+ * else, and an {@code agency_timezone} that is no IANA zone or differs between agencies (the spec requires one
+ * zone per feed), is a {@link GtfsFormatException}. Realtime records resolve a trip only on a service date its
+ * service runs on.
  */
 public final class GtfsStaticLoader {
 
@@ -107,7 +121,10 @@ public final class GtfsStaticLoader {
             throw new GtfsFormatException("calendar.txt", "GTFS feed " + feedId
                     + ": neither calendar.txt nor calendar_dates.txt is present (one of them is required)");
         }
-        int agencies = (int) count(feedId, "agency.txt", files);
+        List<String> zones = new ArrayList<>();
+        read(feedId, "agency.txt", files.get("agency.txt"), row -> zones.add(row.require("agency_timezone")));
+        int agencies = zones.size();
+        ZoneId timeZone = timeZone(feedId, zones);
 
         Map<String, GtfsFeed.Stop> stops = new LinkedHashMap<>();
         read(feedId, "stops.txt", files.get("stops.txt"), row -> {
@@ -132,11 +149,52 @@ public final class GtfsStaticLoader {
             String id = row.require("trip_id");
             trips.put(id, new GtfsFeed.Trip(id, row.require("route_id"), row.require("service_id")));
         });
-        int calendar = files.containsKey("calendar.txt") ? (int) count(feedId, "calendar.txt", files) : 0;
-        int calendarDates = files.containsKey("calendar_dates.txt") ? (int) count(feedId, "calendar_dates.txt", files) : 0;
+        ServiceCalendar.Builder services = new ServiceCalendar.Builder();
+        int[] calendar = {0};
+        if (files.containsKey("calendar.txt")) {
+            read(feedId, "calendar.txt", files.get("calendar.txt"), row -> {
+                Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
+                for (DayOfWeek d : DayOfWeek.values()) {
+                    if (row.flag(d.name().toLowerCase(Locale.ROOT))) {
+                        days.add(d);
+                    }
+                }
+                services.weekly(row.require("service_id"), days, row.date("start_date"), row.date("end_date"));
+                calendar[0]++;
+            });
+        }
+        int[] calendarDates = {0};
+        if (files.containsKey("calendar_dates.txt")) {
+            read(feedId, "calendar_dates.txt", files.get("calendar_dates.txt"), row -> {
+                long type = row.integer("exception_type");
+                if (type != 1 && type != 2) {
+                    throw row.error("exception_type '" + type + "' is neither 1 (added) nor 2 (removed)");
+                }
+                services.exception(row.require("service_id"), row.date("date"), type == 1);
+                calendarDates[0]++;
+            });
+        }
         long stopTimes = files.containsKey("stop_times.txt") ? count(feedId, "stop_times.txt", files) : -1;
         long shapes = files.containsKey("shapes.txt") ? count(feedId, "shapes.txt", files) : -1;
-        return new GtfsFeed(feedId, agencies, stops, routes, trips, calendar, calendarDates, stopTimes, shapes);
+        return new GtfsFeed(feedId, agencies, stops, routes, trips, calendar[0], calendarDates[0], stopTimes, shapes,
+                timeZone, services.build());
+    }
+
+    /** The one agency time zone of the feed (GTFS: every agency of a feed has the same agency_timezone). */
+    private static ZoneId timeZone(String feedId, List<String> zones) {
+        if (zones.isEmpty()) {
+            throw new GtfsFormatException("agency.txt", "GTFS feed " + feedId + ": agency.txt has no agency");
+        }
+        if (zones.stream().distinct().count() > 1) {
+            throw new GtfsFormatException("agency.txt", "GTFS feed " + feedId + ": agencies name different time zones "
+                    + zones.stream().distinct().toList() + "; a feed has one");
+        }
+        try {
+            return ZoneId.of(zones.get(0));
+        } catch (DateTimeException e) {
+            throw new GtfsFormatException("agency.txt", "GTFS feed " + feedId + ": agency_timezone '" + zones.get(0)
+                    + "' is not an IANA time zone");
+        }
     }
 
     private static long count(String feedId, String file, Map<String, byte[]> files) {
@@ -192,7 +250,26 @@ public final class GtfsStaticLoader {
             }
         }
 
-        private GtfsFormatException error(String what) {
+        /** A calendar.txt day flag: 0 or 1. */
+        boolean flag(String column) {
+            String v = require(column);
+            if (!v.equals("0") && !v.equals("1")) {
+                throw error(column + " '" + v + "' is neither 0 nor 1");
+            }
+            return v.equals("1");
+        }
+
+        /** A GTFS date, YYYYMMDD. */
+        LocalDate date(String column) {
+            String v = require(column);
+            try {
+                return LocalDate.parse(v, DateTimeFormatter.BASIC_ISO_DATE);
+            } catch (DateTimeParseException e) {
+                throw error(column + " '" + v + "' is not a date YYYYMMDD");
+            }
+        }
+
+        GtfsFormatException error(String what) {
             return new GtfsFormatException(file, "GTFS feed " + feedId + ": " + file + " line " + line + ": " + what);
         }
     }

@@ -109,11 +109,15 @@ class GtfsRealtimeParserTest {
     /**
      * Hand-checked in the bundled files: T trips.txt line 2 "block_2_trip_2_service_1,route_31,…" and T routes.txt
      * "route_31,agency_1,"1","1",,900" (tram line 1); A trips.txt line 2 ""102",20260629_1,20260629_1_125919888_2,…" and
-     * A routes.txt ""102",MPK,"102","102",,3" (bus line 102).
+     * A routes.txt ""102",MPK,"102","102",,3" (bus line 102). Both services run on Wednesday 2026-07-01 (calendar_dates:
+     * "service_1,20260701,1", "20260629_1,20260701,1"); a trip resolves only on a date its service runs
+     * ({@link TripServiceDateTest}).
      */
     @Test
     void routeIsAttributedThroughTheStaticTripsWhenTheFeedOmitsIt() {
-        FeedMessage trams = message(H1, vehicle("RF304", "block_2_trip_2_service_1", RYNEK_LAT, RYNEK_LON, H1));
+        Instant inService = Instant.parse("2026-07-01T08:00:00Z");
+        Instant inServiceLater = inService.plusSeconds(10);
+        FeedMessage trams = message(inService, vehicle("RF304", "block_2_trip_2_service_1", RYNEK_LAT, RYNEK_LON, inService));
         VehiclePosition tram = accepted(parse(parser(tramFeed(), krakowIndex(), UnknownTripPolicy.KEEP, context),
                 trams.toByteArray(), "t.pb"), VehiclePosition.class).get(0);
         assertThat(tram.getRouteId()).isEqualTo("route_31");
@@ -121,7 +125,7 @@ class GtfsRealtimeParserTest {
         assertThat(tram.getMode()).isEqualTo(TransportMode.TRAM);
 
         RealtimeFeed busFeed = new RealtimeFeed("krakow-A", "krakow-A", TransportMode.OTHER);
-        FeedMessage buses = message(H1, vehicle("DN008", "20260629_1_125919888_2", RYNEK_LAT, RYNEK_LON, H1));
+        FeedMessage buses = message(inService, vehicle("DN008", "20260629_1_125919888_2", RYNEK_LAT, RYNEK_LON, inService));
         VehiclePosition bus = accepted(parse(parser(busFeed, krakowIndex(), UnknownTripPolicy.KEEP, context),
                 buses.toByteArray(), "a.pb"), VehiclePosition.class).get(0);
         assertThat(bus.getRouteId()).isEqualTo("102");
@@ -129,7 +133,7 @@ class GtfsRealtimeParserTest {
         assertThat(bus.getMode()).isEqualTo(TransportMode.BUS);
 
         // trip ids belong to their feed: the tram trip is unknown to the bus feed
-        FeedMessage crossed = message(H2, vehicle("X", "block_2_trip_2_service_1", RYNEK_LAT, RYNEK_LON, H2));
+        FeedMessage crossed = message(inServiceLater, vehicle("X", "block_2_trip_2_service_1", RYNEK_LAT, RYNEK_LON, inServiceLater));
         VehiclePosition x = accepted(parse(parser(busFeed, krakowIndex(), UnknownTripPolicy.KEEP, context),
                 crossed.toByteArray(), "a.pb"), VehiclePosition.class).get(0);
         assertThat(x.getRouteId()).isNull();

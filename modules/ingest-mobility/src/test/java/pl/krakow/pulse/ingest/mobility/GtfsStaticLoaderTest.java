@@ -8,7 +8,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -54,6 +58,83 @@ class GtfsStaticLoaderTest {
         }
         // the counts PROVENANCE.md states, as a cross-check of the plain count above
         assertThat(MobilityBundledData.krakowStaticFeed("krakow-T").trips()).hasSize(12_666);
+    }
+
+    /**
+     * Every service of every bundled feed runs on exactly the dates a plain reading of its calendar.txt (day flags
+     * between start_date and end_date) and calendar_dates.txt (1 adds, 2 removes) gives, checked day by day from
+     * 2024-01-01 to 2027-12-31; and the feeds' service days lie where PROVENANCE.md says, in June 2026 and after.
+     */
+    @Test
+    void serviceCalendarsEqualAPlainReadingOfCalendarAndCalendarDates() throws IOException {
+        for (String letter : new String[]{"T", "A", "M"}) {
+            Map<String, byte[]> files = unzip(letter);
+            Map<String, java.util.Set<LocalDate>> plain = new HashMap<>();
+            List<String[]> calendar = csvRows(files.get("calendar.txt"));
+            for (String[] r : calendar.subList(1, calendar.size())) {
+                LocalDate start = LocalDate.parse(r[8], DateTimeFormatter.BASIC_ISO_DATE);
+                LocalDate end = LocalDate.parse(r[9], DateTimeFormatter.BASIC_ISO_DATE);
+                java.util.Set<LocalDate> dates = plain.computeIfAbsent(r[0], k -> new java.util.HashSet<>());
+                for (LocalDate d = start; !d.isAfter(end); d = d.plusDays(1)) {
+                    if (r[d.getDayOfWeek().getValue()].equals("1")) { // columns 1..7 = monday..sunday
+                        dates.add(d);
+                    }
+                }
+            }
+            List<String[]> exceptions = csvRows(files.get("calendar_dates.txt"));
+            for (String[] r : exceptions.subList(1, exceptions.size())) {
+                java.util.Set<LocalDate> dates = plain.computeIfAbsent(r[0], k -> new java.util.HashSet<>());
+                LocalDate d = LocalDate.parse(r[1], DateTimeFormatter.BASIC_ISO_DATE);
+                if (r[2].equals("1")) {
+                    dates.add(d);
+                } else {
+                    dates.remove(d);
+                }
+            }
+            GtfsFeed feed = MobilityBundledData.krakowStaticFeed("krakow-" + letter);
+            assertThat(feed.timeZone()).isEqualTo(ZoneId.of("Europe/Warsaw"));
+            assertThat((long) feed.calendarRows()).isEqualTo(rows(files.get("calendar.txt")));
+            long serviceDays = 0;
+            for (String service : plain.keySet()) {
+                for (LocalDate d = LocalDate.of(2024, 1, 1); d.isBefore(LocalDate.of(2028, 1, 1)); d = d.plusDays(1)) {
+                    assertThat(feed.calendar().runsOn(service, d)).as(letter + " " + service + " " + d)
+                            .isEqualTo(plain.get(service).contains(d));
+                    serviceDays += plain.get(service).contains(d) ? 1 : 0;
+                }
+            }
+            assertThat(serviceDays).as(letter + ": service days named by calendar_dates").isEqualTo(rows(files.get("calendar_dates.txt")));
+            assertThat(plain.values().stream().flatMap(java.util.Set::stream).min(LocalDate::compareTo).orElseThrow())
+                    .as(letter + " first service day").isAfterOrEqualTo(LocalDate.of(2026, 6, 27));
+        }
+    }
+
+    /** CSV rows of a GTFS file whose fields hold no comma inside quotes (true of calendar and calendar_dates). */
+    private static List<String[]> csvRows(byte[] file) {
+        return new String(file, StandardCharsets.UTF_8).replace("\uFEFF", "").lines().filter(l -> !l.isBlank())
+                .map(l -> l.strip().replace("\"", "").split(",", -1)).toList();
+    }
+
+    @Test
+    void malformedCalendarsAndTimeZonesAreRejectedNamingFileAndLine() throws IOException {
+        Map<String, byte[]> files = unzip("T");
+        Map<String, byte[]> badType = new HashMap<>(files);
+        badType.put("calendar_dates.txt", "service_id,date,exception_type\r\nservice_1,20260629,3\r\n".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> GtfsStaticLoader.load("broken", badType)).isInstanceOf(GtfsFormatException.class)
+                .hasMessageContaining("calendar_dates.txt line 2").hasMessageContaining("exception_type '3'");
+        Map<String, byte[]> badDate = new HashMap<>(files);
+        badDate.put("calendar_dates.txt", "service_id,date,exception_type\r\nservice_1,2026-06-29,1\r\n".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> GtfsStaticLoader.load("broken", badDate)).isInstanceOf(GtfsFormatException.class)
+                .hasMessageContaining("date '2026-06-29' is not a date YYYYMMDD");
+        Map<String, byte[]> badFlag = new HashMap<>(files);
+        badFlag.put("calendar.txt", ("service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\r\n"
+                + "service_1,1,1,1,1,yes,0,0,20260627,20260925\r\n").getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> GtfsStaticLoader.load("broken", badFlag)).isInstanceOf(GtfsFormatException.class)
+                .hasMessageContaining("friday 'yes' is neither 0 nor 1");
+        Map<String, byte[]> badZone = new HashMap<>(files);
+        badZone.put("agency.txt", "agency_id,agency_name,agency_url,agency_timezone\r\na,ZTP,http://ztp.krakow.pl/,Europe/Krakow\r\n"
+                .getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> GtfsStaticLoader.load("broken", badZone)).isInstanceOf(GtfsFormatException.class)
+                .hasMessageContaining("agency_timezone 'Europe/Krakow' is not an IANA time zone");
     }
 
     @Test

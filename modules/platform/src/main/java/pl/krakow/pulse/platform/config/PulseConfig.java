@@ -206,7 +206,8 @@ public final class PulseConfig {
                 }
             });
     public static final ConfigKey<String> MOBILITY_UNKNOWN_TRIP = ConfigKey.string("mobility.gtfsrt.unknown.trip", "mobility",
-            "keep", "A GTFS-Realtime trip_id unknown to the static GTFS feed: keep (publish without route, counted in "
+            "keep", "A GTFS-Realtime trip_id unknown to the static GTFS feed, or whose service does not run on the record's "
+                    + "service date (ids are reused across timetable versions): keep (publish without route, counted in "
                     + "pulse.ingest.unknown.trips) or reject (dead-letter as UNKNOWN_TRIP, also counted).")
             .withValidator(v -> v.equals("keep") || v.equals("reject") ? null : "must be keep or reject");
     public static final ConfigKey<String> MOBILITY_GTFSRT_URLS = ConfigKey.string("mobility.gtfsrt.urls", "mobility", "",
