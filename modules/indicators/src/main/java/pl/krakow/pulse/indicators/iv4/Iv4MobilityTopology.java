@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -23,6 +24,9 @@ import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
+import pl.krakow.pulse.platform.streams.watermark.ProgressEmitter;
+import pl.krakow.pulse.platform.streams.watermark.UpstreamWatermark;
+import pl.krakow.pulse.platform.streams.watermark.WatermarkPartitioner;
 import pl.krakow.pulse.platform.topics.TopicSpec;
 import pl.krakow.pulse.platform.topics.Topics;
 
@@ -47,6 +51,8 @@ public final class Iv4MobilityTopology {
     static final String VEHICLE_LATEST = "iv4-vehicles-latest";
     static final String DELAY_WINDOWS = "iv4-delays-windows";
     static final String BIKE_WINDOWS = "iv4-bikes-windows";
+    /** Granularity of the input partitions' progress markers. */
+    static final Duration PROGRESS_GRANULARITY = Duration.ofMinutes(1);
 
     private Iv4MobilityTopology() {
     }
@@ -63,26 +69,32 @@ public final class Iv4MobilityTopology {
                 Serdes.String(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VEHICLE_LATEST),
                 Serdes.String(), Serdes.ByteArray()));
-        oneTask(builder, serdes, Topics.VEHICLE_POSITIONS, "iv4-vehicles")
+        builder.addStateStore(UpstreamWatermark.storeBuilder(WindowedScopeProcessor.progressStoreOf(VEHICLE_WINDOWS)));
+        oneTask(builder, serdes, Topics.VEHICLE_POSITIONS, "iv4-vehicles", v -> v.getEventTime().toEpochMilli(), options)
                 .process(() -> new VehiclesProcessor(VEHICLE_WINDOWS, VEHICLE_LATEST, vehicleGrace, zone, options.clock(),
-                        options.punctuationInterval(), options.meters()), Named.as("iv4-vehicles"), VEHICLE_WINDOWS, VEHICLE_LATEST)
+                        options.punctuationInterval(), options.meters()), Named.as("iv4-vehicles"), VEHICLE_WINDOWS, VEHICLE_LATEST,
+                        WindowedScopeProcessor.progressStoreOf(VEHICLE_WINDOWS))
                 .to(table, Produced.with(serdes.key(), out).withName("iv4-vehicles-sink"));
 
         Map<String, Duration> delayGrace = Map.of("h", grace(catalog, DelayProcessor.ON_TIME),
                 "d", grace(catalog, DelayProcessor.ON_TIME));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DELAY_WINDOWS),
                 Serdes.String(), Serdes.ByteArray()));
-        oneTask(builder, serdes, Topics.STOP_EVENTS, "iv4-delays")
+        builder.addStateStore(UpstreamWatermark.storeBuilder(WindowedScopeProcessor.progressStoreOf(DELAY_WINDOWS)));
+        oneTask(builder, serdes, Topics.STOP_EVENTS, "iv4-delays", v -> v.getEventTime().toEpochMilli(), options)
                 .process(() -> new DelayProcessor(DELAY_WINDOWS, delayGrace, zone, options.clock(),
-                        options.punctuationInterval(), options.meters()), Named.as("iv4-delays"), DELAY_WINDOWS)
+                        options.punctuationInterval(), options.meters()), Named.as("iv4-delays"), DELAY_WINDOWS,
+                        WindowedScopeProcessor.progressStoreOf(DELAY_WINDOWS))
                 .to(table, Produced.with(serdes.key(), out).withName("iv4-delays-sink"));
 
         Map<String, Duration> bikeGrace = Map.of("b", grace(catalog, BikeAvailabilityProcessor.AVAILABILITY));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BIKE_WINDOWS),
                 Serdes.String(), Serdes.ByteArray()));
-        oneTask(builder, serdes, Topics.BIKE_STATIONS, "iv4-bikes")
+        builder.addStateStore(UpstreamWatermark.storeBuilder(WindowedScopeProcessor.progressStoreOf(BIKE_WINDOWS)));
+        oneTask(builder, serdes, Topics.BIKE_STATIONS, "iv4-bikes", v -> v.getEventTime().toEpochMilli(), options)
                 .process(() -> new BikeAvailabilityProcessor(BIKE_WINDOWS, bikeGrace, zone, options.clock(),
-                        options.punctuationInterval(), options.meters()), Named.as("iv4-bikes"), BIKE_WINDOWS)
+                        options.punctuationInterval(), options.meters()), Named.as("iv4-bikes"), BIKE_WINDOWS,
+                        WindowedScopeProcessor.progressStoreOf(BIKE_WINDOWS))
                 .to(table, Produced.with(serdes.key(), out).withName("iv4-bikes-sink"));
     }
 
@@ -94,11 +106,17 @@ public final class Iv4MobilityTopology {
     }
 
     private static <V extends org.apache.avro.specific.SpecificRecord> org.apache.kafka.streams.kstream.KStream<String, V> oneTask(
-            StreamsBuilder builder, PulseSerdes serdes, TopicSpec<V> topic, String name) {
+            StreamsBuilder builder, PulseSerdes serdes, TopicSpec<V> topic, String name, ToLongFunction<V> eventTime,
+            Iv3EnvironmentTopology.Options options) {
         Serde<V> serde = serdes.value(topic);
+        // Each input partition's progress rides along (a marker per minute of event time); the one task downstream
+        // closes windows at the minimum over all partitions, not at the largest event time any of them sent.
         return builder.stream(topic.name(), Consumed.with(serdes.key(), serde).withName(name + "-source"))
                 .selectKey((k, v) -> "city", Named.as(name + "-to-city"))
-                .repartition(Repartitioned.with(serdes.key(), serde).withName(name + "-by-city").withNumberOfPartitions(1));
+                .process(() -> new ProgressEmitter<String, V>(eventTime, PROGRESS_GRANULARITY, options.idleTimeout(),
+                        options.punctuationInterval(), topic.name()), Named.as(name + "-progress"))
+                .repartition(Repartitioned.with(serdes.key(), serde).withName(name + "-by-city").withNumberOfPartitions(1)
+                        .withStreamPartitioner(new WatermarkPartitioner<>()));
     }
 
     private static Duration grace(IndicatorCatalog catalog, String indicatorId) {

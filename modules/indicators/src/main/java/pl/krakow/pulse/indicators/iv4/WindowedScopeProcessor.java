@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
@@ -24,13 +25,19 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import pl.krakow.pulse.events.indicators.IndicatorStatus;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.platform.catalog.IndicatorKeys;
+import pl.krakow.pulse.platform.streams.watermark.Progress;
+import pl.krakow.pulse.platform.streams.watermark.UpstreamWatermark;
 
 /**
  * The window bookkeeping the IV.4 processors share: per (group, scope, window start) a small binary
  * state in a persistent store whose first 8 bytes are the window end (epoch ms) and bytes 8–16 the
  * newest contributing event's ingestedAt. Event time drives windows; a window is FINAL (revision 1)
- * once stream time reaches its end plus the group's grace, and its state is then deleted. Updates to a
- * window already closed are late: counted in {@code pulse.indicators.iv4.late}, not applied. Between
+ * once the stage's <b>watermark</b> reaches its end plus the group's grace, and its state is then deleted. Updates
+ * to a window already closed are late: counted in {@code pulse.indicators.iv4.late}, not applied. The watermark
+ * ({@link UpstreamWatermark}, store {@code <window store>-upstream-progress}) is the minimum, over the input topic's
+ * partitions, of the latest event time each has sent (the {@link Progress} markers that the repartition into this
+ * single task multicasts), idle partitions left out: one partition's backlog never closes windows that another
+ * partition is still filling. The largest event time seen here still drives the per-minute expiry of vehicles. Between
  * closes, a wall-clock punctuator emits PROVISIONAL values of the windows changed since the last
  * punctuation, so the output rate is bounded by the number of live windows, not by the input rate.
  *
@@ -61,6 +68,7 @@ abstract class WindowedScopeProcessor<V> implements Processor<String, V, String,
     private final Set<String> dirty = new LinkedHashSet<>();
     private ProcessorContext<String, IndicatorValue> context;
     private KeyValueStore<String, byte[]> store;
+    private UpstreamWatermark watermark;
     private long streamTime = Long.MIN_VALUE;
 
     WindowedScopeProcessor(String storeName, Map<String, Duration> graceByGroup, ZoneId zone, Clock clock,
@@ -80,6 +88,7 @@ abstract class WindowedScopeProcessor<V> implements Processor<String, V, String,
     public void init(ProcessorContext<String, IndicatorValue> ctx) {
         this.context = ctx;
         this.store = ctx.getStateStore(storeName);
+        this.watermark = new UpstreamWatermark(ctx.getStateStore(progressStoreOf(storeName)));
         try (KeyValueIterator<String, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
@@ -96,13 +105,24 @@ abstract class WindowedScopeProcessor<V> implements Processor<String, V, String,
 
     @Override
     public void process(Record<String, V> record) {
+        Optional<Progress> progress = Progress.of(record);
+        if (progress.isPresent()) {
+            if (watermark.update(progress.get())) {
+                closeUpTo(watermark.current());
+            }
+            return;
+        }
         long t = eventTimeMs(record.value());
         beforeAdvance(t);
         if (t > streamTime) {
             streamTime = t;
         }
         onRecord(record.value(), this::apply);
-        closeUpTo(streamTime);
+    }
+
+    /** The store of the stage's upstream progress, beside a window store, e.g. {@code iv4-bikes-windows-upstream-progress}. */
+    static String progressStoreOf(String windowStore) {
+        return windowStore + "-upstream-progress";
     }
 
     /** Called before stream time advances to {@code eventTimeMs} (e.g. to expire state first). */
@@ -123,7 +143,7 @@ abstract class WindowedScopeProcessor<V> implements Processor<String, V, String,
     private void apply(String group, String scope, long startMs, long endMs, long ingestedMs, UnaryOperator<ByteBuffer> change) {
         String key = group + '|' + scope + '|' + startMs;
         long close = endMs + graceByGroup.getOrDefault(group, Duration.ZERO).toMillis();
-        if (close <= streamTime) { // that window was closed when stream time reached it
+        if (close <= watermark.current()) { // that window was closed when the watermark reached it
             late.increment();
             return;
         }

@@ -33,6 +33,8 @@ import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.events.safety.Incident;
 import pl.krakow.pulse.events.safety.IncidentCategory;
 import pl.krakow.pulse.platform.catalog.IndicatorKeys;
+import pl.krakow.pulse.platform.streams.watermark.Progress;
+import pl.krakow.pulse.platform.streams.watermark.UpstreamWatermark;
 
 /**
  * The IV.5 indicators of one area scope (the record key: {@code district:<n>}, {@code city:<id>} or
@@ -54,12 +56,14 @@ import pl.krakow.pulse.platform.catalog.IndicatorKeys;
  * an area without population (districts without a configured table, other cities, always a region), time percentiles
  * without a measured time.
  *
- * <p><b>Status.</b> PROVISIONAL (revision 0) until stream time passes window end + the indicator's grace
- * ({@value #PENDING} is ordered by that time) and it has stayed due for the settle period (wall clock), then
- * FINAL revision 1; a change after FINAL is emitted FINAL
- * with revision + 1 ({@value #REVISIONS}), never dropped. Stream time only advances with new incidents, so a
- * feed that stops leaves its last windows PROVISIONAL until the next record (no wall-clock close: the police
- * feed is expected to be weeks late).
+ * <p><b>Status.</b> PROVISIONAL (revision 0) until the stage's <b>watermark</b> passes window end + the indicator's
+ * grace ({@value #PENDING} is ordered by that time) and it has stayed due for the settle period (wall clock, default
+ * none), then FINAL revision 1; a change after FINAL is emitted FINAL with revision + 1 ({@value #REVISIONS}), never
+ * dropped. The watermark ({@link UpstreamWatermark}, store {@value #WATERMARKS}) is the minimum over the input
+ * partitions of the largest incident time each has sent (their {@link Progress} markers), idle partitions left
+ * out — never this task's stream time, which one partition's backlog would run ahead of the others. It only
+ * advances with new incidents, so a feed that stops leaves its last windows PROVISIONAL until the next record (no
+ * wall-clock close: the police feed is expected to be weeks late).
  */
 public final class Iv5SafetyProcessor implements Processor<String, Incident, String, IndicatorValue> {
 
@@ -67,6 +71,8 @@ public final class Iv5SafetyProcessor implements Processor<String, Incident, Str
     public static final String REVISIONS = "iv5-window-revisions";
     public static final String PENDING = "iv5-pending-final";
     public static final String DIRTY = "iv5-dirty-windows";
+    /** Progress of every input partition (the stage's watermark). */
+    public static final String WATERMARKS = "iv5-upstream-progress";
     /** Prefix of a region scope ({@code region:<id>}): outside the city, counted apart, never rated. */
     public static final String REGION_PREFIX = "region:";
     /** Flush early when this many windows are dirty, bounding the work of one punctuation. */
@@ -87,6 +93,7 @@ public final class Iv5SafetyProcessor implements Processor<String, Incident, Str
     private KeyValueStore<String, Integer> revisions;
     private KeyValueStore<String, String> pending;
     private KeyValueStore<String, String> dirty;
+    private UpstreamWatermark watermark;
     private int dirtySinceFlush;
 
     /**
@@ -119,12 +126,18 @@ public final class Iv5SafetyProcessor implements Processor<String, Incident, Str
         buckets = context.getStateStore(BUCKETS);
         revisions = context.getStateStore(REVISIONS);
         pending = context.getStateStore(PENDING);
+        watermark = new UpstreamWatermark(context.getStateStore(WATERMARKS));
         dirty = context.getStateStore(DIRTY);
         context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> flush());
     }
 
     @Override
     public void process(Record<String, Incident> record) {
+        Optional<Progress> progress = Progress.of(record);
+        if (progress.isPresent()) {
+            watermark.update(progress.get()); // windows it makes due are finalised at the next flush
+            return;
+        }
         Incident incident = record.value();
         String area = record.key();
         if (incident == null || area == null) {
@@ -279,7 +292,9 @@ public final class Iv5SafetyProcessor implements Processor<String, Incident, Str
         }
         // After the dirty windows, so a window first emitted in this flush and already past its grace is
         // finalised now rather than a flush later.
-        long streamTime = context.currentStreamTimeMs();
+        // The watermark, not this task's stream time: incidents reach an area's task from every input partition,
+        // each at its own pace, and a window is complete only when all of them have passed its end + grace.
+        long streamTime = watermark.current();
         if (streamTime < 0) {
             return;
         }

@@ -30,6 +30,9 @@ import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.catalog.Scopes;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
+import pl.krakow.pulse.platform.streams.watermark.ProgressEmitter;
+import pl.krakow.pulse.platform.streams.watermark.UpstreamWatermark;
+import pl.krakow.pulse.platform.streams.watermark.WatermarkPartitioner;
 import pl.krakow.pulse.platform.topics.Topics;
 
 /**
@@ -74,8 +77,13 @@ public final class Iv5SafetyTopology {
         return out;
     }
 
-    /** How long a window stays due before it is finalised (see {@link Iv5SafetyProcessor}). */
-    public static final Duration DEFAULT_SETTLE = Duration.ofSeconds(10);
+    /**
+     * How long a window stays due before it is finalised (see {@link Iv5SafetyProcessor}). None: the stage's
+     * watermark already waits for every input partition (a 10 s wall-clock wait stood in for it before).
+     */
+    public static final Duration DEFAULT_SETTLE = Duration.ZERO;
+    /** Granularity of the input partitions' progress markers (one per partition and minute of incident time at most). */
+    static final Duration PROGRESS_GRANULARITY = Duration.ofMinutes(1);
 
     /** Builds with {@link #DEFAULT_SETTLE}. */
     public static StreamsBuilder build(StreamsBuilder builder, PulseSerdes serdes, IndicatorCatalog catalog, ZoneId zone,
@@ -100,7 +108,12 @@ public final class Iv5SafetyTopology {
                 .process(new DedupeSupplier(duplicates), Named.as("iv5-incident-dedupe"))
                 .flatMap((id, incident) -> areas(incident).stream().map(a -> KeyValue.pair(a, incident)).toList(),
                         Named.as("iv5-area-scopes"))
-                .repartition(Repartitioned.with(serdes.key(), incidentSerde).withName("iv5-incidents-by-area"))
+                // Progress of each input partition rides along to every area task (the stage's watermark).
+                .process(() -> new ProgressEmitter<String, Incident>(i -> i.getEventTime().toEpochMilli(),
+                        PROGRESS_GRANULARITY, options.idleTimeout(), options.punctuationInterval(), Topics.INCIDENTS.name()),
+                        Named.as("iv5-progress"))
+                .repartition(Repartitioned.with(serdes.key(), incidentSerde).withName("iv5-incidents-by-area")
+                        .withStreamPartitioner(new WatermarkPartitioner<>()))
                 .process(new SafetySupplier(defs, zone, population, options, flush, settle), Named.as("iv5-safety-processor"))
                 .to(Topics.INDICATORS_IV5.name(), Produced.with(serdes.key(), indicatorSerde).withName("iv5-indicator-sink"));
         return builder;
@@ -134,6 +147,7 @@ public final class Iv5SafetyTopology {
     /** Every state store the topology creates. */
     public static List<String> storeNames() {
         return List.of(SEEN_STORE, Iv5SafetyProcessor.BUCKETS, Iv5SafetyProcessor.REVISIONS, Iv5SafetyProcessor.PENDING,
+                Iv5SafetyProcessor.WATERMARKS,
                 Iv5SafetyProcessor.DIRTY);
     }
 
@@ -223,6 +237,7 @@ public final class Iv5SafetyTopology {
                             Serdes.Integer()).withCachingEnabled(),
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Iv5SafetyProcessor.PENDING), Serdes.String(),
                             Serdes.String()).withCachingEnabled(),
+                    UpstreamWatermark.storeBuilder(Iv5SafetyProcessor.WATERMARKS),
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Iv5SafetyProcessor.DIRTY), Serdes.String(),
                             Serdes.String()).withCachingEnabled());
         }
