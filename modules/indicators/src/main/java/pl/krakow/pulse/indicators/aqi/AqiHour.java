@@ -6,19 +6,23 @@ import pl.krakow.pulse.events.environment.Pollutant;
 
 /**
  * The state of one station-hour of the air-quality index: the latest hourly value per pollutant, the class last
- * published and the newest {@code ingestedAt}. Stored as text ({@code PM10=12.5;PM25=3.1|2|1700000000000}):
- * a handful of entries per station live only until the hour is FINAL, so readability beats compactness here.
+ * published (0 = none yet), the newest {@code ingestedAt}, and whether the hour is FINAL (kept only while a later
+ * hour's running mean still reads its values). Stored as text ({@code PM10=12.5;PM25=3.1|2|1700000000000}, with
+ * {@code |F} appended once FINAL; the form without it is the one written before running means existed): at most
+ * a day of entries per station, so readability beats compactness here.
  */
 final class AqiHour {
 
     final Map<Pollutant, Double> values = new EnumMap<>(Pollutant.class);
     int publishedClass;
     long lastIngestedAtMs = Long.MIN_VALUE;
+    boolean closed;
 
     String encode() {
         StringBuilder sb = new StringBuilder();
         values.forEach((p, v) -> sb.append(sb.length() == 0 ? "" : ";").append(p.name()).append('=').append(v));
-        return sb.append('|').append(publishedClass).append('|').append(lastIngestedAtMs).toString();
+        sb.append('|').append(publishedClass).append('|').append(lastIngestedAtMs);
+        return closed ? sb.append("|F").toString() : sb.toString();
     }
 
     static AqiHour decode(String text) {
@@ -32,6 +36,7 @@ final class AqiHour {
         }
         h.publishedClass = Integer.parseInt(parts[1]);
         h.lastIngestedAtMs = Long.parseLong(parts[2]);
+        h.closed = parts.length > 3 && parts[3].equals("F");
         return h;
     }
 }

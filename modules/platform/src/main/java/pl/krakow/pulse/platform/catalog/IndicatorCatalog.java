@@ -42,15 +42,25 @@ public final class IndicatorCatalog {
     public record Indicator(String id, String goal, Label name, String unit, String direction, String kind,
                             String pollutant, List<String> scopes, String window, String grace, Double minCoverage,
                             boolean implemented, List<AlertLevel> alertLevels, Double exceedanceThreshold,
-                            String cityAggregate, Map<String, List<Double>> bands) {
+                            String cityAggregate, Map<String, List<Double>> bands, Map<String, String> averaging,
+                            String source) {
 
-        /** As the canonical constructor, without class bands (the field added last; only {@code aqi_class} uses it). */
+        /** As the canonical constructor, without averaging periods and source (the fields added last). */
+        public Indicator(String id, String goal, Label name, String unit, String direction, String kind,
+                         String pollutant, List<String> scopes, String window, String grace, Double minCoverage,
+                         boolean implemented, List<AlertLevel> alertLevels, Double exceedanceThreshold,
+                         String cityAggregate, Map<String, List<Double>> bands) {
+            this(id, goal, name, unit, direction, kind, pollutant, scopes, window, grace, minCoverage, implemented,
+                    alertLevels, exceedanceThreshold, cityAggregate, bands, null, null);
+        }
+
+        /** As the canonical constructor, without class bands (only {@code aqi_class} uses them). */
         public Indicator(String id, String goal, Label name, String unit, String direction, String kind,
                          String pollutant, List<String> scopes, String window, String grace, Double minCoverage,
                          boolean implemented, List<AlertLevel> alertLevels, Double exceedanceThreshold,
                          String cityAggregate) {
             this(id, goal, name, unit, direction, kind, pollutant, scopes, window, grace, minCoverage, implemented,
-                    alertLevels, exceedanceThreshold, cityAggregate, null);
+                    alertLevels, exceedanceThreshold, cityAggregate, null, null, null);
         }
 
         /** As the canonical constructor, without an exceedance threshold and a city aggregate. */
@@ -58,7 +68,7 @@ public final class IndicatorCatalog {
                          String pollutant, List<String> scopes, String window, String grace, Double minCoverage,
                          boolean implemented, List<AlertLevel> alertLevels) {
             this(id, goal, name, unit, direction, kind, pollutant, scopes, window, grace, minCoverage, implemented,
-                    alertLevels, null, null, null);
+                    alertLevels, null, null, null, null, null);
         }
 
         /** As the canonical constructor, without a city aggregate (the field added last). */
@@ -66,7 +76,7 @@ public final class IndicatorCatalog {
                          String pollutant, List<String> scopes, String window, String grace, Double minCoverage,
                          boolean implemented, List<AlertLevel> alertLevels, Double exceedanceThreshold) {
             this(id, goal, name, unit, direction, kind, pollutant, scopes, window, grace, minCoverage, implemented,
-                    alertLevels, exceedanceThreshold, null, null);
+                    alertLevels, exceedanceThreshold, null, null, null, null);
         }
 
         /**
@@ -92,6 +102,14 @@ public final class IndicatorCatalog {
         /** Per pollutant, the ascending upper bounds of the classes of an {@code aqi_class} indicator (empty when none). */
         public Map<String, List<Double>> bandsOrEmpty() {
             return bands == null ? Map.of() : bands;
+        }
+
+        /**
+         * Per pollutant, the averaging period (ISO-8601 duration, e.g. {@code PT24H} for a 24-hour running mean) an
+         * {@code aqi_class} indicator applies its bands to; a pollutant not listed uses its hourly values.
+         */
+        public Map<String, String> averagingOrEmpty() {
+            return averaging == null ? Map.of() : averaging;
         }
 
         public List<AlertLevel> alertLevelsOrEmpty() {
