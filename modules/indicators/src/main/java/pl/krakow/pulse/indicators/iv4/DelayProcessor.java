@@ -15,9 +15,10 @@ import pl.krakow.pulse.events.mobility.StopEvent;
 
 /**
  * On-time share and delay percentiles from {@code mobility.stop-events.v1}, per line and per city (or system) of
- * the feed ({@link MobilityScopes}: {@code city:poznan}, {@code line:poznan-ztm/16}), per hour and per local day (Europe/Warsaw, DST-correct). A stop event's delay is its departure delay, else its
- * arrival delay (a feed that predicts arrivals only, as Poznań's does, still counts). On time =
- * delay in [−60 s, +180 s] (ZTM Warszawa convention, INDICATORS.md). Percentiles come from a t-digest
+ * the feed ({@link MobilityScopes}: {@code city:poznan}, {@code line:poznan-ztm/16}), per hour and per local day
+ * (Europe/Warsaw, DST-correct). A stop event's delay is its departure delay, else its arrival delay (a feed
+ * that predicts arrivals only, as Poznań's does, still counts). On time = delay in [−60 s, +180 s] (ZTM Warszawa
+ * convention, INDICATORS.md). Percentiles come from a t-digest
  * (compression 200) kept per window in the state store: mergeable, a few KB per window; its estimate
  * lies within ±2 % of the requested rank (tested on the Poznań feed), not on an exact order statistic.
  */
