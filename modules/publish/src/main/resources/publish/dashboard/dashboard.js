@@ -10,6 +10,7 @@
       indicator: 'Wskaźnik', scope: 'Zakres', value: 'Wartość', status: 'Status', trend: 'Trend',
       notComputed: 'jeszcze nie liczony', noData: 'brak danych', valid: 'ważny', invalid: 'nieważny',
       simulated: 'DANE SYMULOWANE', PROVISIONAL: 'wstępny', FINAL: 'ostateczny', noDistrictData: 'Brak wartości dla dzielnic dla tego wskaźnika.',
+      otherPlace: 'dane demo: {name}', otherPlaceTitle: 'To nie są dane Krakowa: {name} ({place}), dołączone jako dane demonstracyjne.',
       districtValues: 'dzielnic z wartością', since: 'od', cleared: 'zakończony', ended: 'zakończony',
       footer: 'Dane: GIOŚ / WIOŚ Kraków i inne źródła (zob. eksport). Granice dzielnic: Miasto Kraków via andilabs.' },
     en: { subtitle: 'indicators of the "Kraków 2030" strategy', live: 'live', liveTitle: 'live updates (SSE)',
@@ -17,10 +18,14 @@
       indicator: 'Indicator', scope: 'Scope', value: 'Value', status: 'Status', trend: 'Trend',
       notComputed: 'not computed yet', noData: 'no data', valid: 'valid', invalid: 'invalid',
       simulated: 'SIMULATED DATA', PROVISIONAL: 'provisional', FINAL: 'final', noDistrictData: 'No district values for this indicator yet.',
+      otherPlace: '{name} demo data', otherPlaceTitle: 'Not Kraków\'s data: {name} ({place}), bundled as demo data.',
       districtValues: 'districts with a value', since: 'since', cleared: 'ended', ended: 'ended',
       footer: 'Data: GIOŚ / WIOŚ Kraków and other sources (see the export). District boundaries: City of Kraków via andilabs.' }
   };
   var PALETTE_LOW_GOOD = ['#1a9850', '#91cf60', '#fee08b', '#fc8d59', '#d73027'];
+  // The city this dashboard is about. Every value names its place (API field `place`: city:krakow, city:poznan,
+  // system:oslo-bysykkel); the panels show Kraków's and label any other city's or system's value.
+  var KRAKOW = 'city:krakow';
 
   var state = {
     lang: (localStorage.getItem('pulse.lang') || 'pl'),
@@ -35,6 +40,10 @@
   };
 
   function t(key) { return (TEXT[state.lang] || TEXT.en)[key] || key; }
+  function tf(key, args) {
+    return t(key).replace(/\{(\w+)\}/g, function (m, k) { return args[k] === undefined || args[k] === null ? '' : String(args[k]); });
+  }
+  function otherPlace(v) { return v && v.place && v.place !== KRAKOW; }
   function label(l) { return l ? (l[state.lang] || l.en || l.pl) : ''; }
   function el(tag, attrs, children) {
     var e = document.createElement(tag);
@@ -64,10 +73,23 @@
 
   // --- panels ----------------------------------------------------------------------------------
 
+  // Kraków first: city:krakow, else Kraków's whole systems, else a part of Kraków (station, district, line);
+  // only when Kraków has no value, another city's or system's value, labelled; last, a scope naming no place.
   function chooseScope(id) {
-    var scopes = Object.keys(state.latest[id] || {}).sort();
+    var byScope = state.latest[id] || {};
+    var scopes = Object.keys(byScope);
     if (scopes.length === 0) { return null; }
-    return scopes.indexOf('city') >= 0 ? 'city' : scopes[0];
+    if (byScope[KRAKOW]) { return KRAKOW; }
+    function rank(s) {
+      var v = byScope[s];
+      var kind = s.substring(0, s.indexOf(':'));
+      var whole = (kind === 'city' || kind === 'system') && s.indexOf('/') < 0;
+      if (!v.place) { return 4; }
+      if (v.place === KRAKOW) { return whole ? 0 : 1; }
+      return whole ? 2 : 3;
+    }
+    scopes.sort(function (a, b) { return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0); });
+    return scopes[0];
   }
 
   function renderGoals() {
@@ -99,14 +121,21 @@
     var status = el('td', { cls: 'status' });
     if (v) {
       row.setAttribute('data-scope', scope);
+      row.setAttribute('data-place', v.place || '');
       row.setAttribute('data-value', v.value === null ? '' : String(v.value));
       row.setAttribute('data-window-start', v.windowStart);
       valueCell.textContent = v.value === null ? '—' : fmt(v.value) + ' ' + (v.unit || '');
       status.appendChild(el('span', { cls: 'badge b-' + v.status, 'data-status': v.status, text: t(v.status) }));
       status.appendChild(el('span', { cls: 'badge ' + (v.valid ? 'b-valid' : 'b-invalid'), text: v.valid ? t('valid') : t('invalid') }));
       if (v.simulated) { status.appendChild(el('span', { cls: 'badge b-simulated', 'data-simulated': 'true', text: t('simulated') })); }
+      if (otherPlace(v)) {
+        var names = { name: v.placeName || v.place, place: v.place };
+        status.appendChild(el('span', { cls: 'badge b-other-place', 'data-other-place': v.place, title: tf('otherPlaceTitle', names),
+          text: tf('otherPlace', names) }));
+      }
     } else {
       row.removeAttribute('data-value');
+      row.removeAttribute('data-place');
       valueCell.textContent = '—';
       status.appendChild(el('span', { cls: 'badge b-none', text: ind.implemented ? t('noData') : t('notComputed') }));
     }

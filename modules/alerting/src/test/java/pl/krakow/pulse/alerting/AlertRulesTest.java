@@ -14,6 +14,7 @@ import pl.krakow.pulse.alerting.rules.AlertRules;
 import pl.krakow.pulse.alerting.rules.RuleFamily;
 import pl.krakow.pulse.events.alerts.AlertLevel;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
+import pl.krakow.pulse.platform.catalog.Scopes;
 
 class AlertRulesTest {
 
@@ -60,7 +61,7 @@ class AlertRulesTest {
         RuleFamily dietla = rules.familiesFor("iv3.pm10.daily_mean", "station:MpKrakDietla").get(0);
         assertThat(dietla.level(0).threshold()).as("scope-specific wins").isEqualTo(90.0);
         assertThat(dietla.level(0).clearMargin()).as("a new threshold without a margin gets the default 10 %").isEqualTo(9.0);
-        assertThat(rules.familiesFor("iv3.pm10.daily_mean", "city")).extracting(RuleFamily::familyId)
+        assertThat(rules.familiesFor("iv3.pm10.daily_mean", Scopes.KRAKOW_CITY)).extracting(RuleFamily::familyId)
                 .doesNotContain("pm10-daily-who");
         assertThat(rules.familiesFor("iv3.pm10.hourly", "station:X")).singleElement()
                 .satisfies(f -> assertThat(f.level(0).level()).isEqualTo(AlertLevel.ALARM));
@@ -81,5 +82,23 @@ class AlertRulesTest {
         Files.writeString(disorder, "overrides:\n  - {indicator: iv3.pm10.daily_mean, rule: pm10-daily-pl-alarm, threshold: 90}\n");
         assertThatThrownBy(() -> AlertRules.load(catalog, AlertRules.Defaults.standard(), disorder))
                 .hasMessageContaining("mildest");
+    }
+
+    @Test
+    void aCityOverrideAppliesToThatCityOnlyAndTheBareCityOfOlderEditionsIsRefused() throws Exception {
+        Path file = dir.resolve("cities.yaml");
+        Files.writeString(file, """
+                overrides:
+                  - {indicator: iv3.pm10.daily_mean, scope: "city:krakow", rule: pm10-daily-pl-information, threshold: 70}
+                """);
+        AlertRules rules = AlertRules.load(catalog, AlertRules.Defaults.standard(), file);
+        assertThat(rules.familiesFor("iv3.pm10.daily_mean", Scopes.KRAKOW_CITY).get(0).level(0).threshold()).isEqualTo(70.0);
+        assertThat(rules.familiesFor("iv3.pm10.daily_mean", Scopes.city("poznan")).get(0).level(0).threshold()).isEqualTo(100.0);
+
+        Path legacy = dir.resolve("legacy.yaml");
+        Files.writeString(legacy, "overrides:\n  - {indicator: iv3.pm10.daily_mean, scope: city, rule: pm10-daily-pl-information, "
+                + "threshold: 70}\n");
+        assertThatThrownBy(() -> AlertRules.load(catalog, AlertRules.Defaults.standard(), legacy))
+                .hasMessageContaining("scope 'city' names no city").hasMessageContaining("city:krakow");
     }
 }

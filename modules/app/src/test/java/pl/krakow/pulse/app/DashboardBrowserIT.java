@@ -41,13 +41,15 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import pl.krakow.pulse.events.indicators.IndicatorStatus;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.platform.catalog.IndicatorKeys;
+import pl.krakow.pulse.platform.catalog.Scopes;
 import pl.krakow.pulse.platform.topics.TopicSpec;
 import pl.krakow.pulse.platform.topics.Topics;
 
 /**
  * The dashboard in real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}, which
  * {@code .ci/run} installs) over {@code pulse run} with the real replayed IV.3 data: three goal panels,
- * 18 districts, the values the API serves, and a live update when a new value reaches the topic.
+ * 18 districts, the values the API serves, a live update when a new value reaches the topic, Kraków shown by
+ * default and the bundled Poznań and Oslo recordings labelled as other cities' demo data.
  * Screenshots go to {@code target/dashboard-*.png}. Skips (with the reason) only where no Chromium is installed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -172,7 +174,7 @@ class DashboardBrowserIT {
         // (commercial speed: the bundled mobility snapshots are too far apart to give any, so nothing competes with it).
         Instant day = LocalDate.of(2017, 4, 1).atStartOfDay(Gios2017Q1.WARSAW).toInstant();
         Instant dayEnd = LocalDate.of(2017, 4, 2).atStartOfDay(Gios2017Q1.WARSAW).toInstant();
-        IndicatorValue cityPm10 = value("iv3.pm10.daily_mean", "IV.3", "city", day, dayEnd, 45.75, "µg/m³");
+        IndicatorValue cityPm10 = value("iv3.pm10.daily_mean", "IV.3", Scopes.KRAKOW_CITY, day, dayEnd, 45.75, "µg/m³");
         IndicatorValue bikes = value("iv4.pt.speed", "IV.4", "district:XVIII", day, dayEnd, 42.5, "km/h");
         try (KafkaProducer<String, IndicatorValue> producer = new KafkaProducer<>(runtime.clients().producer("it-dashboard"),
                 runtime.serdes().key().serializer(), runtime.serdes().value(Topics.INDICATORS_IV3).serializer())) {
@@ -187,7 +189,7 @@ class DashboardBrowserIT {
         await().atMost(Duration.ofSeconds(10)).ignoreException(org.openqa.selenium.StaleElementReferenceException.class)
                 .untilAsserted(() -> {
                     WebElement row = browser.findElement(pm10Row);
-                    assertThat(row.getDomAttribute("data-scope")).isEqualTo("city");
+                    assertThat(row.getDomAttribute("data-scope")).isEqualTo(Scopes.KRAKOW_CITY);
                     assertThat(row.findElement(By.cssSelector("[data-status]")).getDomAttribute("data-status")).isEqualTo("PROVISIONAL");
                     assertThat(row.getText()).contains("45,8 µg/m³"); // Polish decimal comma, one decimal from 10 up
                 });
@@ -222,6 +224,62 @@ class DashboardBrowserIT {
                 .untilAsserted(() -> assertThat(browser.findElement(bikesRow).getText()).contains("SIMULATED DATA"));
         screenshot("live-update-en");
         browser.findElement(By.id("lang")).click();
+    }
+
+    @Test
+    void showsKrakowByDefaultAndLabelsOtherCitiesDemoData() throws Exception {
+        runtime.mobility().awaitReplay(Duration.ofMinutes(2));
+        By vehiclesRow = By.cssSelector("tr[data-indicator='iv4.pt.vehicles_in_service']");
+        By onTimeRow = By.cssSelector("tr[data-indicator='iv4.pt.on_time']");
+        By bikesRow = By.cssSelector("tr[data-indicator='iv4.bike.availability']");
+        // IV.4 values come from the bundled replays (Kraków positions; Poznań and Oslo stand in where Kraków has no
+        // recording), reaching the page live as the punctuator emits them.
+        await().atMost(Duration.ofSeconds(90)).ignoreException(org.openqa.selenium.StaleElementReferenceException.class)
+                .untilAsserted(() -> {
+                    WebElement vehicles = browser.findElement(vehiclesRow);
+                    assertThat(vehicles.getDomAttribute("data-scope")).isEqualTo(Scopes.KRAKOW_CITY);
+                    assertThat(vehicles.findElements(By.cssSelector("[data-other-place]"))).isEmpty();
+                    WebElement onTime = browser.findElement(onTimeRow);
+                    assertThat(onTime.getDomAttribute("data-scope")).isEqualTo("city:poznan");
+                    assertThat(onTime.findElement(By.cssSelector("[data-other-place]")).getText()).isEqualTo("dane demo: Poznań");
+                    WebElement bikes = browser.findElement(bikesRow);
+                    assertThat(bikes.getDomAttribute("data-scope")).isEqualTo("system:oslo-bysykkel");
+                    assertThat(bikes.findElement(By.cssSelector("[data-other-place]")).getText()).isEqualTo("dane demo: Oslo Bysykkel");
+                });
+        // Every other city's value on the page carries its label; Kraków's none.
+        await().atMost(Duration.ofSeconds(10)).ignoreException(org.openqa.selenium.StaleElementReferenceException.class)
+                .untilAsserted(() -> {
+                    for (WebElement row : browser.findElements(By.cssSelector("tr[data-place]"))) {
+                        String place = row.getDomAttribute("data-place");
+                        boolean labelled = !row.findElements(By.cssSelector("[data-other-place]")).isEmpty();
+                        assertThat(labelled).as(row.getDomAttribute("data-indicator") + " " + place)
+                                .isEqualTo(!place.isEmpty() && !place.equals(Scopes.KRAKOW_CITY));
+                    }
+                });
+        browser.findElement(By.id("lang")).click();
+        await().atMost(Duration.ofSeconds(5)).ignoreException(org.openqa.selenium.StaleElementReferenceException.class)
+                .untilAsserted(() -> assertThat(browser.findElement(onTimeRow).getText()).contains("Poznań demo data"));
+        screenshot("other-cities-en");
+        browser.findElement(By.id("lang")).click();
+
+        // A Kraków value, once there is one, takes the row from Poznań's.
+        Instant hour = Instant.parse("2026-01-28T14:00:00Z");
+        IndicatorValue krakowOnTime = value("iv4.pt.on_time", "IV.4", Scopes.KRAKOW_CITY, hour, hour.plusSeconds(3600), 81.25, "%");
+        try (KafkaProducer<String, IndicatorValue> producer = new KafkaProducer<>(runtime.clients().producer("it-dashboard-krakow"),
+                runtime.serdes().key().serializer(), runtime.serdes().value(Topics.INDICATORS_IV4).serializer())) {
+            send(producer, Topics.INDICATORS_IV4, krakowOnTime, false);
+            producer.flush();
+        }
+        await().atMost(Duration.ofSeconds(20)).ignoreException(org.openqa.selenium.StaleElementReferenceException.class)
+                .untilAsserted(() -> {
+                    WebElement onTime = browser.findElement(onTimeRow);
+                    assertThat(onTime.getDomAttribute("data-scope")).isEqualTo(Scopes.KRAKOW_CITY);
+                    assertThat(onTime.getDomAttribute("data-value")).isEqualTo("81.25");
+                    assertThat(onTime.findElements(By.cssSelector("[data-other-place]"))).isEmpty();
+                });
+        // And the API labels what the page labels.
+        JsonNode poznan = api("/api/v1/indicators/iv4.pt.on_time?scope=city:poznan&from=2026-01-28&to=2026-01-28").path("values");
+        assertThat(poznan).isNotEmpty().allSatisfy(v -> assertThat(v.path("placeName").asText()).isEqualTo("Poznań"));
     }
 
     static IndicatorValue value(String id, String goal, String scope, Instant start, Instant end, double v, String unit) {

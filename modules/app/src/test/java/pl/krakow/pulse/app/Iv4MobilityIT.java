@@ -33,6 +33,7 @@ import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.ingest.ReplayReport;
 import pl.krakow.pulse.ingest.mobility.MobilityBundledData;
 import pl.krakow.pulse.platform.catalog.IndicatorKeys;
+import pl.krakow.pulse.platform.catalog.Scopes;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.topics.TopicSpec;
 import pl.krakow.pulse.platform.topics.Topics;
@@ -73,14 +74,17 @@ class Iv4MobilityIT {
         Map<String, Integer> krakow = krakowLastPair();
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> {
             Map<String, IndicatorValue> table = read(Topics.INDICATORS_IV4);
-            return oslo.entrySet().stream().allMatch(e -> matches(table.get(key("iv4.bike.availability", "city", e.getKey())), e.getValue()))
-                    && matches(table.get(key("iv4.pt.on_time", "city", poznanDay())), poznan[0])
+            return oslo.entrySet().stream().allMatch(e -> matches(table.get(key("iv4.bike.availability", OSLO, e.getKey())), e.getValue()))
+                    && matches(table.get(key("iv4.pt.on_time", POZNAN, poznanDay())), poznan[0])
                     && krakow.entrySet().stream().allMatch(e -> matches(table.get(key("iv4.pt.vehicles_in_service", e.getKey(),
                     LAST_PAIR_MINUTE)), e.getValue()));
         });
     }
 
     private static final Instant LAST_PAIR_MINUTE = Instant.parse("2024-08-20T17:00:00Z");
+    /** The scopes of the two other cities' recordings, spelled out: never Kraków's {@code city:krakow}. */
+    private static final String POZNAN = "city:poznan";
+    private static final String OSLO = "system:oslo-bysykkel";
 
     private static boolean matches(IndicatorValue v, double expected) {
         return v != null && v.getValue() != null && Math.abs(v.getValue() - expected) < 1e-9;
@@ -127,7 +131,7 @@ class Iv4MobilityIT {
     void osloAvailabilityPerSnapshotEqualsADirectComputation() throws Exception {
         Map<String, IndicatorValue> table = read(Topics.INDICATORS_IV4);
         for (var e : osloAvailability().entrySet()) {
-            assertThat(table.get(key("iv4.bike.availability", "city", e.getKey())).getValue()).as(e.getKey().toString())
+            assertThat(table.get(key("iv4.bike.availability", OSLO, e.getKey())).getValue()).as(e.getKey().toString())
                     .isCloseTo(e.getValue(), within(1e-9));
         }
     }
@@ -135,10 +139,32 @@ class Iv4MobilityIT {
     @Test
     void poznanOnTimeShareEqualsADirectComputation() throws Exception {
         double[] expected = poznanOnTime();
-        IndicatorValue v = read(Topics.INDICATORS_IV4).get(key("iv4.pt.on_time", "city", poznanDay()));
+        IndicatorValue v = read(Topics.INDICATORS_IV4).get(key("iv4.pt.on_time", POZNAN, poznanDay()));
         assertThat(v.getValue()).isCloseTo(expected[0], within(1e-9));
         assertThat(v.getObservedCount()).isEqualTo((int) expected[1]);
         assertThat(v.getGoal()).isEqualTo("IV.4");
+    }
+
+    @Test
+    void everyValueNamesItsCityOrSystemAndNoOtherCitysValueIsKrakows() throws Exception {
+        Map<String, IndicatorValue> table = read(Topics.INDICATORS_IV4);
+        assertThat(table.values()).extracting(IndicatorValue::getScope).allMatch(scope -> scope.equals(Scopes.KRAKOW_CITY)
+                || scope.startsWith("mode:krakow/") || scope.startsWith("district:") || scope.startsWith("line:krakow-")
+                || scope.equals(POZNAN) || scope.startsWith("line:poznan-ztm/") || scope.equals(OSLO), "names its city or system");
+        // Kraków's values come from Kraków's vehicles only: no on-time (no Kraków TripUpdates bundled), no bike value
+        assertThat(table.values()).filteredOn(v -> v.getScope().equals(Scopes.KRAKOW_CITY))
+                .extracting(IndicatorValue::getIndicatorId).containsOnly("iv4.pt.vehicles_in_service");
+        // the API says whose they are (once the publish read model has read the table)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode goal = new ObjectMapper().readTree(java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(runtime.httpUrl() + "/api/v1/goals/IV.4/indicators"))
+                            .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            Map<String, String> placeNames = new HashMap<>();
+            goal.path("indicators").forEach(i -> i.path("values").forEach(v -> placeNames.put(v.path("scope").asText(),
+                    v.path("placeName").asText())));
+            assertThat(placeNames).containsEntry(Scopes.KRAKOW_CITY, "Kraków").containsEntry(POZNAN, "Poznań")
+                    .containsEntry(OSLO, "Oslo Bysykkel");
+        });
     }
 
     /** {share in %, number of stop delays} straight from the protobuf file. */
@@ -170,12 +196,13 @@ class Iv4MobilityIT {
             assertThat(table.get(key("iv4.pt.vehicles_in_service", e.getKey(), LAST_PAIR_MINUTE)).getValue()).as(e.getKey())
                     .isEqualTo((double) e.getValue());
         }
-        assertThat(expected.get("city")).isEqualTo(expected.get("mode:bus") + expected.get("mode:tram")).isGreaterThan(200);
+        assertThat(expected.get(Scopes.KRAKOW_CITY)).isEqualTo(expected.get("mode:krakow/bus") + expected.get("mode:krakow/tram"))
+                .isGreaterThan(200);
     }
 
     /**
      * 2024-08-20 17:00 UTC: the bus (17:00:21) and tram (17:00:35) snapshots; vehicles whose own timestamp is within
-     * the 5 minutes ending at 17:01, per scope city / mode:bus / mode:tram.
+     * the 5 minutes ending at 17:01, per scope city:krakow / mode:krakow/bus / mode:krakow/tram.
      */
     private static Map<String, Integer> krakowLastPair() throws Exception {
         Map<String, Set<String>> ids = new HashMap<>();
@@ -189,8 +216,8 @@ class Iv4MobilityIT {
                 long ms = e.getVehicle().getTimestamp() * 1000;
                 if (ms >= LAST_PAIR_MINUTE.toEpochMilli() - 240_000 && ms < LAST_PAIR_MINUTE.toEpochMilli() + 60_000) {
                     String id = mode + ':' + e.getVehicle().getVehicle().getId();
-                    ids.computeIfAbsent("mode:" + mode, k -> new HashSet<>()).add(id);
-                    ids.computeIfAbsent("city", k -> new HashSet<>()).add(id);
+                    ids.computeIfAbsent("mode:krakow/" + mode, k -> new HashSet<>()).add(id);
+                    ids.computeIfAbsent(Scopes.KRAKOW_CITY, k -> new HashSet<>()).add(id);
                 }
             }
         }

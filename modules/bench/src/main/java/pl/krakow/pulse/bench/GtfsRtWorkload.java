@@ -33,6 +33,7 @@ import pl.krakow.pulse.ingest.mobility.RealtimeFeed;
 import pl.krakow.pulse.ingest.mobility.TransitIndex;
 import pl.krakow.pulse.ingest.mobility.UnknownTripPolicy;
 import pl.krakow.pulse.platform.catalog.IndicatorKeys;
+import pl.krakow.pulse.platform.catalog.Places;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
@@ -137,7 +138,9 @@ final class GtfsRtWorkload {
         // The minute before the last one: it turns FINAL the moment the last minute's first position arrives, so
         // the measurement does not wait for the wall-clock punctuator that emits the last minute's PROVISIONAL value.
         Instant closedMinute = Instant.ofEpochSecond(lastMinute / 60 * 60 - 60);
-        String lastKey = IndicatorKeys.key("iv4.pt.vehicles_in_service", "city", closedMinute, ctx.platform.zone());
+        // The simulated feed names no city (it is not Kraków's data): its values are scoped system:simulated-krakow.
+        String lastKey = IndicatorKeys.key("iv4.pt.vehicles_in_service", Places.ofFeed(FEED_ID).scope(), closedMinute,
+                ctx.platform.zone());
 
         // Ingest's clock is the end of the simulated day, so the simulated times pass the time-sanity check.
         Clock ingestClock = Clock.fixed(Instant.ofEpochSecond(lastMinute).plusSeconds(60), java.time.ZoneOffset.UTC);

@@ -5,9 +5,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import pl.krakow.pulse.events.alerts.Alert;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
+import pl.krakow.pulse.platform.catalog.Places;
 
 /**
  * The JSON documents of the API, one record per shape (Jackson writes record components in
@@ -21,11 +23,15 @@ final class ApiJson {
 
     /**
      * One indicator value; {@code value} is null when nothing could be computed; {@code simulated} is true
-     * when the value was computed from a simulated feed (see {@link IndicatorReadModel#FEED_HEADER}).
+     * when the value was computed from a simulated feed (see {@link IndicatorReadModel#FEED_HEADER});
+     * {@code place} and {@code placeName} say which city or system the scope describes ({@link Places}:
+     * {@code city:poznan}, "Poznań"), so another city's value is labelled wherever it is shown; both null for a
+     * scope that names no place.
      */
     record Value(String indicatorId, String goal, String scope, String windowStart, String windowEnd,
                  Double value, String unit, double coverage, int observedCount, int expectedCount, boolean valid,
-                 String status, int revision, String computedAt, String lastEventIngestedAt, boolean simulated) {
+                 String status, int revision, String computedAt, String lastEventIngestedAt, boolean simulated,
+                 String place, String placeName) {
 
         static Value of(IndicatorValue v, ZoneId zone) {
             return of(v, zone, false);
@@ -37,10 +43,12 @@ final class ApiJson {
             if (value != null && !Double.isFinite(value)) {
                 value = null;
             }
+            Optional<Places.Place> place = Places.of(v.getScope());
             return new Value(v.getIndicatorId(), v.getGoal(), v.getScope(), iso(v.getWindowStart(), zone),
                     iso(v.getWindowEnd(), zone), value, v.getUnit(), v.getCoverage(), v.getObservedCount(),
                     v.getExpectedCount(), v.getValid(), v.getStatus() == null ? null : v.getStatus().name(),
-                    v.getRevision(), iso(v.getComputedAt(), zone), iso(v.getLastEventIngestedAt(), zone), simulated);
+                    v.getRevision(), iso(v.getComputedAt(), zone), iso(v.getLastEventIngestedAt(), zone), simulated,
+                    place.map(Places.Place::scope).orElse(null), place.map(Places.Place::name).orElse(null));
         }
     }
 
@@ -96,7 +104,7 @@ final class ApiJson {
 
     /**
      * A catalog indicator. {@code scopes} are the kinds of scope the catalog declares
-     * ({@code station}, {@code city}, …); {@code scopesWithData} are the exact scopes that have values now.
+     * ({@code station}, {@code city}, {@code system}, …); {@code scopesWithData} are the exact scopes that have values now.
      */
     record Indicator(String id, String goal, IndicatorCatalog.Label name, String unit, String direction, String kind,
                      String window, List<String> scopes, List<String> scopesWithData, Double minCoverage,

@@ -331,10 +331,6 @@ public final class ApiServer implements AutoCloseable {
         for (IndicatorValue v : readModel.latestOfGoal(goal.id())) {
             latestById.computeIfAbsent(v.getIndicatorId(), k -> new ArrayList<>()).add(value(v));
         }
-        if (wantsCsv(ctx)) {
-            csv(ctx, ApiJson.Value.class, latestById.values().stream().flatMap(List::stream).toList());
-            return;
-        }
         List<ApiJson.IndicatorLatest> indicators = new ArrayList<>();
         Set<String> listed = new LinkedHashSet<>();
         for (IndicatorCatalog.Indicator i : catalog.indicatorsOf(goal.id())) {
@@ -348,6 +344,11 @@ public final class ApiServer implements AutoCloseable {
                 indicators.add(new ApiJson.IndicatorLatest(id, null, values.get(0).unit(), null, true, false, values));
             }
         });
+        if (wantsCsv(ctx)) {
+            // The rows of the JSON answer in the same order: catalog order, then indicators the catalog does not know.
+            csv(ctx, ApiJson.Value.class, indicators.stream().flatMap(i -> i.values().stream()).toList());
+            return;
+        }
         respond(ctx, 200, new ApiJson.GoalLatest(goal.id(), goal.name(), zone.getId(), indicators));
     }
 

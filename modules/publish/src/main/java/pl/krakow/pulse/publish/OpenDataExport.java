@@ -19,12 +19,14 @@ import java.util.Objects;
 import java.util.function.BiPredicate;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
+import pl.krakow.pulse.platform.catalog.Places;
 
 /**
  * Open-data files of one goal's indicator table: {@code CSV} (one row per indicator, scope and window,
  * the API's value columns) with a sidecar {@code <file>.meta.json}, or {@code JSON} — an envelope
  * {@code {"metadata": {...}, "values": [...]}}. The metadata names the licence, the units of every
- * indicator in the file, the data sources with their own licence and attribution, the time zone, the
+ * indicator in the file, the data sources with their own licence and attribution, the cities and systems
+ * whose values it holds ({@code places}: another city's demo data is never unmarked), the time zone, the
  * range and when the file was generated.
  *
  * <p>Files are written to a temporary name and moved into place, so a reader never sees half a file
@@ -54,8 +56,12 @@ public final class OpenDataExport {
     static final Map<String, List<Source>> SOURCES = Map.of(
             "IV.3", List.of(new Source("GIOŚ / WIOŚ Kraków State Environmental Monitoring: hourly air-quality measurements",
                     "public information, re-usable with attribution \"GIOŚ / WIOŚ Kraków\"")),
-            "IV.4", List.of(new Source("Kraków public transport feeds (GTFS, GTFS-Realtime) and bike-share GBFS as bundled "
-                    + "with Kraków Pulse (see the ingest-mobility module)", "as published by each feed's operator")),
+            "IV.4", List.of(new Source("Kraków public transport feeds (ZTP Kraków GTFS, GTFS-Realtime VehiclePositions) as "
+                            + "bundled with Kraków Pulse (see the ingest-mobility module): values of place city:krakow",
+                            "as published by ZTP Kraków"),
+                    new Source("Demo data of other cities, not Kraków's (where no Kraków recording exists): ZTM Poznań "
+                            + "GTFS-Realtime TripUpdates (place city:poznan), Oslo Bysykkel GBFS (place system:oslo-bysykkel)",
+                            "attribute \"ZTM Poznań\"; Oslo Bysykkel: NLOD 2.0, attribute \"Oslo Bysykkel / UIP Oslo Bysykkel AS\"")),
             "IV.5", List.of(new Source("Road-accident and incident records as bundled with Kraków Pulse (see the ingest-safety "
                     + "module); values marked simulated=true come from simulated incidents", "as published by each source")));
 
@@ -65,9 +71,13 @@ public final class OpenDataExport {
     record IndicatorMeta(String id, IndicatorCatalog.Label name, String unit, String direction, String window) {
     }
 
+    /** A city or system whose values the file holds ({@code krakow=false}: another city's data). */
+    record PlaceMeta(String place, String name, boolean krakow, int rows) {
+    }
+
     record Metadata(String title, String goal, IndicatorCatalog.Label goalName, String licence, List<Source> sources,
                     String generatedAt, String timeZone, String from, String to, int rows, boolean containsSimulated,
-                    List<IndicatorMeta> indicators, List<String> columns, String format) {
+                    List<PlaceMeta> places, List<IndicatorMeta> indicators, List<String> columns, String format) {
     }
 
     record Envelope(Metadata metadata, List<ApiJson.Value> values) {
@@ -107,7 +117,7 @@ public final class OpenDataExport {
         Metadata meta = new Metadata("Kraków Pulse indicator table " + g.id() + " (" + g.name().en() + ")", g.id(),
                 g.name(), LICENCE, SOURCES.getOrDefault(g.id(), List.of()), ApiJson.iso(generatedAt, zone), zone.getId(),
                 from == null ? null : from.toString(), to == null ? null : to.toString(), rows.size(),
-                rows.stream().anyMatch(ApiJson.Value::simulated), new ArrayList<>(indicators.values()),
+                rows.stream().anyMatch(ApiJson.Value::simulated), places(rows), new ArrayList<>(indicators.values()),
                 CsvFormat.columns(ApiJson.Value.class), format.name().toLowerCase(Locale.ROOT));
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         Files.createDirectories(directory);
@@ -121,6 +131,19 @@ public final class OpenDataExport {
         Path data = directory.resolve(base + ".json");
         atomicWrite(data, json.writeValueAsBytes(new Envelope(meta, rows)));
         return List.of(data);
+    }
+
+    /** The places of the rows, Kraków first, then by scope; rows whose scope names no place are not listed. */
+    private static List<PlaceMeta> places(List<ApiJson.Value> rows) {
+        Map<String, PlaceMeta> byPlace = new java.util.TreeMap<>(Comparator.comparing((String p) -> !p.equals(Places.KRAKOW.scope()))
+                .thenComparing(Comparator.naturalOrder()));
+        for (ApiJson.Value v : rows) {
+            if (v.place() != null) {
+                byPlace.merge(v.place(), new PlaceMeta(v.place(), v.placeName(), v.place().equals(Places.KRAKOW.scope()), 1),
+                        (a, b) -> new PlaceMeta(a.place(), a.name(), a.krakow(), a.rows() + 1));
+            }
+        }
+        return new ArrayList<>(byPlace.values());
     }
 
     private static void atomicWrite(Path target, byte[] bytes) throws IOException {

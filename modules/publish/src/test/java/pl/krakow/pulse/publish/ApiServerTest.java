@@ -31,6 +31,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import pl.krakow.pulse.events.indicators.IndicatorStatus;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
+import pl.krakow.pulse.platform.catalog.Scopes;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 
 /** The API over a read model fed directly (no broker). */
@@ -60,8 +61,8 @@ class ApiServerTest {
         model.apply(pm10(KRASINSKIEGO, MAR_27, MAR_28, null, IndicatorStatus.PROVISIONAL, 0));
         model.apply(pm10(BUJAKA, T0, 70));
         model.apply(other(PM25_DAILY, "IV.3", KRASINSKIEGO, T0.plusSeconds(86_400), 33, "µg/m³"));
-        model.apply(other(ON_TIME, "IV.4", "city", T0, 91.5, "%"));
-        model.apply(other("iv3.test.uncatalogued", "IV.3", "city", T0, 1, "count"));
+        model.apply(other(ON_TIME, "IV.4", Scopes.KRAKOW_CITY, T0, 91.5, "%"));
+        model.apply(other("iv3.test.uncatalogued", "IV.3", Scopes.KRAKOW_CITY, T0, 1, "count"));
 
         appIsReady();
         server = new ApiServer("127.0.0.1", 0, model, catalog, WARSAW, 400, metrics, () -> readiness.get().get()).start();
@@ -151,7 +152,8 @@ class ApiServerTest {
                 + "\"windowEnd\":\"2017-01-02T00:00+01:00\",\"value\":70.0,\"unit\":\"µg/m³\","
                 + "\"coverage\":" + (20.0 / 24) + ",\"observedCount\":20,\"expectedCount\":24,\"valid\":true,"
                 + "\"status\":\"FINAL\",\"revision\":1,\"computedAt\":\"2017-11-01T11:15:30.250+01:00\","
-                + "\"lastEventIngestedAt\":\"2017-11-01T11:15:30.210+01:00\",\"simulated\":false}");
+                + "\"lastEventIngestedAt\":\"2017-11-01T11:15:30.210+01:00\",\"simulated\":false,"
+                + "\"place\":\"city:krakow\",\"placeName\":\"Kraków\"}");
 
         assertThat(find(r.json().path("indicators"), "id", "iv3.pm10.hourly").path("values")).isEmpty();
         assertThat(find(r.json().path("indicators"), "id", PM25_DAILY).path("values").get(0).path("value").asDouble())

@@ -26,6 +26,7 @@ import pl.krakow.pulse.events.indicators.IndicatorStatus;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.platform.catalog.IndicatorKeys;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
+import pl.krakow.pulse.platform.catalog.Scopes;
 
 class IndicatorReadModelTest {
 
@@ -83,7 +84,7 @@ class IndicatorReadModelTest {
         model.apply(pm10(KRASINSKIEGO, T0_PLUS_1D, 11));
         model.apply(pm10(BUJAKA, T0, 20));
         model.apply(other(PM25_DAILY, "IV.3", KRASINSKIEGO, T0, 7, "µg/m³"));
-        model.apply(other(ON_TIME, "IV.4", "line:52", T0, 91.5, "%"));
+        model.apply(other(ON_TIME, "IV.4", Scopes.line("krakow-T", "52"), T0, 91.5, "%"));
 
         assertThat(model.latestOfGoal("IV.3"))
                 .extracting(IndicatorValue::getIndicatorId, IndicatorValue::getScope, IndicatorValue::getValue)
@@ -91,7 +92,7 @@ class IndicatorReadModelTest {
                         org.assertj.core.groups.Tuple.tuple(PM10_DAILY, KRASINSKIEGO, 11.0),
                         org.assertj.core.groups.Tuple.tuple(PM10_DAILY, BUJAKA, 20.0),
                         org.assertj.core.groups.Tuple.tuple(PM25_DAILY, KRASINSKIEGO, 7.0));
-        assertThat(model.latestOfGoal("iv.4")).extracting(IndicatorValue::getScope).containsExactly("line:52");
+        assertThat(model.latestOfGoal("iv.4")).extracting(IndicatorValue::getScope).containsExactly("line:krakow-T/52");
         assertThat(model.latestOfGoal("IV.5")).isEmpty();
         assertThat(model.latest(PM10_DAILY)).extracting(IndicatorValue::getScope).containsExactly(KRASINSKIEGO, BUJAKA);
     }
@@ -101,7 +102,7 @@ class IndicatorReadModelTest {
         model.apply(pm10("station:MpKrakWadow", T0, 1));
         model.apply(pm10(KRASINSKIEGO, T0, 1));
         model.apply(pm10(BUJAKA, T0, 1));
-        model.apply(other(ON_TIME, "IV.4", "city", T0, 91.5, "%"));
+        model.apply(other(ON_TIME, "IV.4", Scopes.KRAKOW_CITY, T0, 91.5, "%"));
 
         assertThat(model.scopes(PM10_DAILY)).containsExactly(KRASINSKIEGO, BUJAKA, "station:MpKrakWadow");
         assertThat(model.scopes("iv9.unknown")).isEmpty();

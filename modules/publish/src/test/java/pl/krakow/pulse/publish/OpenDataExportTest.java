@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
+import pl.krakow.pulse.platform.catalog.Scopes;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 
 /** Open-data files: rows, range filter, metadata, and the periodic export. */
@@ -41,7 +42,8 @@ class OpenDataExportTest {
             pm10Winter(KRASINSKIEGO, LocalDate.of(2017, 2, 1), 55.5),
             pm10Winter(BUJAKA, LocalDate.of(2017, 2, 2), 42),
             pm10Winter(KRASINSKIEGO, LocalDate.of(2017, 3, 1), 10),
-            other(ON_TIME, "IV.4", "city", T0, 91.5, "%"));
+            other(ON_TIME, "IV.4", Scopes.KRAKOW_CITY, T0, 91.5, "%"),
+            other(ON_TIME, "IV.4", Scopes.city("poznan"), T0, 60.0, "%"));
 
     @Test
     void csvHasTheGoalsRowsInTheRangeSortedAndASidecarWithMetadata() throws Exception {
@@ -76,9 +78,23 @@ class OpenDataExportTest {
                 GENERATED, (id, scope) -> false).get(0);
         assertThat(file.getFileName().toString()).isEqualTo("krakow-pulse-iv4-start_latest.json");
         JsonNode envelope = json.readTree(file.toFile());
-        assertThat(envelope.path("metadata").path("rows").asInt()).isEqualTo(1);
+        assertThat(envelope.path("metadata").path("rows").asInt()).isEqualTo(2);
         assertThat(envelope.path("metadata").path("indicators").get(0).path("unit").asText()).isEqualTo("%");
         assertThat(envelope.path("values").get(0).path("value").asDouble()).isEqualTo(91.5);
+    }
+
+    @Test
+    void anotherCitysValuesAreLabelledInTheRowsAndTheMetadata() throws Exception {
+        List<Path> files = OpenDataExport.write(dir, "IV.4", values, null, null, OpenDataExport.Format.CSV, catalog, WARSAW,
+                GENERATED, (id, scope) -> false);
+        List<String> lines = Files.readAllLines(files.get(0));
+        assertThat(lines.get(0)).endsWith(",simulated,place,placeName");
+        assertThat(lines.get(1)).contains("city:krakow").endsWith(",false,city:krakow,Kraków");
+        assertThat(lines.get(2)).contains("city:poznan").endsWith(",false,city:poznan,Poznań");
+        JsonNode meta = json.readTree(files.get(1).toFile());
+        assertThat(meta.path("places").toString()).isEqualTo("[{\"place\":\"city:krakow\",\"name\":\"Kraków\",\"krakow\":true,"
+                + "\"rows\":1},{\"place\":\"city:poznan\",\"name\":\"Poznań\",\"krakow\":false,\"rows\":1}]");
+        assertThat(meta.path("sources").toString()).contains("ZTM Poznań", "Oslo Bysykkel", "not Kraków");
     }
 
     @Test

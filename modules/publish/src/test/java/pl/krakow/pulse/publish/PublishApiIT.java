@@ -42,6 +42,7 @@ import pl.krakow.pulse.embedded.EmbeddedSchemaRegistry;
 import pl.krakow.pulse.events.indicators.IndicatorStatus;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
+import pl.krakow.pulse.platform.catalog.Scopes;
 import pl.krakow.pulse.platform.catalog.IndicatorKeys;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
@@ -111,7 +112,7 @@ class PublishApiIT {
             producer.send(new ProducerRecord<>(Topics.INDICATORS_IV3.name(), key(bujakaJan2), null)).get();
             iv3Records++;
 
-            send(producer, Topics.INDICATORS_IV4, other(ON_TIME, "IV.4", "city", PublishTestData.T0, 91.5, "%"));
+            send(producer, Topics.INDICATORS_IV4, other(ON_TIME, "IV.4", Scopes.KRAKOW_CITY, PublishTestData.T0, 91.5, "%"));
         }
         try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(clients.producer("publish-it-raw"),
                 new StringSerializer(), new ByteArraySerializer())) {
@@ -167,7 +168,7 @@ class PublishApiIT {
         assertThat(find(iv3.path("indicators"), "id", PM10_DAILY).path("scopesWithData").toString())
                 .isEqualTo("[\"station:MpKrakAlKras\",\"station:MpKrakBujaka\"]");
         JsonNode iv4 = find(r.json().path("goals"), "id", "IV.4");
-        assertThat(find(iv4.path("indicators"), "id", ON_TIME).path("scopesWithData").toString()).isEqualTo("[\"city\"]");
+        assertThat(find(iv4.path("indicators"), "id", ON_TIME).path("scopesWithData").toString()).isEqualTo("[\"city:krakow\"]");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static pl.krakow.pulse.publish.PublishTestData.BUJAKA;
 import static pl.krakow.pulse.publish.PublishTestData.KRASINSKIEGO;
+import static pl.krakow.pulse.publish.PublishTestData.ON_TIME;
 import static pl.krakow.pulse.publish.PublishTestData.PM10_DAILY;
 import static pl.krakow.pulse.publish.PublishTestData.T0;
 import static pl.krakow.pulse.publish.PublishTestData.T0_PLUS_1D;
@@ -71,6 +72,8 @@ class PublishRoutesTest {
         model.apply(pm10(BUJAKA, T0, 70));
         model.apply(other(BIKES, "IV.4", "district:XVIII", T0, 64.5, "%"));
         model.apply(other(BIKES, "IV.4", "district:I", T0, 88.0, "%"), true);
+        model.apply(other(BIKES, "IV.4", "system:oslo-bysykkel", T0, 60.0, "%"));
+        model.apply(other(ON_TIME, "IV.4", "city:poznan", T0, 75.0, "%"));
         alerts.apply(alert("a-1", PM10_DAILY, KRASINSKIEGO, AlertState.RAISED, AlertLevel.WARNING, 120, 100, JAN_2_NOON, JAN_2_NOON));
         alerts.apply(alert("a-1", PM10_DAILY, KRASINSKIEGO, AlertState.ESCALATED, AlertLevel.ALARM, 160, 150, JAN_2_NOON, JAN_3_NOON));
         alerts.apply(alert("a-2", PM10_DAILY, BUJAKA, AlertState.CLEARED, AlertLevel.INFO, 40, 50, JAN_2_NOON, JAN_2_NOON));
@@ -111,7 +114,8 @@ class PublishRoutesTest {
         "/api/v1/indicators/iv3.pm10.daily_mean?scope=station:MpKrakAlKras&from=2017-01-01&to=2017-01-31",
         "/api/v1/indicators/iv3.pm10.daily_mean?scope=station:MpKrakAlKras&from=2017-13-01",
         "/api/v1/indicators/iv3.pm10.daily_mean?scope=station:MpKrakAlKras&from=2015-01-01&to=2017-01-31",
-        "/api/v1/indicators/iv3.pm10.daily_mean", "/api/v1/indicators/iv9.nothing?scope=city",
+        "/api/v1/indicators/iv3.pm10.daily_mean", "/api/v1/indicators/iv9.nothing?scope=city:krakow",
+        "/api/v1/indicators/iv4.pt.on_time?scope=city:poznan&from=2017-01-01&to=2017-01-31",
         "/api/v1/indicators/iv3.pm10.daily_mean?scope=station:Nowhere",
         "/api/v1/districts", "/api/v1/districts/18", "/api/v1/districts/XIX", "/api/v1/map/districts.geojson",
         "/api/v1/alerts", "/api/v1/alerts?state=all&from=2017-01-01&to=2017-01-31", "/api/v1/alerts?state=bogus",
@@ -162,6 +166,25 @@ class PublishRoutesTest {
     }
 
     @Test
+    void everyValueNamesItsCityOrSystemAndAnotherCitysIsNotKrakows() {
+        JsonNode iv4 = checked("/api/v1/goals/IV.4/indicators").json().path("indicators");
+        Map<String, JsonNode> byScope = new java.util.TreeMap<>();
+        iv4.forEach(i -> i.path("values").forEach(v -> byScope.put(v.path("scope").asText(), v)));
+        assertThat(byScope.get("district:XVIII").path("place").asText()).isEqualTo("city:krakow");
+        assertThat(byScope.get("district:XVIII").path("placeName").asText()).isEqualTo("Kraków");
+        assertThat(byScope.get("system:oslo-bysykkel").path("place").asText()).isEqualTo("system:oslo-bysykkel");
+        assertThat(byScope.get("system:oslo-bysykkel").path("placeName").asText()).isEqualTo("Oslo Bysykkel");
+        JsonNode poznan = checked("/api/v1/indicators/iv4.pt.on_time?scope=city:poznan&from=2017-01-01&to=2017-01-31").json();
+        assertThat(poznan.path("values").get(0).path("place").asText()).isEqualTo("city:poznan");
+        assertThat(poznan.path("values").get(0).path("placeName").asText()).isEqualTo("Poznań");
+        // the same labels in CSV
+        String csv = api.get("/api/v1/goals/IV.4/indicators?format=csv").body();
+        assertThat(csv.lines().filter(l -> l.contains("system:oslo-bysykkel")).findFirst().orElseThrow())
+                .endsWith(",system:oslo-bysykkel,\"Oslo Bysykkel\"");
+        assertThat(csv.lines().filter(l -> l.startsWith("iv4.pt.on_time,")).findFirst().orElseThrow()).endsWith(",city:poznan,Poznań");
+    }
+
+    @Test
     void theMapIsASimplifiedGeoJsonOfTheEighteenDistricts() throws Exception {
         ApiClient.Response r = checked("/api/v1/map/districts.geojson");
         assertThat(r.contentType()).startsWith("application/geo+json");
@@ -191,7 +214,7 @@ class PublishRoutesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/api/v1/goals/IV.3/indicators", "/api/v1/districts/XVIII", "/api/v1/alerts?state=all&from=2017-01-01&to=2017-01-31",
+    @ValueSource(strings = {"/api/v1/goals/IV.3/indicators", "/api/v1/goals/IV.4/indicators", "/api/v1/districts/XVIII", "/api/v1/alerts?state=all&from=2017-01-01&to=2017-01-31",
         "/api/v1/indicators/iv3.pm10.daily_mean?scope=station:MpKrakAlKras&from=2017-01-01&to=2017-01-31"})
     void csvHasTheSameRowsAndFieldsAsJson(String request) throws Exception {
         JsonNode body = api.get(request).json();
@@ -301,6 +324,8 @@ class PublishRoutesTest {
         assertThat(sample(scrape, "pulse_indicator_window_start_seconds" + krasinskiego)).isEqualTo(T0_PLUS_1D.getEpochSecond());
         assertThat(sample(scrape, "pulse_indicator_value{application=\"publish-routes-test\",goal=\"IV.4\","
                 + "indicator=\"iv4.bike.availability\",scope=\"district:XVIII\"}")).isEqualTo(64.5);
+        assertThat(sample(scrape, "pulse_indicator_value{application=\"publish-routes-test\",goal=\"IV.4\","
+                + "indicator=\"iv4.bike.availability\",scope=\"system:oslo-bysykkel\"}")).isEqualTo(60.0);
     }
 
     private static double sample(String scrape, String series) {

@@ -20,12 +20,15 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import pl.krakow.pulse.events.alerts.AlertLevel;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
+import pl.krakow.pulse.platform.catalog.Scopes;
 
 /**
  * The effective alert rules: the catalog's {@code alertLevels} (thresholds with their legal source),
  * grouped into families and changed by overrides from {@code alerting/rules.yaml} (bundled) and an
  * operator's file of the same format — so an operator changes a threshold, a margin, a minimum
- * duration or switches a rule off per indicator and scope without code. See the bundled file for the
+ * duration or switches a rule off per indicator and scope without code. A scope is matched exactly as the
+ * values name it, city or system included ({@code city:krakow}, {@code station:MpKrakAlKras}, {@code line:krakow-T/1}):
+ * an override for Kraków never applies to another city's values. See the bundled file for the
  * format. Resolution per (indicator, scope) is cached; the object is immutable and thread-safe.
  */
 public final class AlertRules {
@@ -53,6 +56,7 @@ public final class AlertRules {
     }
 
     private static final String BUNDLED = "/alerting/rules.yaml";
+    private static final String LEGACY_CITY = "city";
 
     private final IndicatorCatalog catalog;
     private final Defaults defaults;
@@ -141,9 +145,14 @@ public final class AlertRules {
             if (o.minDuration() != null) {
                 Duration.parse(o.minDuration());
             }
+            // Scopes name their city (city:krakow): an override for the bare "city" of older editions would match nothing.
+            if (LEGACY_CITY.equals(o.scope())) {
+                throw new IllegalArgumentException("override of " + o.indicator() + ": scope 'city' names no city; scopes name "
+                        + "their city or system, e.g. " + Scopes.KRAKOW_CITY + ", line:krakow-T/1, system:oslo-bysykkel");
+            }
         }
         // Resolve every catalog indicator once so a bad threshold order or operator fails at start-up.
-        catalog.indicators().forEach(i -> familiesFor(i.id(), "city"));
+        catalog.indicators().forEach(i -> familiesFor(i.id(), Scopes.KRAKOW_CITY));
         overrides.stream().filter(o -> o.scope() != null).forEach(o -> familiesFor(o.indicator(), o.scope()));
     }
 

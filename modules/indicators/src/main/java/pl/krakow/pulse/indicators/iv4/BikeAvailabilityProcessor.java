@@ -11,7 +11,8 @@ import pl.krakow.pulse.events.mobility.BikeStationStatus;
 
 /**
  * Bike availability from {@code mobility.bike-stations.v1}: the share of stations with at least one bike
- * and at least one free dock (INDICATORS.md), per 15-minute window, city-wide and per district. A GBFS
+ * and at least one free dock (INDICATORS.md), per 15-minute window, per bike-share system ({@code system:oslo-bysykkel})
+ * and, for Kraków's systems, per district ({@link MobilityScopes}). A GBFS
  * snapshot's stations all carry the snapshot's time; a window's value is that of the newest snapshot in
  * it (an older snapshot arriving later does not overwrite it). Stations not installed or not renting
  * count as unavailable.
@@ -43,9 +44,8 @@ final class BikeAvailabilityProcessor extends WindowedScopeProcessor<BikeStation
         long start = Math.floorDiv(snapshot, WINDOW_MS) * WINDOW_MS;
         int ok = available(s) ? 1 : 0;
         long ingested = s.getIngestedAt().toEpochMilli();
-        updater.update("b", "city", start, start + WINDOW_MS, ingested, old -> add(old, snapshot, ok));
-        if (s.getDistrict() != null) {
-            updater.update("b", "district:" + s.getDistrict(), start, start + WINDOW_MS, ingested, old -> add(old, snapshot, ok));
+        for (String scope : MobilityScopes.of(s)) {
+            updater.update("b", scope, start, start + WINDOW_MS, ingested, old -> add(old, snapshot, ok));
         }
     }
 

@@ -9,16 +9,16 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import pl.krakow.pulse.events.mobility.StopEvent;
 
 /**
- * On-time share and delay percentiles from {@code mobility.stop-events.v1}, per line and city, per hour
- * and per local day (Europe/Warsaw, DST-correct). A stop event's delay is its departure delay, else its
- * arrival delay (a feed that predicts arrivals only, as Poznań's does, still counts). On time =
- * delay in [−60 s, +180 s] (ZTM Warszawa convention, INDICATORS.md). Percentiles come from a t-digest
+ * On-time share and delay percentiles from {@code mobility.stop-events.v1}, per line and per city (or system) of
+ * the feed ({@link MobilityScopes}: {@code city:poznan}, {@code line:poznan-ztm/16}), per hour and per local day
+ * (Europe/Warsaw, DST-correct). A stop event's delay is its departure delay, else its arrival delay (a feed
+ * that predicts arrivals only, as Poznań's does, still counts). On time = delay in [−60 s, +180 s] (ZTM Warszawa
+ * convention, INDICATORS.md). Percentiles come from a t-digest
  * (compression 200) kept per window in the state store: mergeable, a few KB per window; its estimate
  * lies within ±2 % of the requested rank (tested on the Poznań feed), not on an exact order statistic.
  */
@@ -48,12 +48,6 @@ final class DelayProcessor extends WindowedScopeProcessor<StopEvent> {
         return delaySeconds >= EARLY_LIMIT_S && delaySeconds <= LATE_LIMIT_S;
     }
 
-    /** The line scope of a route: the line riders know, else the route id; null when neither is known. */
-    static String lineScope(String lineName, String routeId) {
-        String line = lineName != null ? lineName : routeId;
-        return line == null ? null : "line:" + line;
-    }
-
     @Override
     long eventTimeMs(StopEvent value) {
         return value.getEventTime().toEpochMilli();
@@ -70,13 +64,7 @@ final class DelayProcessor extends WindowedScopeProcessor<StopEvent> {
         long hourStart = e.getEventTime().truncatedTo(ChronoUnit.HOURS).toEpochMilli();
         long dayStartMs = local.toLocalDate().atStartOfDay(zone).toInstant().toEpochMilli();
         long dayEndMs = local.toLocalDate().plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
-        List<String> scopes = new ArrayList<>(2);
-        scopes.add("city");
-        String line = lineScope(e.getLineName(), e.getRouteId());
-        if (line != null) {
-            scopes.add(line);
-        }
-        for (String scope : scopes) {
+        for (String scope : MobilityScopes.of(e)) {
             updater.update("h", scope, hourStart, hourStart + 3_600_000L, ingested, old -> add(old, delay));
             updater.update("d", scope, dayStartMs, dayEndMs, ingested, old -> add(old, delay));
         }

@@ -37,8 +37,11 @@ import pl.krakow.pulse.platform.topics.Topics;
  *   <li>{@code iv4.pt.speed} per hour — city, district, line (same processor);</li>
  *   <li>{@code iv4.pt.on_time}, {@code iv4.pt.delay_p50}, {@code iv4.pt.delay_p90} per hour and local day —
  *       city, line ({@link DelayProcessor});</li>
- *   <li>{@code iv4.bike.availability} per 15 minutes — city, district ({@link BikeAvailabilityProcessor}).</li>
+ *   <li>{@code iv4.bike.availability} per 15 minutes — bike-share system, district ({@link BikeAvailabilityProcessor}).</li>
  * </ul>
+ * Every scope names the city or system of the feed it comes from ({@link MobilityScopes}): {@code city:krakow},
+ * {@code mode:krakow/tram}, {@code line:krakow-T/1}, {@code city:poznan}, {@code system:oslo-bysykkel};
+ * districts are Kraków's only. Several cities' feeds share the one task, never a scope.
  * Each input is re-keyed to one key and repartitioned into one partition first: the city-wide counts and
  * percentiles need every record in one task, and the volumes (a city's fleet every 10 s) fit one task.
  * Two-stage aggregation, as IV.3's city values do, is the way out if one task stops sufficing.

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
@@ -24,14 +23,15 @@ import pl.krakow.pulse.events.mobility.VehiclePosition;
 /**
  * Vehicles in service and commercial speed from {@code mobility.vehicle-positions.v1}.
  *
- * <p><b>Vehicles in service</b> (per minute; scopes {@code city}, {@code mode:<tram|bus|…>},
- * {@code district:<I–XVIII>}, {@code line:<line>}): the distinct vehicles in service whose latest position
+ * <p><b>Vehicles in service</b> (per minute; scopes naming the feed's city or system, {@link MobilityScopes}:
+ * {@code city:krakow}, {@code mode:krakow/<tram|bus|…>}, {@code district:<I–XVIII>} (Kraków's records only),
+ * {@code line:krakow-T/<line>}): the distinct vehicles in service whose latest position
  * is less than 5 minutes old. Each vehicle's latest state lives in {@code iv4-vehicles-latest}; when stream
  * time enters a new minute, vehicles last seen more than 5 minutes before that minute's end drop out, and a
  * record with {@code inService=false} (the ingest side's FULL_DATASET departure) removes a vehicle at once.
  * The minute's value is the count after its last event (FINAL when stream time leaves the minute).
  *
- * <p><b>Commercial speed</b> (per hour; scopes city, line, district): Σ great-circle distance ÷ Σ time
+ * <p><b>Commercial speed</b> (per hour; the same scopes but mode): Σ great-circle distance ÷ Σ time
  * between successive positions of one vehicle on one trip, discarding gaps over 5 minutes and jumps
  * over 80 km/h (INDICATORS.md). Needs positions at most 5 minutes apart.
  */
@@ -87,19 +87,9 @@ final class VehiclesProcessor extends WindowedScopeProcessor<VehiclePosition> {
         }
     }
 
-    /** The scopes a position counts in. */
+    /** The scopes a position counts in ({@link MobilityScopes}). */
     static List<String> scopesOf(VehiclePosition p) {
-        List<String> scopes = new ArrayList<>(4);
-        scopes.add("city");
-        scopes.add("mode:" + p.getMode().name().toLowerCase(Locale.ROOT));
-        if (p.getDistrict() != null) {
-            scopes.add("district:" + p.getDistrict());
-        }
-        String line = DelayProcessor.lineScope(p.getLineName(), p.getRouteId());
-        if (line != null) {
-            scopes.add(line);
-        }
-        return scopes;
+        return MobilityScopes.of(p);
     }
 
     @Override

@@ -43,6 +43,7 @@ import pl.krakow.pulse.ingest.mobility.MobilityBundledData;
 import pl.krakow.pulse.ingest.mobility.MobilityFeeds;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.catalog.IndicatorKeys;
+import pl.krakow.pulse.platform.catalog.Scopes;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.registry.InMemorySchemaRegistryClient;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
@@ -147,8 +148,8 @@ class Iv4RealDataTest {
                 long ts = e.getVehicle().getTimestamp();
                 if (ts * 1000 >= minute.toEpochMilli() + 60_000 - 300_000 && ts * 1000 < minute.toEpochMilli() + 60_000) {
                     String id = mode + ':' + e.getVehicle().getVehicle().getId();
-                    expected.computeIfAbsent(minute, k -> new HashMap<>()).computeIfAbsent("city", k -> new HashSet<>()).add(id);
-                    expected.get(minute).computeIfAbsent("mode:" + mode, k -> new HashSet<>()).add(id);
+                    expected.computeIfAbsent(minute, k -> new HashMap<>()).computeIfAbsent("city:krakow", k -> new HashSet<>()).add(id);
+                    expected.get(minute).computeIfAbsent("mode:krakow/" + mode, k -> new HashSet<>()).add(id);
                 }
             }
         }
@@ -162,8 +163,12 @@ class Iv4RealDataTest {
         }
         // 2024-08-20 14:28 UTC: both feeds, as a spot check of the per-mode split
         Instant pair = Instant.parse("2024-08-20T14:28:00Z");
-        assertThat(value(VehiclesProcessor.IN_SERVICE, "city", pair))
-                .isEqualTo(value(VehiclesProcessor.IN_SERVICE, "mode:bus", pair) + value(VehiclesProcessor.IN_SERVICE, "mode:tram", pair));
+        assertThat(value(VehiclesProcessor.IN_SERVICE, Scopes.KRAKOW_CITY, pair))
+                .isEqualTo(value(VehiclesProcessor.IN_SERVICE, "mode:krakow/bus", pair)
+                        + value(VehiclesProcessor.IN_SERVICE, "mode:krakow/tram", pair));
+        // every value is Kraków's: its scope says so
+        assertThat(latest.values()).extracting(IndicatorValue::getScope).allMatch(scope -> scope.equals("city:krakow")
+                || scope.startsWith("mode:krakow/") || scope.startsWith("district:") || scope.startsWith("line:krakow-"));
     }
 
     @Test
@@ -191,12 +196,15 @@ class Iv4RealDataTest {
         assertThat(days).hasSize(1);
         Instant day = days.iterator().next().atStartOfDay(WARSAW).toInstant();
         long onTime = delays.stream().filter(d -> d >= -60 && d <= 180).count();
-        assertThat(value(DelayProcessor.ON_TIME, "city", day)).isCloseTo(100.0 * onTime / delays.size(),
+        assertThat(value(DelayProcessor.ON_TIME, Scopes.KRAKOW_CITY, day)).as("Poznań's delays are not Kraków's").isNull();
+        assertThat(latest.values()).extracting(IndicatorValue::getScope)
+                .allMatch(scope -> scope.equals("city:poznan") || scope.startsWith("line:poznan-ztm/"));
+        assertThat(value(DelayProcessor.ON_TIME, "city:poznan", day)).isCloseTo(100.0 * onTime / delays.size(),
                 org.assertj.core.data.Offset.offset(1e-9));
         List<Integer> sorted = delays.stream().sorted().toList();
         // A sketch, not an exact order statistic: the estimate's rank among the real delays must be q ± 2 %.
         for (double q : new double[]{0.5, 0.9}) {
-            double estimate = value(q == 0.5 ? DelayProcessor.DELAY_P50 : DelayProcessor.DELAY_P90, "city", day);
+            double estimate = value(q == 0.5 ? DelayProcessor.DELAY_P50 : DelayProcessor.DELAY_P90, "city:poznan", day);
             double below = sorted.stream().filter(d -> d < estimate).count() / (double) sorted.size();
             double atOrBelow = sorted.stream().filter(d -> d <= estimate).count() / (double) sorted.size();
             assertThat(q).as("p%d = %s over %d delays: rank [%s, %s]", (int) (q * 100), estimate, sorted.size(), below, atOrBelow)
@@ -225,8 +233,10 @@ class Iv4RealDataTest {
             }
             long updated = root.path("last_updated").asLong();
             Instant window = Instant.ofEpochSecond(updated / 900 * 900);
-            assertThat(value(BikeAvailabilityProcessor.AVAILABILITY, "city", window)).as(file).isEqualTo(100.0 * ok / total);
+            assertThat(value(BikeAvailabilityProcessor.AVAILABILITY, "system:oslo-bysykkel", window)).as(file)
+                    .isEqualTo(100.0 * ok / total);
         }
+        assertThat(latest.values()).extracting(IndicatorValue::getScope).containsOnly("system:oslo-bysykkel");
     }
 
     /** Reference records of the static feeds are not what these tests look at. */

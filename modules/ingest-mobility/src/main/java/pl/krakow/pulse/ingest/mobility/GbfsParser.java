@@ -68,7 +68,7 @@ public final class GbfsParser implements FeedParser {
     private final Map<String, GeoPoint> stations = new HashMap<>();
 
     /**
-     * @param systemId the bike-share system, e.g. {@code oslobysykkel}; the feed name is {@code gbfs:<systemId>}
+     * @param systemId the bike-share system, e.g. {@code oslo-bysykkel} (starting with its city's id); the feed name is {@code gbfs:<systemId>}
      */
     public GbfsParser(String systemId, KrakowDistricts districts, EventValidator validator, Clock clock, MeterRegistry meters) {
         this.systemId = Objects.requireNonNull(systemId, "systemId");

@@ -33,7 +33,12 @@ public final class MobilityBundledData {
     public static final List<String> STATIC_FEED_IDS = List.of("krakow-T", "krakow-A", "krakow-M");
 
     public static final String POZNAN_TRIP_UPDATES = "TripUpdates_20260128T1503Z.pb";
-    public static final String OSLO_SYSTEM = "oslobysykkel";
+    /**
+     * Feed and system ids start with their city's id ({@code krakow-T}, {@code poznan-ztm}, {@code oslo-bysykkel}):
+     * the indicators name every value's city or system from them ({@code Places} in platform).
+     */
+    public static final String POZNAN_FEED = "poznan-ztm";
+    public static final String OSLO_SYSTEM = "oslo-bysykkel";
 
     private static final List<String> KRAKOW_RT_FILES = List.of(
             "VehiclePositions_20240806T203021Z.pb", "VehiclePositions_20240808T124252Z.pb",
@@ -98,9 +103,9 @@ public final class MobilityBundledData {
         return resource(RT_POZNAN_DIR + POZNAN_TRIP_UPDATES);
     }
 
-    /** Poznań's feed: no static feed bundled, route_id comes in the feed. */
+    /** Poznań's ZTM feed: no static feed bundled, route_id comes in the feed. */
     public static RealtimeFeed poznanFeed() {
-        return new RealtimeFeed("poznan", null, TransportMode.OTHER);
+        return new RealtimeFeed(POZNAN_FEED, null, TransportMode.OTHER);
     }
 
     /** station_information.csv first, then the status snapshots in time order. */

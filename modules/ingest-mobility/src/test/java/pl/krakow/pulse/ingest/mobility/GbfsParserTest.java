@@ -18,7 +18,7 @@ class GbfsParserTest {
 
     private static final String FIRST = "station_status_20241120T060315Z.json";
     private final IngestContext context = context();
-    private final GbfsParser parser = new GbfsParser("oslobysykkel", KrakowDistricts.bundled(), EventValidator.of(context, Set.of()),
+    private final GbfsParser parser = new GbfsParser(MobilityBundledData.OSLO_SYSTEM, KrakowDistricts.bundled(), EventValidator.of(context, Set.of()),
             CLOCK, context.meters());
 
     @Test

@@ -10,6 +10,7 @@ import java.util.Locale;
  *   <li>{@code city:<city id>} — a whole city, e.g. {@code city:krakow}, {@code city:poznan};</li>
  *   <li>{@code system:<system id>} — a transit or bike-share system, e.g. {@code system:oslo-bysykkel};</li>
  *   <li>{@code line:<feed id>/<route>} — a line of one transit feed, e.g. {@code line:krakow-T/1};</li>
+ *   <li>{@code mode:<city or system id>/<mode>} — one mode of a city's or system's fleet, e.g. {@code mode:krakow/tram};</li>
  *   <li>{@code station:<code>} (GIOŚ station codes are unique in Poland) and {@code district:<I..XVIII>}
  *       (Kraków's 18 dzielnice) need no city: they exist only in Kraków.</li>
  * </ul>
@@ -38,6 +39,11 @@ public final class Scopes {
     /** {@code line:<feed id>/<route>}, e.g. {@code line:krakow-T/1}; the route keeps its own spelling. */
     public static String line(String feedId, String route) {
         return "line:" + feedId + '/' + route;
+    }
+
+    /** {@code mode:<city or system id>/<mode>}, e.g. {@code mode:krakow/tram}; the mode is lower-cased. */
+    public static String mode(String cityOrSystemId, String mode) {
+        return "mode:" + id(cityOrSystemId) + '/' + mode.toLowerCase(Locale.ROOT);
     }
 
     /** True for a {@code city:…} scope. */

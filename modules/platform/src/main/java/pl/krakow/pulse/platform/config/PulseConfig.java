@@ -212,9 +212,12 @@ public final class PulseConfig {
             .withValidator(v -> v.equals("keep") || v.equals("reject") ? null : "must be keep or reject");
     public static final ConfigKey<String> MOBILITY_GTFSRT_URLS = ConfigKey.string("mobility.gtfsrt.urls", "mobility", "",
             "GTFS-Realtime URLs to poll, as feedId=url,feedId=url (VehiclePositions or TripUpdates). A feed whose id names a "
-                    + "loaded static GTFS feed (krakow-T, krakow-A, krakow-M) resolves trips through it. Empty = no polling.");
+                    + "loaded static GTFS feed (krakow-T, krakow-A, krakow-M) resolves trips through it. The id's first part names "
+                    + "the city of its values (krakow-…, poznan-…); any other id is a system of its own (system:<id>), never Kraków. "
+                    + "Empty = no polling.");
     public static final ConfigKey<String> MOBILITY_GBFS_URLS = ConfigKey.string("mobility.gbfs.urls", "mobility", "",
-            "GBFS systems to poll, as systemId=stationInformationUrl|stationStatusUrl, comma separated. Empty = no polling.");
+            "GBFS systems to poll, as systemId=stationInformationUrl|stationStatusUrl, comma separated; values are scoped "
+                    + "system:<systemId>, and a system id starting with krakow- counts as Kraków's. Empty = no polling.");
     public static final ConfigKey<Duration> MOBILITY_POLL_INTERVAL = ConfigKey.duration("mobility.poll.interval", "mobility",
             Duration.ofSeconds(15), "Interval between two polls of one mobility URL (GTFS-Realtime, GBFS).");
     public static final ConfigKey<Duration> MOBILITY_POLL_MAX_BACKOFF = ConfigKey.duration("mobility.poll.max.backoff",
