@@ -1,6 +1,7 @@
 package pl.krakow.pulse.app;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -43,7 +44,7 @@ public final class RunCommand implements Callable<Integer> {
         if (noReplay) {
             overrides.put(PulseConfig.REPLAY_ON_START.name(), "false");
         }
-        PulseConfig config = options.load(overrides);
+        PulseConfig config = withBundledReplayIdleTimeout(options.load(overrides));
         CountDownLatch stopped = new CountDownLatch(1);
         PulseRuntime runtime = PulseRuntime.start(config, fresh);
         Thread hook = new Thread(() -> {
@@ -54,5 +55,23 @@ public final class RunCommand implements Callable<Integer> {
         runtime.printWhereEverythingListens(System.out);
         stopped.await();
         return 0;
+    }
+
+    /** Idle timeout of the demo: the bundled replay at full speed, then nothing (see {@link #withBundledReplayIdleTimeout}). */
+    static final Duration BUNDLED_REPLAY_IDLE_TIMEOUT = Duration.ofMinutes(1);
+
+    /**
+     * The bundled replay ends on 2017-04-01 01:00 and nothing follows, so the quarter's last day can only close by the
+     * idle release (DailyMeanProcessor): with the 1 h default a new user would see 31 March PROVISIONAL for an hour.
+     * When {@code pulse run} replays the bundled data at full speed and the operator left
+     * {@code indicators.idle.timeout} at its default, it uses one minute instead — safe here because a full-speed
+     * replay never stalls that long; a slower replay of history would, which is why the general default stays 1 h.
+     */
+    static PulseConfig withBundledReplayIdleTimeout(PulseConfig config) {
+        if (config.get(PulseConfig.REPLAY_ON_START) && "max".equalsIgnoreCase(config.get(PulseConfig.REPLAY_SPEED).trim())
+                && config.originOf(PulseConfig.INDICATORS_IDLE_TIMEOUT).equals(PulseConfig.Origin.DEFAULT.describe(config.file()))) {
+            return config.with(Map.of(PulseConfig.INDICATORS_IDLE_TIMEOUT.name(), BUNDLED_REPLAY_IDLE_TIMEOUT.toString()));
+        }
+        return config;
     }
 }

@@ -205,6 +205,23 @@ class YearToDateTopologyTest extends IndicatorsTestBase {
     }
 
     @Test
+    void yearClosesOnTheDailyProcessorsProgressWhenNoStationOfThePollutantReportsInTheNewYear() {
+        startDriver(IndicatorCatalog.bundled(), clock.instant());
+        day(DIETLA, Pollutant.PM10, Instant.parse("2017-12-29T23:00:00Z"), 24, 70.0); // the last PM10 of the partition
+        // Only PM2.5 in the new year: no PM10 daily value ever reaches the year-to-date processor again, but the
+        // task's stream time moves, and the PM10 daily-mean processor's progress marker closes the year.
+        day(KRASINSKIEGO, Pollutant.PM25, YEAR_2018_START, 24, 10.0);
+        drain();
+        List<IndicatorValue> dietla2017 = valuesOf(key(PM10_EXCEEDANCE, DIETLA, YEAR_2017));
+        assertThat(dietla2017.stream().filter(v -> v.getStatus() == IndicatorStatus.FINAL)).singleElement()
+                .satisfies(v -> assertThat(v.getRevision()).isEqualTo(1));
+        try (KeyValueIterator<String, YearState> it =
+                     driver.<String, YearState>getKeyValueStore("iv3-pm10-year-to-date-by-station").all()) {
+            assertThat(it.hasNext()).as("the PM10 station-year is closed and deleted").isFalse();
+        }
+    }
+
+    @Test
     void pm25ExceedanceDaysIsACatalogEntryOnly() {
         IndicatorCatalog.Indicator entry = IndicatorCatalog.bundled().indicator(PM25_EXCEEDANCE).orElseThrow();
         assertThat(entry.kind()).isEqualTo("exceedance_days");
