@@ -110,8 +110,10 @@ public final class PulseConfig {
             });
 
     public static final ConfigKey<Duration> INDICATORS_IDLE_TIMEOUT = ConfigKey.duration("indicators.idle.timeout", "indicators",
-            Duration.ofHours(1), "When stream time has not moved for this long (wall clock), windows past their grace are "
-                    + "finalised anyway, so a silent station does not hold its days open forever.");
+            Duration.ofHours(1), "When an input partition's stream time has not moved for this long (wall clock), its windows "
+                    + "past their grace are finalised anyway and later stages leave it out of their watermark (city values, "
+                    + "IV.4, IV.5), so a silent station or partition does not hold windows open forever. pulse run replaying "
+                    + "the bundled data at full speed uses PT1M unless this is set.");
     public static final ConfigKey<Duration> INDICATORS_PUNCTUATION_INTERVAL = ConfigKey.duration("indicators.punctuation.interval",
             "indicators", Duration.ofSeconds(30), "How often the wall-clock punctuator checks for stalled stream time.");
     public static final ConfigKey<Duration> INDICATORS_EMIT_INTERVAL = ConfigKey.duration("indicators.emit.interval", "indicators",
