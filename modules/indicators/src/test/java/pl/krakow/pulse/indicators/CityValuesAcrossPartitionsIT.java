@@ -19,23 +19,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
 import pl.krakow.pulse.events.environment.AirQualityMeasurement;
 import pl.krakow.pulse.events.environment.Pollutant;
 import pl.krakow.pulse.events.indicators.IndicatorStatus;
@@ -43,12 +37,9 @@ import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.indicators.city.CityAggregateProcessor;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.catalog.IndicatorKeys;
-import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
-import pl.krakow.pulse.platform.registry.InMemorySchemaRegistryClient;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
-import pl.krakow.pulse.platform.topics.TopicProvisioner;
 import pl.krakow.pulse.platform.topics.Topics;
 
 /**
@@ -95,30 +86,23 @@ class CityValuesAcrossPartitionsIT {
     @TempDir
     Path dir;
 
-    private EmbeddedKafkaBroker broker;
+    private EmbeddedPlatform platform;
     private KafkaClients clients;
     private PulseSerdes serdes;
     private PulseMetrics metrics;
-    private IndicatorsApplication app;
 
     @BeforeEach
     void startBroker() {
-        broker = EmbeddedKafkaBroker.builder().dataDir(dir.resolve("kafka")).build().start();
-        clients = new KafkaClients(broker.bootstrapServers(), PulseConfig.defaults());
-        serdes = new PulseSerdes(new InMemorySchemaRegistryClient());
-        metrics = new PulseMetrics("city-partitions-it");
+        platform = EmbeddedPlatform.start(dir, "city-partitions-it");
+        clients = platform.clients();
+        serdes = platform.serdes();
+        metrics = platform.metrics();
     }
 
     @AfterEach
     void stop() {
-        if (app != null) {
-            app.close(Duration.ofSeconds(30));
-        }
-        if (metrics != null) {
-            metrics.close();
-        }
-        if (broker != null) {
-            broker.close();
+        if (platform != null) {
+            platform.close();
         }
     }
 
@@ -126,9 +110,7 @@ class CityValuesAcrossPartitionsIT {
     @ValueSource(ints = {2, 6})
     void everyCityValueOfTheQuarterMatchesPlainJavaWhenPartitionsProgressAtDifferentSpeeds(int partitions)
             throws Exception {
-        try (Admin admin = Admin.create(clients.admin("city-it-admin"))) {
-            TopicProvisioner.ensure(admin, Topics.all(), 1, partitions);
-        }
+        platform.provision(partitions);
         List<Reading> readings = read().stream()
                 .filter(r -> !(r.station().equals(SILENT) && !r.day().isBefore(SILENT_FROM) && !r.day().isAfter(SILENT_TO)))
                 .sorted(java.util.Comparator.comparing(Reading::hourEnd))
@@ -142,8 +124,8 @@ class CityValuesAcrossPartitionsIT {
         var options = Iv3EnvironmentTopology.Options.defaults().withMeters(metrics.registry()).withClock(Clock.systemUTC())
                 .withIdleTimeout(IDLE_TIMEOUT).withPunctuationInterval(Duration.ofSeconds(1))
                 .withEmitInterval(Duration.ofMillis(50));
-        app = new IndicatorsApplication(clients, serdes, IndicatorCatalog.bundled(), WARSAW, metrics, dir.resolve("state"),
-                options);
+        IndicatorsApplication app = platform.track(new IndicatorsApplication(clients, serdes, IndicatorCatalog.bundled(), WARSAW,
+                metrics, dir.resolve("state"), options));
         app.start();
         await().atMost(Duration.ofSeconds(60)).until(app::isRunning);
 
@@ -182,22 +164,13 @@ class CityValuesAcrossPartitionsIT {
         expected.putAll(cityCompleteness(readings));
         assertThat(expected.keySet().stream().filter(k -> k.startsWith("iv3.pm10.daily_mean|")).count()).isEqualTo(91);
 
-        Map<String, List<IndicatorValue>> finals = new HashMap<>();
-        try (KafkaConsumer<String, IndicatorValue> table = tableConsumer()) {
-            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(10)).untilAsserted(() -> {
-                for (ConsumerRecord<String, IndicatorValue> r : table.poll(Duration.ofMillis(500))) {
-                    if (r.key().contains("|city:krakow|") && r.value().getStatus() == IndicatorStatus.FINAL) {
-                        finals.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value());
-                    }
-                }
-                assertThat(finals.keySet()).containsAll(expected.keySet());
-            });
-            // Anything that followed the last FINAL (a revision) would be in the next poll.
-            for (ConsumerRecord<String, IndicatorValue> r : table.poll(Duration.ofSeconds(2))) {
-                if (r.key().contains("|city:krakow|") && r.value().getStatus() == IndicatorStatus.FINAL) {
-                    finals.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value());
-                }
-            }
+        Map<String, List<IndicatorValue>> finals;
+        try (EmbeddedPlatform.IndicatorTable table = new EmbeddedPlatform.IndicatorTable(platform, Topics.INDICATORS_IV3)) {
+            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(10)).untilAsserted(() ->
+                    assertThat(cityFinals(table.poll()).keySet()).containsAll(expected.keySet()));
+            // Anything that followed the last FINAL (a revision) would be in the next polls.
+            table.pollFor(Duration.ofSeconds(2));
+            finals = cityFinals(table);
         }
         List<String> mismatches = new ArrayList<>();
         for (Map.Entry<String, City> e : expected.entrySet()) {
@@ -283,17 +256,15 @@ class CityValuesAcrossPartitionsIT {
         return indicatorId + "|city:krakow|" + IndicatorKeys.isoWithOffset(day.atStartOfDay(WARSAW).toInstant(), WARSAW);
     }
 
-    private KafkaConsumer<String, IndicatorValue> tableConsumer() {
-        Properties props = new Properties();
-        props.putAll(clients.consumer("city-it-table", "city-it-table-" + System.nanoTime()));
-        props.put("isolation.level", "read_committed");
-        KafkaConsumer<String, IndicatorValue> consumer = new KafkaConsumer<>(props, serdes.key().deserializer(),
-                serdes.value(Topics.INDICATORS_IV3).deserializer());
-        List<TopicPartition> tps = consumer.partitionsFor(Topics.INDICATORS_IV3.name()).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        consumer.assign(tps);
-        consumer.seekToBeginning(tps);
-        return consumer;
+    /** Every FINAL city record per key, in the order written. */
+    private static Map<String, List<IndicatorValue>> cityFinals(EmbeddedPlatform.TableReader<IndicatorValue> table) {
+        Map<String, List<IndicatorValue>> out = new HashMap<>();
+        for (int i = 0; i < table.keys.size(); i++) {
+            if (table.keys.get(i).contains("|city:krakow|") && table.records.get(i).getStatus() == IndicatorStatus.FINAL) {
+                out.computeIfAbsent(table.keys.get(i), k -> new ArrayList<>()).add(table.records.get(i));
+            }
+        }
+        return out;
     }
 
     private static List<Reading> read() throws IOException {

@@ -21,25 +21,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
 import pl.krakow.pulse.events.indicators.IndicatorStatus;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.events.mobility.BikeStationStatus;
+import pl.krakow.pulse.indicators.EmbeddedPlatform;
 import pl.krakow.pulse.indicators.IndicatorsApplication;
 import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
 import pl.krakow.pulse.ingest.EventSink;
@@ -54,9 +49,7 @@ import pl.krakow.pulse.platform.catalog.IndicatorKeys;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
-import pl.krakow.pulse.platform.registry.InMemorySchemaRegistryClient;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
-import pl.krakow.pulse.platform.topics.TopicProvisioner;
 import pl.krakow.pulse.platform.topics.Topics;
 
 /**
@@ -101,7 +94,7 @@ class Iv4AcrossPartitionsIT {
     @TempDir
     Path dir;
 
-    private EmbeddedKafkaBroker broker;
+    private EmbeddedPlatform platform;
     private KafkaClients clients;
     private PulseSerdes serdes;
     private PulseMetrics metrics;
@@ -109,31 +102,23 @@ class Iv4AcrossPartitionsIT {
 
     @BeforeEach
     void startBroker() {
-        broker = EmbeddedKafkaBroker.builder().dataDir(dir.resolve("kafka")).build().start();
-        clients = new KafkaClients(broker.bootstrapServers(), PulseConfig.defaults());
-        serdes = new PulseSerdes(new InMemorySchemaRegistryClient());
-        metrics = new PulseMetrics("iv4-partitions-it");
+        platform = EmbeddedPlatform.start(dir, "iv4-partitions-it");
+        clients = platform.clients();
+        serdes = platform.serdes();
+        metrics = platform.metrics();
     }
 
     @AfterEach
     void stop() {
-        if (app != null) {
-            app.close(Duration.ofSeconds(30));
-        }
-        if (metrics != null) {
-            metrics.close();
-        }
-        if (broker != null) {
-            broker.close();
+        if (platform != null) {
+            platform.close();
         }
     }
 
     @Test
     void everyBikeWindowEqualsTheSnapshotsAndNoneIsClosedByTheFastPartition() throws Exception {
         long started = System.nanoTime();
-        try (Admin admin = Admin.create(clients.admin("iv4-partitions-it-admin"))) {
-            TopicProvisioner.ensure(admin, Topics.all(), 1, PARTITIONS);
-        }
+        platform.provision(PARTITIONS);
         List<ParseOutcome.Accepted<BikeStationStatus>> statuses = parseOslo();
         List<String> stations = new ArrayList<>(new TreeSet<>(statuses.stream().map(a -> a.value().getStationId()).toList()));
         Map<String, Integer> partitionOf = new HashMap<>();
@@ -156,8 +141,8 @@ class Iv4AcrossPartitionsIT {
 
         var options = Iv3EnvironmentTopology.Options.defaults().withMeters(metrics.registry()).withClock(Clock.systemUTC())
                 .withIdleTimeout(IDLE_TIMEOUT).withPunctuationInterval(Duration.ofMillis(200));
-        app = Iv4MobilityTopology.application(clients, serdes, IndicatorCatalog.bundled(), WARSAW, metrics, dir.resolve("state"),
-                options);
+        app = platform.track(Iv4MobilityTopology.application(clients, serdes, IndicatorCatalog.bundled(), WARSAW, metrics, dir.resolve("state"),
+                options));
         assertThat(app.applicationId()).endsWith("indicators-iv4");
         app.start();
         await().atMost(Duration.ofSeconds(60)).until(app::isRunning);
@@ -287,42 +272,16 @@ class Iv4AcrossPartitionsIT {
     }
 
     /** Everything written to {@code indicators.iv4.v1} (read committed), in order. */
-    private final class Table implements AutoCloseable {
-        final List<IndicatorValue> records = new ArrayList<>();
-        final List<String> keys = new ArrayList<>();
-        private final KafkaConsumer<String, IndicatorValue> consumer;
+    private final class Table extends EmbeddedPlatform.IndicatorTable {
 
         Table() {
-            Properties props = new Properties();
-            props.putAll(clients.consumer("iv4-partitions-it-table", "iv4-partitions-it-table-" + System.nanoTime()));
-            consumer = new KafkaConsumer<>(props, serdes.key().deserializer(), serdes.value(Topics.INDICATORS_IV4).deserializer());
-            List<TopicPartition> tps = consumer.partitionsFor(Topics.INDICATORS_IV4.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
+            super(platform, Topics.INDICATORS_IV4);
         }
 
-        Table poll() {
-            for (ConsumerRecord<String, IndicatorValue> r : consumer.poll(Duration.ofMillis(200))) {
-                keys.add(r.key());
-                records.add(r.value());
-            }
+        @Override
+        public Table poll() {
+            super.poll();
             return this;
-        }
-
-        void pollFor(Duration duration) {
-            long end = System.nanoTime() + duration.toNanos();
-            while (System.nanoTime() < end) {
-                poll();
-            }
-        }
-
-        Map<String, IndicatorValue> latest() {
-            Map<String, IndicatorValue> out = new TreeMap<>();
-            for (int i = 0; i < keys.size(); i++) {
-                out.put(keys.get(i), records.get(i));
-            }
-            return out;
         }
 
         /** Per window, the stations behind its latest value. */
@@ -330,21 +289,6 @@ class Iv4AcrossPartitionsIT {
             Map<String, Integer> out = new TreeMap<>();
             latest().forEach((k, v) -> out.put(k, v.getObservedCount()));
             return out;
-        }
-
-        Map<String, Integer> finalsPerKey() {
-            Map<String, Integer> out = new TreeMap<>();
-            for (int i = 0; i < keys.size(); i++) {
-                if (records.get(i).getStatus() == IndicatorStatus.FINAL) {
-                    out.merge(keys.get(i), 1, Integer::sum);
-                }
-            }
-            return out;
-        }
-
-        @Override
-        public void close() {
-            consumer.close();
         }
     }
 

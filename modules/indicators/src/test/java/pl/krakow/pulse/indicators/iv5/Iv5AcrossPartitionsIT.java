@@ -21,29 +21,24 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
 import pl.krakow.pulse.events.indicators.IndicatorStatus;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.events.safety.Incident;
 import pl.krakow.pulse.events.safety.IncidentCategory;
+import pl.krakow.pulse.indicators.EmbeddedPlatform;
 import pl.krakow.pulse.indicators.IndicatorsApplication;
 import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
 import pl.krakow.pulse.ingest.IngestContext;
@@ -52,12 +47,9 @@ import pl.krakow.pulse.ingest.safety.SafetyFormats;
 import pl.krakow.pulse.ingest.safety.SafetyTestData;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.catalog.IndicatorKeys;
-import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
-import pl.krakow.pulse.platform.registry.InMemorySchemaRegistryClient;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
-import pl.krakow.pulse.platform.topics.TopicProvisioner;
 import pl.krakow.pulse.platform.topics.Topics;
 
 /**
@@ -93,7 +85,7 @@ class Iv5AcrossPartitionsIT {
     @TempDir
     Path dir;
 
-    private EmbeddedKafkaBroker broker;
+    private EmbeddedPlatform platform;
     private KafkaClients clients;
     private PulseSerdes serdes;
     private PulseMetrics metrics;
@@ -101,31 +93,23 @@ class Iv5AcrossPartitionsIT {
 
     @BeforeEach
     void startBroker() {
-        broker = EmbeddedKafkaBroker.builder().dataDir(dir.resolve("kafka")).build().start();
-        clients = new KafkaClients(broker.bootstrapServers(), PulseConfig.defaults());
-        serdes = new PulseSerdes(new InMemorySchemaRegistryClient());
-        metrics = new PulseMetrics("iv5-partitions-it");
+        platform = EmbeddedPlatform.start(dir, "iv5-partitions-it");
+        clients = platform.clients();
+        serdes = platform.serdes();
+        metrics = platform.metrics();
     }
 
     @AfterEach
     void stop() {
-        if (app != null) {
-            app.close(Duration.ofSeconds(30));
-        }
-        if (metrics != null) {
-            metrics.close();
-        }
-        if (broker != null) {
-            broker.close();
+        if (platform != null) {
+            platform.close();
         }
     }
 
     @Test
     void everyDailyCountEqualsTheFilesAndNoFinalIsRevisedWhenOnePartitionRunsYearsAhead() throws Exception {
         long started = System.nanoTime();
-        try (Admin admin = Admin.create(clients.admin("iv5-partitions-it-admin"))) {
-            TopicProvisioner.ensure(admin, Topics.all(), 1, PARTITIONS);
-        }
+        platform.provision(PARTITIONS);
         List<Incident> incidents = new ArrayList<>();
         incidents.addAll(parse(new SafetyFormats.Sewik(), SafetyTestData.SEWIK));
         incidents.addAll(parse(new SafetyFormats.CityGuard(), SafetyTestData.CITY_GUARD));
@@ -151,9 +135,9 @@ class Iv5AcrossPartitionsIT {
         var options = Iv3EnvironmentTopology.Options.defaults().withMeters(metrics.registry()).withClock(Clock.systemUTC())
                 .withIdleTimeout(IDLE_TIMEOUT).withPunctuationInterval(Duration.ofMillis(200))
                 .withEmitInterval(Duration.ofMillis(100));
-        app = new IndicatorsApplication(clients, serdes, metrics, dir.resolve("state"), Iv5SafetyTopology.APPLICATION_SUFFIX,
+        app = platform.track(new IndicatorsApplication(clients, serdes, metrics, dir.resolve("state"), Iv5SafetyTopology.APPLICATION_SUFFIX,
                 metrics.registry(), Clock.systemUTC(), b -> Iv5SafetyTopology.build(b, serdes, IndicatorCatalog.bundled(), WARSAW,
-                        PopulationTable.krakowDefault(), options));
+                        PopulationTable.krakowDefault(), options)));
         assertThat(app.applicationId()).endsWith("indicators-iv5");
         app.start();
         await().atMost(Duration.ofSeconds(60)).until(app::isRunning);
@@ -282,42 +266,16 @@ class Iv5AcrossPartitionsIT {
     }
 
     /** Everything written to {@code indicators.iv5.v1} (read committed), in order. */
-    private final class Table implements AutoCloseable {
-        final List<IndicatorValue> records = new ArrayList<>();
-        final List<String> keys = new ArrayList<>();
-        private final KafkaConsumer<String, IndicatorValue> consumer;
+    private final class Table extends EmbeddedPlatform.IndicatorTable {
 
         Table() {
-            Properties props = new Properties();
-            props.putAll(clients.consumer("iv5-partitions-it-table", "iv5-partitions-it-table-" + System.nanoTime()));
-            consumer = new KafkaConsumer<>(props, serdes.key().deserializer(), serdes.value(Topics.INDICATORS_IV5).deserializer());
-            List<TopicPartition> tps = consumer.partitionsFor(Topics.INDICATORS_IV5.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
+            super(platform, Topics.INDICATORS_IV5);
         }
 
-        Table poll() {
-            for (ConsumerRecord<String, IndicatorValue> r : consumer.poll(Duration.ofMillis(200))) {
-                keys.add(r.key());
-                records.add(r.value());
-            }
+        @Override
+        public Table poll() {
+            super.poll();
             return this;
-        }
-
-        void pollFor(Duration duration) {
-            long end = System.nanoTime() + duration.toNanos();
-            while (System.nanoTime() < end) {
-                poll();
-            }
-        }
-
-        Map<String, IndicatorValue> latest() {
-            Map<String, IndicatorValue> out = new HashMap<>();
-            for (int i = 0; i < keys.size(); i++) {
-                out.put(keys.get(i), records.get(i));
-            }
-            return out;
         }
 
         Map<String, Integer> latestDailyCounts() {
@@ -342,23 +300,8 @@ class Iv5AcrossPartitionsIT {
             return out;
         }
 
-        Map<String, Integer> finalsPerKey() {
-            Map<String, Integer> out = new TreeMap<>();
-            for (int i = 0; i < keys.size(); i++) {
-                if (records.get(i).getStatus() == IndicatorStatus.FINAL) {
-                    out.merge(keys.get(i), 1, Integer::sum);
-                }
-            }
-            return out;
-        }
-
         Set<String> finalKeys() {
             return finalsPerKey().keySet();
-        }
-
-        @Override
-        public void close() {
-            consumer.close();
         }
     }
 }
