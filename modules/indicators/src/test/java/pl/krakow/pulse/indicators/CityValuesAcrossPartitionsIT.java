@@ -3,10 +3,6 @@ package pl.krakow.pulse.indicators;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +14,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -55,19 +50,7 @@ import pl.krakow.pulse.platform.topics.Topics;
 class CityValuesAcrossPartitionsIT {
 
     private static final ZoneId WARSAW = ZoneId.of("Europe/Warsaw");
-    private static final String FILE = "/data/air-quality-krakow/krakow_pm_hourly_2017Q1.csv";
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(40);
-    /** CSV column → (pollutant, GIOŚ station code), as in the file's PROVENANCE.md. */
-    private static final Map<String, Object[]> COLUMNS = Map.of(
-            "pm10_wadow", new Object[] {Pollutant.PM10, "MpKrakWadow"},
-            "pm10_piastow", new Object[] {Pollutant.PM10, "MpKrakOsPias"},
-            "pm10_krasinskiego", new Object[] {Pollutant.PM10, "MpKrakAlKras"},
-            "pm10_swoszowice", new Object[] {Pollutant.PM10, "MpKrakSwoszo"},
-            "pm10_zloty_rog", new Object[] {Pollutant.PM10, "MpKrakZloRog"},
-            "pm10_kurdwanow", new Object[] {Pollutant.PM10, "MpKrakBujaka"},
-            "pm10_dietla", new Object[] {Pollutant.PM10, "MpKrakDietla"},
-            "pm25_krasinskiego", new Object[] {Pollutant.PM25, "MpKrakAlKras"},
-            "pm25_kurdwanow", new Object[] {Pollutant.PM25, "MpKrakBujaka"});
     /** The station that is silent for a week, and the week. */
     private static final String SILENT = "MpKrakDietla";
     private static final LocalDate SILENT_FROM = LocalDate.of(2017, 2, 6);
@@ -267,23 +250,8 @@ class CityValuesAcrossPartitionsIT {
         return out;
     }
 
-    private static List<Reading> read() throws IOException {
-        List<Reading> out = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                Objects.requireNonNull(CityValuesAcrossPartitionsIT.class.getResourceAsStream(FILE)), StandardCharsets.UTF_8))) {
-            String[] header = in.readLine().split(",", -1);
-            String line;
-            while ((line = in.readLine()) != null) {
-                String[] f = line.split(",", -1);
-                Instant hourEnd = Instant.ofEpochSecond(Long.parseLong(f[1]));
-                for (int c = 2; c < header.length; c++) {
-                    Object[] col = COLUMNS.get(header[c]);
-                    if (col != null && c < f.length && !f[c].isBlank()) {
-                        out.add(new Reading((Pollutant) col[0], (String) col[1], hourEnd, Double.parseDouble(f[c])));
-                    }
-                }
-            }
-        }
-        return out;
+    private static List<Reading> read() {
+        return KrakowPmHourly2017Q1.read().stream()
+                .map(r -> new Reading(r.pollutant(), r.station(), r.hourEnd(), r.valueUgM3())).toList();
     }
 }

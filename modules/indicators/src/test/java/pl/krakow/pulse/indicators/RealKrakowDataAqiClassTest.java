@@ -2,11 +2,6 @@ package pl.krakow.pulse.indicators;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -34,17 +29,6 @@ import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
  */
 class RealKrakowDataAqiClassTest extends IndicatorsTestBase {
 
-    private static final String FILE = "/data/air-quality-krakow/krakow_pm_hourly_2017Q1.csv";
-    private static final Map<String, Object[]> COLUMNS = Map.of(
-            "pm10_wadow", new Object[] {Pollutant.PM10, "MpKrakWadow"},
-            "pm10_piastow", new Object[] {Pollutant.PM10, "MpKrakOsPias"},
-            "pm10_krasinskiego", new Object[] {Pollutant.PM10, "MpKrakAlKras"},
-            "pm10_swoszowice", new Object[] {Pollutant.PM10, "MpKrakSwoszo"},
-            "pm10_zloty_rog", new Object[] {Pollutant.PM10, "MpKrakZloRog"},
-            "pm10_kurdwanow", new Object[] {Pollutant.PM10, "MpKrakBujaka"},
-            "pm10_dietla", new Object[] {Pollutant.PM10, "MpKrakDietla"},
-            "pm25_krasinskiego", new Object[] {Pollutant.PM25, "MpKrakAlKras"},
-            "pm25_kurdwanow", new Object[] {Pollutant.PM25, "MpKrakBujaka"});
     /** Far after the cut: its stream time closes every hour of the quarter. */
     private static final Instant CLOSE_ALL = Instant.parse("2017-04-10T00:00:00Z");
 
@@ -56,7 +40,7 @@ class RealKrakowDataAqiClassTest extends IndicatorsTestBase {
     }
 
     @Test
-    void everyStationHourOfQ1GetsTheWorstEeaClassOfItsHourlyValues() throws IOException {
+    void everyStationHourOfQ1GetsTheWorstEeaClassOfItsHourlyValues() {
         List<Reading> readings = read();
         Map<String, Expected> expected = hourlyClasses(readings);
 
@@ -72,7 +56,7 @@ class RealKrakowDataAqiClassTest extends IndicatorsTestBase {
     }
 
     @Test
-    void withPmOn24HourRunningMeansEveryStationHourOfQ1MatchesThePlainJavaMeans() throws IOException {
+    void withPmOn24HourRunningMeansEveryStationHourOfQ1MatchesThePlainJavaMeans() {
         List<Reading> readings = read();
         // Per station and pollutant, the hourly values by the epoch second of the hour's end.
         Map<String, Map<Pollutant, TreeMap<Long, Double>>> series = new HashMap<>();
@@ -178,23 +162,9 @@ class RealKrakowDataAqiClassTest extends IndicatorsTestBase {
                 + DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(start.atZone(WARSAW));
     }
 
-    private static List<Reading> read() throws IOException {
-        List<Reading> out = new ArrayList<>();
-        try (InputStream in = RealKrakowDataAqiClassTest.class.getResourceAsStream(FILE);
-             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String[] header = reader.readLine().split(",", -1);
-            String line;
-            while ((line = reader.readLine()) != null) {
-                String[] f = line.split(",", -1);
-                long hourEnd = Long.parseLong(f[1]);
-                for (int c = 2; c < f.length; c++) {
-                    if (!f[c].isEmpty()) {
-                        Object[] target = COLUMNS.get(header[c]);
-                        out.add(new Reading((Pollutant) target[0], (String) target[1], hourEnd, Double.parseDouble(f[c])));
-                    }
-                }
-            }
-        }
-        return out;
+    private static List<Reading> read() {
+        return KrakowPmHourly2017Q1.read().stream()
+                .map(r -> new Reading(r.pollutant(), r.station(), r.hourEnd().getEpochSecond(), r.valueUgM3()))
+                .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
     }
 }

@@ -3,11 +3,6 @@ package pl.krakow.pulse.indicators;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -32,18 +27,6 @@ import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
  */
 class RealKrakowDataDailyMeanTest extends IndicatorsTestBase {
 
-    private static final String FILE = "/data/air-quality-krakow/krakow_pm_hourly_2017Q1.csv";
-    /** CSV column → (pollutant, GIOŚ station code). */
-    private static final Map<String, Object[]> COLUMNS = Map.of(
-            "pm10_wadow", new Object[] {Pollutant.PM10, "MpKrakWadow"},
-            "pm10_piastow", new Object[] {Pollutant.PM10, "MpKrakOsPias"},
-            "pm10_krasinskiego", new Object[] {Pollutant.PM10, "MpKrakAlKras"},
-            "pm10_swoszowice", new Object[] {Pollutant.PM10, "MpKrakSwoszo"},
-            "pm10_zloty_rog", new Object[] {Pollutant.PM10, "MpKrakZloRog"},
-            "pm10_kurdwanow", new Object[] {Pollutant.PM10, "MpKrakBujaka"},
-            "pm10_dietla", new Object[] {Pollutant.PM10, "MpKrakDietla"},
-            "pm25_krasinskiego", new Object[] {Pollutant.PM25, "MpKrakAlKras"},
-            "pm25_kurdwanow", new Object[] {Pollutant.PM25, "MpKrakBujaka"});
     /** Far after the cut: its stream time closes every day of the quarter. */
     private static final Instant CLOSE_ALL = Instant.parse("2017-04-10T00:00:00Z");
 
@@ -54,7 +37,7 @@ class RealKrakowDataDailyMeanTest extends IndicatorsTestBase {
     }
 
     @Test
-    void dailyMeansOfQ1MatchPlainJavaOverTheFile() throws IOException {
+    void dailyMeansOfQ1MatchPlainJavaOverTheFile() {
         List<Reading> readings = read();
         readings.sort(Comparator.comparing(Reading::hourEnd));
         startDriver(catalogWithPm25(), clock.instant());
@@ -78,7 +61,7 @@ class RealKrakowDataDailyMeanTest extends IndicatorsTestBase {
     }
 
     @Test
-    void sourceOrderReplayRoutesOnlyRowsBeyondGraceToTheLateTopic() throws IOException {
+    void sourceOrderReplayRoutesOnlyRowsBeyondGraceToTheLateTopic() {
         // The file is not chronological (rows up to 23 h back): replay it as it is, with a 1-hour grace so
         // some of its rows arrive too late (with the catalog's 3 h none does).
         Duration grace = Duration.ofHours(1);
@@ -108,7 +91,7 @@ class RealKrakowDataDailyMeanTest extends IndicatorsTestBase {
     }
 
     @Test
-    void exceedanceDaysAndQ1MeanAtTheEndOfMarchMatchPlainJavaOverTheFile() throws IOException {
+    void exceedanceDaysAndQ1MeanAtTheEndOfMarchMatchPlainJavaOverTheFile() {
         List<Reading> readings = read();
         readings.sort(Comparator.comparing(Reading::hourEnd));
         startDriver(IndicatorCatalog.bundled(), clock.instant());
@@ -210,23 +193,9 @@ class RealKrakowDataDailyMeanTest extends IndicatorsTestBase {
         return out;
     }
 
-    private static List<Reading> read() throws IOException {
-        List<Reading> out = new ArrayList<>();
-        try (InputStream in = RealKrakowDataDailyMeanTest.class.getResourceAsStream(FILE);
-             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String[] header = reader.readLine().split(",", -1);
-            String line;
-            while ((line = reader.readLine()) != null) {
-                String[] f = line.split(",", -1);
-                Instant hourEnd = Instant.ofEpochSecond(Long.parseLong(f[1]));
-                for (int c = 2; c < f.length; c++) {
-                    if (!f[c].isEmpty()) {
-                        Object[] target = COLUMNS.get(header[c]);
-                        out.add(new Reading((Pollutant) target[0], (String) target[1], hourEnd, Double.parseDouble(f[c])));
-                    }
-                }
-            }
-        }
-        return out;
+    private static List<Reading> read() {
+        return KrakowPmHourly2017Q1.read().stream()
+                .map(r -> new Reading(r.pollutant(), r.station(), r.hourEnd(), r.valueUgM3()))
+                .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
     }
 }
