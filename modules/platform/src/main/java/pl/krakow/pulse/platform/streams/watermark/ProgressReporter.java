@@ -18,6 +18,7 @@ public final class ProgressReporter {
     private boolean reported;
     private long lastFrontier = Long.MIN_VALUE;
     private boolean lastIdle;
+    private long lastClosingMs = Long.MIN_VALUE;
 
     /**
      * @param frontier closing time (epoch ms) → the start of the earliest window still open at that closing time
@@ -30,6 +31,10 @@ public final class ProgressReporter {
 
     /** The marker to send for this closing time and idle state, or empty when the downstream stage learns nothing new. */
     public Optional<Progress> observe(long closingMs, boolean idle) {
+        if (reported && closingMs == lastClosingMs && idle == lastIdle) {
+            return Optional.empty(); // called per record: most records of a replay leave the closing time where it was
+        }
+        lastClosingMs = closingMs;
         long f = closingMs == Long.MIN_VALUE ? Long.MIN_VALUE : frontier.applyAsLong(closingMs);
         if (reported && f <= lastFrontier && idle == lastIdle) {
             return Optional.empty();
