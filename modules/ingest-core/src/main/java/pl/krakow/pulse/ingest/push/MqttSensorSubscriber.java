@@ -47,6 +47,7 @@ public final class MqttSensorSubscriber implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttSensorSubscriber.class);
     private static final long TIMEOUT_MS = 10_000;
+    private static final int START_ATTEMPTS = 3;
 
     private final String serverUri;
     private final String topicFilter;
@@ -54,7 +55,8 @@ public final class MqttSensorSubscriber implements AutoCloseable {
     private final int sensorLevel;
     private final PushParser parser;
     private final EventSink sink;
-    private final MqttAsyncClient client;
+    private final String clientId;
+    private volatile MqttAsyncClient client;
     private final MqttConnectOptions options;
     private final AtomicLong messages = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -82,11 +84,8 @@ public final class MqttSensorSubscriber implements AutoCloseable {
         this.sensorLevel = sensorLevel(topicFilter);
         this.parser = Objects.requireNonNull(parser, "parser");
         this.sink = Objects.requireNonNull(sink, "sink");
-        try {
-            this.client = new MqttAsyncClient(serverUri, Objects.requireNonNull(clientId, "clientId"), new MemoryPersistence());
-        } catch (MqttException e) {
-            throw new IllegalArgumentException("cannot create an MQTT client for " + serverUri + ": " + e.getMessage(), e);
-        }
+        this.clientId = Objects.requireNonNull(clientId, "clientId");
+        this.client = newClient();
         this.options = new MqttConnectOptions();
         options.setAutomaticReconnect(true);
         options.setCleanSession(true);
@@ -97,24 +96,74 @@ public final class MqttSensorSubscriber implements AutoCloseable {
             options.setUserName(username);
             options.setPassword(password == null ? new char[0] : password.toCharArray());
         }
-        client.setCallback(new Callback());
     }
 
-    /** Connects and subscribes, waiting up to 10 s for each; throws when the broker cannot be reached. */
-    public MqttSensorSubscriber start() {
+    private MqttAsyncClient newClient() {
         try {
-            client.connect(options).waitForCompletion(TIMEOUT_MS);
-            IMqttToken sub = client.subscribe(topicFilter, qos);
-            sub.waitForCompletion(TIMEOUT_MS);
-            int[] granted = sub.getGrantedQos();
-            if (granted != null && granted.length > 0 && granted[0] == 0x80) {
-                throw new IllegalStateException("the broker refused the subscription to " + topicFilter);
-            }
+            MqttAsyncClient created = new MqttAsyncClient(serverUri, clientId, new MemoryPersistence());
+            created.setCallback(new Callback());
+            return created;
         } catch (MqttException e) {
-            throw new IllegalStateException("cannot subscribe to " + topicFilter + " at " + serverUri + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot create an MQTT client for " + serverUri + ": " + e.getMessage(), e);
         }
-        LOG.info("Subscribed to MQTT {} at {}", topicFilter, serverUri);
-        return this;
+    }
+
+    /**
+     * Connects and subscribes, waiting up to 10 s for each. A connection lost or refused on the way is
+     * tried again with a fresh client, {@value #START_ATTEMPTS} times in all, 1 s then 2 s apart (a broker
+     * still starting, or one that drops a connection under load, should not end the ingest); throws when
+     * the broker cannot be reached after that or refuses the subscription.
+     */
+    public MqttSensorSubscriber start() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                connectAndSubscribe();
+                LOG.info("Subscribed to MQTT {} at {}", topicFilter, serverUri);
+                return this;
+            } catch (MqttException e) {
+                if (attempt >= START_ATTEMPTS || closed) {
+                    throw new IllegalStateException("cannot subscribe to " + topicFilter + " at " + serverUri
+                            + " after " + attempt + " attempts: " + e.getMessage(), e);
+                }
+                LOG.warn("Subscribing to MQTT {} at {} failed (attempt {} of {}): {}; trying again with a new connection",
+                        topicFilter, serverUri, attempt, START_ATTEMPTS, e.getMessage());
+                discard(client);
+                sleep(1000L << (attempt - 1));
+                client = newClient();
+            }
+        }
+    }
+
+    private void connectAndSubscribe() throws MqttException {
+        client.connect(options).waitForCompletion(TIMEOUT_MS);
+        IMqttToken sub = client.subscribe(topicFilter, qos);
+        sub.waitForCompletion(TIMEOUT_MS);
+        int[] granted = sub.getGrantedQos();
+        if (granted != null && granted.length > 0 && granted[0] == 0x80) {
+            throw new IllegalStateException("the broker refused the subscription to " + topicFilter);
+        }
+    }
+
+    private static void discard(MqttAsyncClient failed) {
+        try {
+            failed.disconnectForcibly(0, 1000, false);
+        } catch (MqttException e) {
+            LOG.debug("forced MQTT disconnect: {}", e.toString());
+        }
+        try {
+            failed.close(true);
+        } catch (MqttException e) {
+            LOG.debug("MQTT client close: {}", e.toString());
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while subscribing to MQTT", e);
+        }
     }
 
     public boolean isConnected() {
