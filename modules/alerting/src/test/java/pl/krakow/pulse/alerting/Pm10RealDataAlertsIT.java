@@ -1,5 +1,6 @@
 package pl.krakow.pulse.alerting;
 
+import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -31,7 +32,7 @@ import pl.krakow.pulse.events.alerts.Alert;
 import pl.krakow.pulse.events.alerts.AlertState;
 import pl.krakow.pulse.events.indicators.IndicatorStatus;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
-import pl.krakow.pulse.indicators.IndicatorsApplication;
+import pl.krakow.pulse.runtime.streams.StreamsApplication;
 import pl.krakow.pulse.ingest.EventPublisher;
 import pl.krakow.pulse.ingest.FeedFormats;
 import pl.krakow.pulse.ingest.FileReplayer;
@@ -81,7 +82,7 @@ class Pm10RealDataAlertsIT {
     private KafkaClients clients;
     private PulseSerdes serdes;
     private PulseMetrics metrics;
-    private IndicatorsApplication indicators;
+    private StreamsApplication indicators;
     private AlertingApplication alerting;
     private Map<String, TreeMap<LocalDate, Pm10Days2017Q1.Day>> days;
 
@@ -98,7 +99,7 @@ class Pm10RealDataAlertsIT {
         SchemaProvisioner.ensure(registryClient, Topics.all());
         serdes = new PulseSerdes(registryClient);
         metrics = new PulseMetrics("alerting-it");
-        indicators = new IndicatorsApplication(clients, serdes, IndicatorCatalog.bundled(), Pm10Days2017Q1.WARSAW, metrics,
+        indicators = Iv3EnvironmentTopology.application(clients, serdes, IndicatorCatalog.bundled(), Pm10Days2017Q1.WARSAW, metrics,
                 dir.resolve("streams"));
         alerting = new AlertingApplication(clients, serdes, metrics, dir.resolve("streams"),
                 AlertRules.bundled(IndicatorCatalog.bundled(), AlertRules.Defaults.standard()), MissingDataSpec.none(),

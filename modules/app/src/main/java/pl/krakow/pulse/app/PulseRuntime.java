@@ -1,5 +1,6 @@
 package pl.krakow.pulse.app;
 
+import pl.krakow.pulse.runtime.streams.TopologyOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -24,7 +25,7 @@ import pl.krakow.pulse.embedded.EmbeddedMqttBroker;
 import pl.krakow.pulse.embedded.EmbeddedSchemaRegistry;
 import pl.krakow.pulse.app.safety.SafetyServices;
 import pl.krakow.pulse.alerting.AlertingService;
-import pl.krakow.pulse.indicators.IndicatorsApplication;
+import pl.krakow.pulse.runtime.streams.StreamsApplication;
 import pl.krakow.pulse.indicators.iv4.Iv4MobilityTopology;
 import pl.krakow.pulse.ingest.mobility.MobilityFeeds;
 import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
@@ -79,8 +80,8 @@ public final class PulseRuntime implements AutoCloseable {
     private PulseMetrics metrics;
     private PulseSerdes serdes;
     private KafkaClients clients;
-    private IndicatorsApplication indicators;
-    private IndicatorsApplication indicatorsIv4;
+    private StreamsApplication indicators;
+    private StreamsApplication indicatorsIv4;
     private MobilityFeeds mobility;
     private SafetyServices safety;
     private AlertingService alerting;
@@ -153,8 +154,8 @@ public final class PulseRuntime implements AutoCloseable {
 
         IndicatorCatalog catalog = IndicatorCatalog.bundled();
         ZoneId zone = ZoneId.of(config.get(PulseConfig.TIME_ZONE));
-        Iv3EnvironmentTopology.Options options = Iv3EnvironmentTopology.Options.fromConfig(config, metrics.registry());
-        indicators = track(new IndicatorsApplication(clients, serdes, catalog, zone, metrics, dataDir.resolve("streams"), options));
+        TopologyOptions options = TopologyOptions.fromConfig(config, metrics.registry());
+        indicators = track(Iv3EnvironmentTopology.application(clients, serdes, catalog, zone, metrics, dataDir.resolve("streams"), options));
         indicators.start();
         indicatorsIv4 = track(Iv4MobilityTopology.application(clients, serdes, catalog, zone, metrics, dataDir.resolve("streams"), options));
         indicatorsIv4.start();
@@ -339,12 +340,12 @@ public final class PulseRuntime implements AutoCloseable {
         return alerting;
     }
 
-    public IndicatorsApplication indicators() {
+    public StreamsApplication indicators() {
         return indicators;
     }
 
     /** The IV.4 mobility application. */
-    public IndicatorsApplication indicatorsIv4() {
+    public StreamsApplication indicatorsIv4() {
         return indicatorsIv4;
     }
 

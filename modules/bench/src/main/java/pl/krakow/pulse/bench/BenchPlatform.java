@@ -1,5 +1,6 @@
 package pl.krakow.pulse.bench;
 
+import pl.krakow.pulse.runtime.streams.TopologyOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
 import pl.krakow.pulse.embedded.EmbeddedSchemaRegistry;
-import pl.krakow.pulse.indicators.IndicatorsApplication;
+import pl.krakow.pulse.runtime.streams.StreamsApplication;
 import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
 import pl.krakow.pulse.indicators.daily.DailyMeanDefinition;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
@@ -323,15 +324,15 @@ final class BenchPlatform implements AutoCloseable {
     static final class IndicatorsRun implements AutoCloseable {
         private final BenchPlatform platform;
         private final PulseMetrics metrics;
-        private final IndicatorsApplication app;
+        private final StreamsApplication app;
         private final Path stateDir;
 
         IndicatorsRun(BenchPlatform platform, KafkaClients clients, Path stateDir) {
             this.platform = platform;
             this.stateDir = stateDir;
             this.metrics = new PulseMetrics("pulse-bench");
-            this.app = new IndicatorsApplication(clients, platform.serdes, platform.catalog, platform.zone, metrics, stateDir,
-                    Iv3EnvironmentTopology.Options.fromConfig(platform.config, metrics.registry()));
+            this.app = Iv3EnvironmentTopology.application(clients, platform.serdes, platform.catalog, platform.zone, metrics, stateDir,
+                    TopologyOptions.fromConfig(platform.config, metrics.registry()));
         }
 
         IndicatorsRun start() {
@@ -365,7 +366,7 @@ final class BenchPlatform implements AutoCloseable {
             return app.applicationId() + "-StreamThread-";
         }
 
-        IndicatorsApplication application() {
+        StreamsApplication application() {
             return app;
         }
 

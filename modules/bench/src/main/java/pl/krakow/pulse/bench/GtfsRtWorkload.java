@@ -1,5 +1,6 @@
 package pl.krakow.pulse.bench;
 
+import pl.krakow.pulse.runtime.streams.TopologyOptions;
 import com.google.transit.realtime.GtfsRealtime.FeedEntity;
 import com.google.transit.realtime.GtfsRealtime.FeedHeader;
 import com.google.transit.realtime.GtfsRealtime.FeedMessage;
@@ -18,14 +19,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import pl.krakow.pulse.events.mobility.TransportMode;
-import pl.krakow.pulse.indicators.IndicatorsApplication;
+import pl.krakow.pulse.runtime.streams.StreamsApplication;
 import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
 import pl.krakow.pulse.indicators.iv4.Iv4MobilityTopology;
 import pl.krakow.pulse.ingest.EventPublisher;
 import pl.krakow.pulse.ingest.EventValidator;
 import pl.krakow.pulse.ingest.IngestContext;
 import pl.krakow.pulse.ingest.ParseOutcome;
-import pl.krakow.pulse.ingest.geo.KrakowDistricts;
+import pl.krakow.pulse.runtime.geo.KrakowDistricts;
 import pl.krakow.pulse.ingest.mobility.GtfsRealtimeParser;
 import pl.krakow.pulse.ingest.mobility.MobilityBundledData;
 import pl.krakow.pulse.ingest.mobility.PlausibleArea;
@@ -147,9 +148,9 @@ final class GtfsRtWorkload {
         try (PulseMetrics metrics = new PulseMetrics("pulse-bench");
              EventPublisher publisher = new EventPublisher(clients, ctx.platform.serdes(), metrics, "bench-gtfs-rt");
              TableWatcher table = new TableWatcher(clients, ctx.platform.serdes(), Topics.INDICATORS_IV4, "bench-gtfs-rt-table", true)) {
-            IndicatorsApplication app = Iv4MobilityTopology.application(clients, ctx.platform.serdes(), ctx.platform.catalog(),
+            StreamsApplication app = Iv4MobilityTopology.application(clients, ctx.platform.serdes(), ctx.platform.catalog(),
                     ctx.platform.zone(), metrics, ctx.platform.workDir().resolve("streams").resolve("bench-gtfs-rt"),
-                    Iv3EnvironmentTopology.Options.defaults().withMeters(metrics.registry())
+                    TopologyOptions.defaults().withMeters(metrics.registry())
                             .withPunctuationInterval(config.get(PulseConfig.INDICATORS_PUNCTUATION_INTERVAL)));
             try (app) {
                 app.start();

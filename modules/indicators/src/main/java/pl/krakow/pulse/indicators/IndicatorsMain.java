@@ -1,5 +1,7 @@
 package pl.krakow.pulse.indicators;
 
+import pl.krakow.pulse.runtime.streams.StreamsApplication;
+import pl.krakow.pulse.runtime.streams.TopologyOptions;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.Map;
@@ -48,8 +50,8 @@ public final class IndicatorsMain {
         Path stateDir = Path.of(config.get(PulseConfig.DATA_DIR), "streams");
         ZoneId zone = ZoneId.of(config.get(PulseConfig.TIME_ZONE));
         // The same tuning as pulse run (emit interval, idle timeout, punctuation): the defaults emit per event.
-        IndicatorsApplication app = new IndicatorsApplication(clients, serdes, IndicatorCatalog.bundled(), zone, metrics,
-                stateDir, Iv3EnvironmentTopology.Options.fromConfig(config, metrics.registry()));
+        StreamsApplication app = Iv3EnvironmentTopology.application(clients, serdes, IndicatorCatalog.bundled(), zone, metrics,
+                stateDir, TopologyOptions.fromConfig(config, metrics.registry()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.close();

@@ -1,5 +1,10 @@
 package pl.krakow.pulse.indicators;
 
+import java.nio.file.Path;
+import pl.krakow.pulse.platform.kafka.KafkaClients;
+import pl.krakow.pulse.platform.metrics.PulseMetrics;
+import pl.krakow.pulse.runtime.streams.StreamsApplication;
+import pl.krakow.pulse.runtime.streams.TopologyOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Clock;
@@ -52,8 +57,8 @@ import pl.krakow.pulse.indicators.ytd.YearToDateDefinition;
 import pl.krakow.pulse.indicators.ytd.YearToDateProcessor;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.catalog.Scopes;
-import pl.krakow.pulse.platform.streams.watermark.UpstreamWatermark;
-import pl.krakow.pulse.platform.streams.watermark.WatermarkPartitioner;
+import pl.krakow.pulse.runtime.streams.watermark.UpstreamWatermark;
+import pl.krakow.pulse.runtime.streams.watermark.WatermarkPartitioner;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
 import pl.krakow.pulse.platform.topics.Topics;
@@ -97,78 +102,28 @@ public final class Iv3EnvironmentTopology {
     public static final String GOAL = "IV.3";
     public static final String SOURCE_NAME = "iv3-air-quality-source";
 
+    /** Application id suffix: the IV.3 application is {@code <prefix>-indicators-iv3}. */
+    public static final String APPLICATION_SUFFIX = "indicators-iv3";
+
     private Iv3EnvironmentTopology() {
     }
 
-    /**
-     * Runtime collaborators and tuning of the topology.
-     *
-     * @param meters              where per-record metrics go (tests pass a {@code SimpleMeterRegistry})
-     * @param clock               wall clock for {@code computedAt} (tests pass a fixed or mutable clock)
-     * @param punctuationInterval how often the idle check runs (wall-clock time)
-     * @param idleTimeout         how long stream time must stall before wall-clock time closes windows
-     * @param emitInterval        {@link Duration#ZERO} (default): a PROVISIONAL value per change; positive:
-     *                            coalesce a station-day's changes and emit at most once per interval (set it
-     *                            to {@code commit.interval.ms} for backfills: same visibility, far less output)
-     */
-    public record Options(MeterRegistry meters, Clock clock, Duration punctuationInterval, Duration idleTimeout,
-                          Duration emitInterval) {
-
-        public static final Duration DEFAULT_PUNCTUATION_INTERVAL = Duration.ofSeconds(30);
-        public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(1);
-
-        public Options {
-            Objects.requireNonNull(meters, "meters");
-            Objects.requireNonNull(clock, "clock");
-            if (punctuationInterval == null || punctuationInterval.toMillis() < 1) {
-                throw new IllegalArgumentException("punctuation interval must be at least 1 ms: " + punctuationInterval);
-            }
-            if (idleTimeout == null || idleTimeout.isNegative()) {
-                throw new IllegalArgumentException("idle timeout must not be negative: " + idleTimeout);
-            }
-            if (emitInterval == null || emitInterval.isNegative()) {
-                throw new IllegalArgumentException("emit interval must not be negative: " + emitInterval);
-            }
-        }
-
-        /** Global Micrometer registry, system UTC clock, 30 s punctuation, 1 h idle timeout, emit every change. */
-        public static Options defaults() {
-            return new Options(Metrics.globalRegistry, Clock.systemUTC(), DEFAULT_PUNCTUATION_INTERVAL, DEFAULT_IDLE_TIMEOUT,
-                    Duration.ZERO);
-        }
-
-        /** The options an operator configured ({@code indicators.*} keys): what {@code pulse run} and the benchmark use. */
-        public static Options fromConfig(PulseConfig config, MeterRegistry registry) {
-            return defaults().withMeters(registry)
-                    .withIdleTimeout(config.get(PulseConfig.INDICATORS_IDLE_TIMEOUT))
-                    .withPunctuationInterval(config.get(PulseConfig.INDICATORS_PUNCTUATION_INTERVAL))
-                    .withEmitInterval(config.get(PulseConfig.INDICATORS_EMIT_INTERVAL));
-        }
-
-        public Options withMeters(MeterRegistry registry) {
-            return new Options(registry, clock, punctuationInterval, idleTimeout, emitInterval);
-        }
-
-        public Options withClock(Clock c) {
-            return new Options(meters, c, punctuationInterval, idleTimeout, emitInterval);
-        }
-
-        public Options withPunctuationInterval(Duration interval) {
-            return new Options(meters, clock, interval, idleTimeout, emitInterval);
-        }
-
-        public Options withIdleTimeout(Duration timeout) {
-            return new Options(meters, clock, punctuationInterval, timeout, emitInterval);
-        }
-
-        public Options withEmitInterval(Duration interval) {
-            return new Options(meters, clock, punctuationInterval, idleTimeout, interval);
-        }
+    /** The IV.3 topology as its own exactly-once application, with default options and {@code metrics}' registry. */
+    public static StreamsApplication application(KafkaClients clients, PulseSerdes serdes, IndicatorCatalog catalog, ZoneId zone,
+                                                 PulseMetrics metrics, Path stateDir) {
+        return application(clients, serdes, catalog, zone, metrics, stateDir, TopologyOptions.defaults().withMeters(metrics.registry()));
     }
 
-    /** Builds with {@link Options#defaults()}. */
+    /** The IV.3 topology as its own exactly-once application ({@code <prefix>-indicators-iv3}); state below {@code stateDir}. */
+    public static StreamsApplication application(KafkaClients clients, PulseSerdes serdes, IndicatorCatalog catalog, ZoneId zone,
+                                                 PulseMetrics metrics, Path stateDir, TopologyOptions options) {
+        return new StreamsApplication(clients, serdes, metrics, stateDir, APPLICATION_SUFFIX, options.meters(), options.clock(),
+                builder -> build(builder, serdes, catalog, zone, options));
+    }
+
+    /** Builds with {@link TopologyOptions#defaults()}. */
     public static StreamsBuilder build(StreamsBuilder builder, PulseSerdes serdes, IndicatorCatalog catalog, ZoneId zone) {
-        return build(builder, serdes, catalog, zone, Options.defaults());
+        return build(builder, serdes, catalog, zone, TopologyOptions.defaults());
     }
 
     /**
@@ -178,7 +133,7 @@ public final class Iv3EnvironmentTopology {
      *                                  computes, or a daily_mean entry without a known pollutant
      */
     public static StreamsBuilder build(StreamsBuilder builder, PulseSerdes serdes, IndicatorCatalog catalog, ZoneId zone,
-                                       Options options) {
+                                       TopologyOptions options) {
         List<DailyMeanDefinition> dailyMeans = dailyMeans(catalog);
         List<DailyMeanDefinition> hourlyValues = hourlyValues(catalog);
         List<YearToDateDefinition> yearToDate = yearToDate(catalog);
@@ -301,7 +256,7 @@ public final class Iv3EnvironmentTopology {
      * repartition topic, and combine them per window in {@link CityAggregateProcessor}.
      */
     private static void addCityStage(KStream<String, SpecificRecord> stationValues, CityDefinition city, PulseSerdes serdes,
-                                     Serde<IndicatorValue> indicatorSerde, Options options) {
+                                     Serde<IndicatorValue> indicatorSerde, TopologyOptions options) {
         // Progress markers of the stage-1 tasks ride along (city.cityKey keeps their key) and the partitioner sends
         // each to every partition: the stage-2 watermark is the minimum over all stage-1 tasks.
         stationValues
@@ -459,7 +414,7 @@ public final class Iv3EnvironmentTopology {
     private static final class DailyMeanSupplier implements ProcessorSupplier<String, AirQualityMeasurement, String, SpecificRecord> {
         private final DailyMeanDefinition def;
         private final ZoneId zone;
-        private final Options options;
+        private final TopologyOptions options;
         private final Serde<AirQualityMeasurement> measurementSerde;
         private final DailyMeanMetrics metrics;
 
@@ -467,7 +422,7 @@ public final class Iv3EnvironmentTopology {
         private final String lateSink;
         private final List<String> derivedChildren;
 
-        DailyMeanSupplier(DailyMeanDefinition def, ZoneId zone, Options options, Serde<AirQualityMeasurement> measurementSerde,
+        DailyMeanSupplier(DailyMeanDefinition def, ZoneId zone, TopologyOptions options, Serde<AirQualityMeasurement> measurementSerde,
                           String valuesSink, String lateSink, List<String> derivedChildren) {
             this.def = def;
             this.derivedChildren = List.copyOf(derivedChildren);
@@ -503,9 +458,9 @@ public final class Iv3EnvironmentTopology {
         private final String storeName;
         private final ZoneId zone;
         private final long graceMs;
-        private final Options options;
+        private final TopologyOptions options;
 
-        YearToDateSupplier(List<YearToDateDefinition> defs, String storeName, ZoneId zone, long graceMs, Options options) {
+        YearToDateSupplier(List<YearToDateDefinition> defs, String storeName, ZoneId zone, long graceMs, TopologyOptions options) {
             this.defs = defs;
             this.storeName = storeName;
             this.zone = zone;
@@ -529,9 +484,9 @@ public final class Iv3EnvironmentTopology {
 
     private static final class CitySupplier implements ProcessorSupplier<String, SpecificRecord, String, IndicatorValue> {
         private final CityDefinition city;
-        private final Options options;
+        private final TopologyOptions options;
 
-        CitySupplier(CityDefinition city, Options options) {
+        CitySupplier(CityDefinition city, TopologyOptions options) {
             this.city = city;
             this.options = options;
         }
@@ -553,9 +508,9 @@ public final class Iv3EnvironmentTopology {
         private final ExceedanceHoursDefinition def;
         private final ZoneId zone;
         private final long graceMs;
-        private final Options options;
+        private final TopologyOptions options;
 
-        ExceedanceHoursSupplier(ExceedanceHoursDefinition def, ZoneId zone, long graceMs, Options options) {
+        ExceedanceHoursSupplier(ExceedanceHoursDefinition def, ZoneId zone, long graceMs, TopologyOptions options) {
             this.def = def;
             this.zone = zone;
             this.graceMs = graceMs;
@@ -578,9 +533,9 @@ public final class Iv3EnvironmentTopology {
     private static final class AqiClassSupplier implements ProcessorSupplier<String, AirQualityMeasurement, String, IndicatorValue> {
         private final AqiClassDefinition def;
         private final ZoneId zone;
-        private final Options options;
+        private final TopologyOptions options;
 
-        AqiClassSupplier(AqiClassDefinition def, ZoneId zone, Options options) {
+        AqiClassSupplier(AqiClassDefinition def, ZoneId zone, TopologyOptions options) {
             this.def = def;
             this.zone = zone;
             this.options = options;
@@ -602,9 +557,9 @@ public final class Iv3EnvironmentTopology {
     private static final class Max8hSupplier implements ProcessorSupplier<String, SpecificRecord, String, IndicatorValue> {
         private final Max8hDefinition def;
         private final ZoneId zone;
-        private final Options options;
+        private final TopologyOptions options;
 
-        Max8hSupplier(Max8hDefinition def, ZoneId zone, Options options) {
+        Max8hSupplier(Max8hDefinition def, ZoneId zone, TopologyOptions options) {
             this.def = def;
             this.zone = zone;
             this.options = options;

@@ -1,5 +1,7 @@
 package pl.krakow.pulse.indicators;
 
+import pl.krakow.pulse.runtime.streams.StreamsApplication;
+import pl.krakow.pulse.runtime.streams.TopologyOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -39,7 +41,7 @@ import pl.krakow.pulse.platform.topics.Topics;
 
 /**
  * City values when the input partitions progress at very different speeds, on the real embedded broker with the
- * production {@link IndicatorsApplication} (exactly-once): the real GIOŚ/WIOŚ Kraków 2017-Q1 hourly PM10/PM2.5
+ * production {@link StreamsApplication} (exactly-once): the real GIOŚ/WIOŚ Kraków 2017-Q1 hourly PM10/PM2.5
  * file, stations spread over 2 or 6 partitions by explicit partition, <b>partition 0's whole quarter first</b> (it
  * runs ~90 days ahead of the others), then the other partitions in bursts of random length; one station silent for
  * a week. Every city value of every day — PM10 and PM2.5 daily mean (max over valid stations) and data completeness
@@ -104,10 +106,10 @@ class CityValuesAcrossPartitionsIT {
             partitionOf.put(stations.get(i), i % partitions);
         }
 
-        var options = Iv3EnvironmentTopology.Options.defaults().withMeters(metrics.registry()).withClock(Clock.systemUTC())
+        var options = TopologyOptions.defaults().withMeters(metrics.registry()).withClock(Clock.systemUTC())
                 .withIdleTimeout(IDLE_TIMEOUT).withPunctuationInterval(Duration.ofSeconds(1))
                 .withEmitInterval(Duration.ofMillis(50));
-        IndicatorsApplication app = platform.track(new IndicatorsApplication(clients, serdes, IndicatorCatalog.bundled(), WARSAW,
+        StreamsApplication app = platform.track(Iv3EnvironmentTopology.application(clients, serdes, IndicatorCatalog.bundled(), WARSAW,
                 metrics, dir.resolve("state"), options));
         app.start();
         await().atMost(Duration.ofSeconds(60)).until(app::isRunning);

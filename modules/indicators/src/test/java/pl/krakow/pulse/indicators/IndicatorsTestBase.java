@@ -1,5 +1,6 @@
 package pl.krakow.pulse.indicators;
 
+import pl.krakow.pulse.runtime.streams.TopologyOptions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
@@ -84,8 +85,8 @@ public abstract class IndicatorsTestBase {
     /** ZERO: a PROVISIONAL value per change (the default); a test may set it before starting the driver. */
     protected Duration emitInterval = Duration.ZERO;
 
-    protected Iv3EnvironmentTopology.Options options() {
-        return Iv3EnvironmentTopology.Options.defaults().withMeters(meters).withClock(clock).withEmitInterval(emitInterval);
+    protected TopologyOptions options() {
+        return TopologyOptions.defaults().withMeters(meters).withClock(clock).withEmitInterval(emitInterval);
     }
 
     protected Properties streamsProps() {

@@ -1,6 +1,6 @@
 package pl.krakow.pulse.publish;
 
-import pl.krakow.pulse.ingest.geo.KrakowDistricts;
+import pl.krakow.pulse.runtime.geo.KrakowDistricts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

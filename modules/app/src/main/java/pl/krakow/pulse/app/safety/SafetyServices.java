@@ -1,5 +1,6 @@
 package pl.krakow.pulse.app.safety;
 
+import pl.krakow.pulse.runtime.streams.TopologyOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -12,7 +13,7 @@ import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import pl.krakow.pulse.indicators.IndicatorsApplication;
+import pl.krakow.pulse.runtime.streams.StreamsApplication;
 import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
 import pl.krakow.pulse.indicators.iv5.Iv5SafetyTopology;
 import pl.krakow.pulse.indicators.iv5.PopulationTable;
@@ -40,7 +41,7 @@ public final class SafetyServices implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SafetyServices.class);
 
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
-    private IndicatorsApplication indicators;
+    private StreamsApplication indicators;
     private SensorPushServer push;
     private IncidentSimulator simulator;
     private Thread backfill;
@@ -67,10 +68,10 @@ public final class SafetyServices implements AutoCloseable {
         String populationFile = config.get(PulseConfig.SAFETY_POPULATION_FILE);
         PopulationTable population = populationFile.isBlank() ? PopulationTable.krakowDefault()
                 : PopulationTable.krakowWith(Path.of(populationFile));
-        Iv3EnvironmentTopology.Options options = Iv3EnvironmentTopology.Options.defaults()
+        TopologyOptions options = TopologyOptions.defaults()
                 .withMeters(metrics.registry())
                 .withEmitInterval(config.get(PulseConfig.INDICATORS_EMIT_INTERVAL));
-        indicators = track(new IndicatorsApplication(clients, serdes, metrics, stateDir, Iv5SafetyTopology.APPLICATION_SUFFIX,
+        indicators = track(new StreamsApplication(clients, serdes, metrics, stateDir, Iv5SafetyTopology.APPLICATION_SUFFIX,
                 metrics.registry(), Clock.systemUTC(),
                 builder -> Iv5SafetyTopology.build(builder, serdes, catalog, zone, population, options)));
         indicators.start();
@@ -118,7 +119,7 @@ public final class SafetyServices implements AutoCloseable {
         return indicators != null && indicators.isRunning();
     }
 
-    public IndicatorsApplication indicators() {
+    public StreamsApplication indicators() {
         return indicators;
     }
 

@@ -19,8 +19,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import pl.krakow.pulse.events.indicators.IndicatorStatus;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
-import pl.krakow.pulse.platform.streams.watermark.Progress;
-import pl.krakow.pulse.platform.streams.watermark.UpstreamWatermark;
+import pl.krakow.pulse.runtime.streams.watermark.Progress;
+import pl.krakow.pulse.runtime.streams.watermark.UpstreamWatermark;
 
 /**
  * Stage 2 of a city value: combines the station values of one indicator and window into the city value

@@ -3,7 +3,7 @@ package pl.krakow.pulse.indicators.city;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
-import pl.krakow.pulse.platform.streams.watermark.Progress;
+import pl.krakow.pulse.runtime.streams.watermark.Progress;
 
 /**
  * The city scope of one station-scoped catalog indicator: its station values of a window are combined with

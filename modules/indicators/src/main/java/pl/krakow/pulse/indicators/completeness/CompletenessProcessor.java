@@ -13,7 +13,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import pl.krakow.pulse.events.indicators.IndicatorStatus;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
-import pl.krakow.pulse.platform.streams.watermark.Progress;
+import pl.krakow.pulse.runtime.streams.watermark.Progress;
 
 /**
  * Data completeness per station and local day, downstream of the daily-mean processor of the definition's

@@ -30,9 +30,9 @@ import pl.krakow.pulse.indicators.window.LocalDay;
 import pl.krakow.pulse.indicators.window.CalendarWindows;
 import pl.krakow.pulse.indicators.window.LocalDayWindows;
 import pl.krakow.pulse.platform.catalog.IndicatorKeys;
-import pl.krakow.pulse.platform.streams.watermark.Progress;
-import pl.krakow.pulse.platform.streams.watermark.ProgressReporter;
-import pl.krakow.pulse.platform.streams.watermark.SourcePartitions;
+import pl.krakow.pulse.runtime.streams.watermark.Progress;
+import pl.krakow.pulse.runtime.streams.watermark.ProgressReporter;
+import pl.krakow.pulse.runtime.streams.watermark.SourcePartitions;
 
 /**
  * Daily mean of one pollutant per station and local day, emitted as it changes and once more when the

@@ -1,5 +1,6 @@
 package pl.krakow.pulse.indicators.iv4;
 
+import pl.krakow.pulse.runtime.streams.TopologyOptions;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.HashMap;
@@ -18,15 +19,15 @@ import pl.krakow.pulse.events.mobility.BikeStationStatus;
 import pl.krakow.pulse.events.mobility.StopEvent;
 import pl.krakow.pulse.events.mobility.VehiclePosition;
 import java.nio.file.Path;
-import pl.krakow.pulse.indicators.IndicatorsApplication;
+import pl.krakow.pulse.runtime.streams.StreamsApplication;
 import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
-import pl.krakow.pulse.platform.streams.watermark.ProgressEmitter;
-import pl.krakow.pulse.platform.streams.watermark.UpstreamWatermark;
-import pl.krakow.pulse.platform.streams.watermark.WatermarkPartitioner;
+import pl.krakow.pulse.runtime.streams.watermark.ProgressEmitter;
+import pl.krakow.pulse.runtime.streams.watermark.UpstreamWatermark;
+import pl.krakow.pulse.runtime.streams.watermark.WatermarkPartitioner;
 import pl.krakow.pulse.platform.topics.TopicSpec;
 import pl.krakow.pulse.platform.topics.Topics;
 
@@ -61,7 +62,7 @@ public final class Iv4MobilityTopology {
     }
 
     public static void build(StreamsBuilder builder, PulseSerdes serdes, IndicatorCatalog catalog, ZoneId zone,
-                             Iv3EnvironmentTopology.Options options) {
+                             TopologyOptions options) {
         Serde<IndicatorValue> out = serdes.value(Topics.INDICATORS_IV4);
         String table = Topics.INDICATORS_IV4.name();
 
@@ -101,16 +102,16 @@ public final class Iv4MobilityTopology {
                 .to(table, Produced.with(serdes.key(), out).withName("iv4-bikes-sink"));
     }
 
-    /** The IV.4 table as its own Kafka Streams application {@code <prefix>-indicators-iv4}, with the dead-letter handling of {@link IndicatorsApplication}. */
-    public static IndicatorsApplication application(KafkaClients clients, PulseSerdes serdes, IndicatorCatalog catalog, ZoneId zone,
-                                                    PulseMetrics metrics, Path stateDir, Iv3EnvironmentTopology.Options options) {
-        return new IndicatorsApplication(clients, serdes, metrics, stateDir, APPLICATION_SUFFIX, options.meters(), options.clock(),
+    /** The IV.4 table as its own Kafka Streams application {@code <prefix>-indicators-iv4}, with the dead-letter handling of {@link StreamsApplication}. */
+    public static StreamsApplication application(KafkaClients clients, PulseSerdes serdes, IndicatorCatalog catalog, ZoneId zone,
+                                                    PulseMetrics metrics, Path stateDir, TopologyOptions options) {
+        return new StreamsApplication(clients, serdes, metrics, stateDir, APPLICATION_SUFFIX, options.meters(), options.clock(),
                 builder -> build(builder, serdes, catalog, zone, options));
     }
 
     private static <V extends org.apache.avro.specific.SpecificRecord> org.apache.kafka.streams.kstream.KStream<String, V> oneTask(
             StreamsBuilder builder, PulseSerdes serdes, TopicSpec<V> topic, String name, ToLongFunction<V> eventTime,
-            Iv3EnvironmentTopology.Options options) {
+            TopologyOptions options) {
         Serde<V> serde = serdes.value(topic);
         // Each input partition's progress rides along (a marker per minute of event time); the one task downstream
         // closes windows at the minimum over all partitions, not at the largest event time any of them sent.

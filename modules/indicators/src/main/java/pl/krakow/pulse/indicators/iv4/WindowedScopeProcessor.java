@@ -25,8 +25,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import pl.krakow.pulse.events.indicators.IndicatorStatus;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.platform.catalog.IndicatorKeys;
-import pl.krakow.pulse.platform.streams.watermark.Progress;
-import pl.krakow.pulse.platform.streams.watermark.UpstreamWatermark;
+import pl.krakow.pulse.runtime.streams.watermark.Progress;
+import pl.krakow.pulse.runtime.streams.watermark.UpstreamWatermark;
 
 /**
  * The window bookkeeping the IV.4 processors share: per (group, scope, window start) a small binary

@@ -33,8 +33,8 @@ import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.events.safety.Incident;
 import pl.krakow.pulse.events.safety.IncidentCategory;
 import pl.krakow.pulse.platform.catalog.IndicatorKeys;
-import pl.krakow.pulse.platform.streams.watermark.Progress;
-import pl.krakow.pulse.platform.streams.watermark.UpstreamWatermark;
+import pl.krakow.pulse.runtime.streams.watermark.Progress;
+import pl.krakow.pulse.runtime.streams.watermark.UpstreamWatermark;
 
 /**
  * The IV.5 indicators of one area scope (the record key: {@code district:<n>}, {@code city:<id>} or

@@ -1,5 +1,6 @@
 package pl.krakow.pulse.indicators.iv5;
 
+import pl.krakow.pulse.runtime.streams.TopologyOptions;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -30,9 +31,9 @@ import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.catalog.Scopes;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
-import pl.krakow.pulse.platform.streams.watermark.ProgressEmitter;
-import pl.krakow.pulse.platform.streams.watermark.UpstreamWatermark;
-import pl.krakow.pulse.platform.streams.watermark.WatermarkPartitioner;
+import pl.krakow.pulse.runtime.streams.watermark.ProgressEmitter;
+import pl.krakow.pulse.runtime.streams.watermark.UpstreamWatermark;
+import pl.krakow.pulse.runtime.streams.watermark.WatermarkPartitioner;
 import pl.krakow.pulse.platform.topics.Topics;
 
 /**
@@ -87,12 +88,12 @@ public final class Iv5SafetyTopology {
 
     /** Builds with {@link #DEFAULT_SETTLE}. */
     public static StreamsBuilder build(StreamsBuilder builder, PulseSerdes serdes, IndicatorCatalog catalog, ZoneId zone,
-                                       PopulationTable population, Iv3EnvironmentTopology.Options options) {
+                                       PopulationTable population, TopologyOptions options) {
         return build(builder, serdes, catalog, zone, population, options, DEFAULT_SETTLE);
     }
 
     public static StreamsBuilder build(StreamsBuilder builder, PulseSerdes serdes, IndicatorCatalog catalog, ZoneId zone,
-                                       PopulationTable population, Iv3EnvironmentTopology.Options options, Duration settle) {
+                                       PopulationTable population, TopologyOptions options, Duration settle) {
         List<Iv5Indicator> defs = indicators(catalog);
         if (defs.isEmpty()) {
             throw new IllegalArgumentException("the catalog has no implemented indicator of goal " + GOAL + ": nothing to compute");
@@ -209,11 +210,11 @@ public final class Iv5SafetyTopology {
         private final List<Iv5Indicator> defs;
         private final ZoneId zone;
         private final PopulationTable population;
-        private final Iv3EnvironmentTopology.Options options;
+        private final TopologyOptions options;
         private final Duration flush;
         private final Duration settle;
 
-        SafetySupplier(List<Iv5Indicator> defs, ZoneId zone, PopulationTable population, Iv3EnvironmentTopology.Options options,
+        SafetySupplier(List<Iv5Indicator> defs, ZoneId zone, PopulationTable population, TopologyOptions options,
                        Duration flush, Duration settle) {
             this.settle = settle;
             this.defs = defs;

@@ -20,7 +20,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import pl.krakow.pulse.events.indicators.IndicatorStatus;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.platform.catalog.IndicatorKeys;
-import pl.krakow.pulse.platform.streams.watermark.Progress;
+import pl.krakow.pulse.runtime.streams.watermark.Progress;
 
 /**
  * Calendar-year-to-date indicators of one pollutant per station ({@code exceedance_days}, {@code annual_mean}),

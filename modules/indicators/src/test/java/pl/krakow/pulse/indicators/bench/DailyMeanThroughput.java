@@ -1,5 +1,6 @@
 package pl.krakow.pulse.indicators.bench;
 
+import pl.krakow.pulse.runtime.streams.TopologyOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +14,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
 import pl.krakow.pulse.events.environment.AirQualityMeasurement;
 import pl.krakow.pulse.events.environment.Pollutant;
-import pl.krakow.pulse.indicators.IndicatorsApplication;
+import pl.krakow.pulse.runtime.streams.StreamsApplication;
 import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.config.PulseConfig;
@@ -71,9 +72,9 @@ public final class DailyMeanThroughput {
                     (System.nanoTime() - t0) / 1_000_000);
             long target = acked.get();
             try (PulseMetrics metrics = new PulseMetrics("bench");
-                 IndicatorsApplication app = new IndicatorsApplication(clients, serdes, IndicatorCatalog.bundled(),
+                 StreamsApplication app = Iv3EnvironmentTopology.application(clients, serdes, IndicatorCatalog.bundled(),
                          ZoneId.of("Europe/Warsaw"), metrics, dir.resolve("state"),
-                         Iv3EnvironmentTopology.Options.defaults().withMeters(metrics.registry()).withEmitInterval(emitInterval))) {
+                         TopologyOptions.defaults().withMeters(metrics.registry()).withEmitInterval(emitInterval))) {
                 long t1 = System.nanoTime();
                 app.start();
                 // Every event but those of the last open days ends in a FINAL value; count processed input

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import pl.krakow.pulse.events.indicators.IndicatorStatus;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
-import pl.krakow.pulse.platform.streams.watermark.Progress;
-import pl.krakow.pulse.platform.streams.watermark.UpstreamWatermark;
+import pl.krakow.pulse.runtime.streams.watermark.Progress;
+import pl.krakow.pulse.runtime.streams.watermark.UpstreamWatermark;
 
 /**
  * The city stage's watermark and revision rules, fed station values and the progress markers of two upstream

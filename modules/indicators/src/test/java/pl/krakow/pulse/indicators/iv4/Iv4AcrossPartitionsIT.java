@@ -1,5 +1,6 @@
 package pl.krakow.pulse.indicators.iv4;
 
+import pl.krakow.pulse.runtime.streams.TopologyOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.SoftAssertions.assertSoftly;
 import static org.awaitility.Awaitility.await;
@@ -35,7 +36,7 @@ import pl.krakow.pulse.events.indicators.IndicatorStatus;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.events.mobility.BikeStationStatus;
 import pl.krakow.pulse.indicators.EmbeddedPlatform;
-import pl.krakow.pulse.indicators.IndicatorsApplication;
+import pl.krakow.pulse.runtime.streams.StreamsApplication;
 import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
 import pl.krakow.pulse.ingest.EventSink;
 import pl.krakow.pulse.ingest.FeedParser;
@@ -98,7 +99,7 @@ class Iv4AcrossPartitionsIT {
     private KafkaClients clients;
     private PulseSerdes serdes;
     private PulseMetrics metrics;
-    private IndicatorsApplication app;
+    private StreamsApplication app;
 
     @BeforeEach
     void startBroker() {
@@ -139,7 +140,7 @@ class Iv4AcrossPartitionsIT {
         Map<String, Integer> firstShare = new TreeMap<>();
         byPartition.get(0).forEach(a -> firstShare.merge(key(windowStart(a.eventTime())), 1, Integer::sum));
 
-        var options = Iv3EnvironmentTopology.Options.defaults().withMeters(metrics.registry()).withClock(Clock.systemUTC())
+        var options = TopologyOptions.defaults().withMeters(metrics.registry()).withClock(Clock.systemUTC())
                 .withIdleTimeout(IDLE_TIMEOUT).withPunctuationInterval(Duration.ofMillis(200));
         app = platform.track(Iv4MobilityTopology.application(clients, serdes, IndicatorCatalog.bundled(), WARSAW, metrics, dir.resolve("state"),
                 options));

@@ -1,5 +1,6 @@
 package pl.krakow.pulse.indicators.iv4;
 
+import pl.krakow.pulse.runtime.streams.TopologyOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -85,7 +86,7 @@ class Iv4RealDataTest {
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(p)));
         Iv4MobilityTopology.build(builder, serdes, IndicatorCatalog.bundled(), WARSAW,
-                Iv3EnvironmentTopology.Options.defaults().withMeters(meters).withClock(Clock.fixed(NOW, WARSAW))
+                TopologyOptions.defaults().withMeters(meters).withClock(Clock.fixed(NOW, WARSAW))
                         .withPunctuationInterval(PUNCTUATION));
         driver = new TopologyTestDriver(builder.build(p), p, NOW);
         table = driver.createOutputTopic(Topics.INDICATORS_IV4.name(), serdes.key().deserializer(),

@@ -1,5 +1,6 @@
 package pl.krakow.pulse.indicators.iv5;
 
+import pl.krakow.pulse.runtime.streams.TopologyOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -39,7 +40,7 @@ import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.events.safety.Incident;
 import pl.krakow.pulse.events.safety.IncidentCategory;
 import pl.krakow.pulse.indicators.EmbeddedPlatform;
-import pl.krakow.pulse.indicators.IndicatorsApplication;
+import pl.krakow.pulse.runtime.streams.StreamsApplication;
 import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
 import pl.krakow.pulse.ingest.IngestContext;
 import pl.krakow.pulse.ingest.ParseOutcome;
@@ -89,7 +90,7 @@ class Iv5AcrossPartitionsIT {
     private KafkaClients clients;
     private PulseSerdes serdes;
     private PulseMetrics metrics;
-    private IndicatorsApplication app;
+    private StreamsApplication app;
 
     @BeforeEach
     void startBroker() {
@@ -132,10 +133,10 @@ class Iv5AcrossPartitionsIT {
             }
         });
 
-        var options = Iv3EnvironmentTopology.Options.defaults().withMeters(metrics.registry()).withClock(Clock.systemUTC())
+        var options = TopologyOptions.defaults().withMeters(metrics.registry()).withClock(Clock.systemUTC())
                 .withIdleTimeout(IDLE_TIMEOUT).withPunctuationInterval(Duration.ofMillis(200))
                 .withEmitInterval(Duration.ofMillis(100));
-        app = platform.track(new IndicatorsApplication(clients, serdes, metrics, dir.resolve("state"), Iv5SafetyTopology.APPLICATION_SUFFIX,
+        app = platform.track(new StreamsApplication(clients, serdes, metrics, dir.resolve("state"), Iv5SafetyTopology.APPLICATION_SUFFIX,
                 metrics.registry(), Clock.systemUTC(), b -> Iv5SafetyTopology.build(b, serdes, IndicatorCatalog.bundled(), WARSAW,
                         PopulationTable.krakowDefault(), options)));
         assertThat(app.applicationId()).endsWith("indicators-iv5");

@@ -1,5 +1,6 @@
 package pl.krakow.pulse.indicators.iv5;
 
+import pl.krakow.pulse.runtime.streams.TopologyOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -29,7 +30,7 @@ import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
 import pl.krakow.pulse.embedded.EmbeddedSchemaRegistry;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.events.ingest.RejectedRecord;
-import pl.krakow.pulse.indicators.IndicatorsApplication;
+import pl.krakow.pulse.runtime.streams.StreamsApplication;
 import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
 import pl.krakow.pulse.ingest.EventPublisher;
 import pl.krakow.pulse.ingest.FeedFormats;
@@ -66,7 +67,7 @@ class Iv5ReplayIT {
     private KafkaClients clients;
     private PulseSerdes serdes;
     private PulseMetrics metrics;
-    private IndicatorsApplication app;
+    private StreamsApplication app;
 
     @BeforeEach
     void startPlatform() {
@@ -126,9 +127,9 @@ class Iv5ReplayIT {
         }
         assertThat(report.accepted()).isEqualTo(reportsPerDay.values().stream().mapToInt(Integer::intValue).sum());
 
-        app = new IndicatorsApplication(clients, serdes, metrics, dir.resolve("state"), Iv5SafetyTopology.APPLICATION_SUFFIX,
+        app = new StreamsApplication(clients, serdes, metrics, dir.resolve("state"), Iv5SafetyTopology.APPLICATION_SUFFIX,
                 metrics.registry(), Clock.systemUTC(), b -> Iv5SafetyTopology.build(b, serdes, IndicatorCatalog.bundled(), WARSAW,
-                        PopulationTable.krakowDefault(), Iv3EnvironmentTopology.Options.defaults().withMeters(metrics.registry())));
+                        PopulationTable.krakowDefault(), TopologyOptions.defaults().withMeters(metrics.registry())));
         app.start();
 
         String mayKey = "iv5.handling.time_month_p50|city:wroclaw|2018-05-01T00:00:00+02:00";

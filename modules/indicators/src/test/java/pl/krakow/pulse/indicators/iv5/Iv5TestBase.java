@@ -1,5 +1,6 @@
 package pl.krakow.pulse.indicators.iv5;
 
+import pl.krakow.pulse.runtime.streams.TopologyOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -66,7 +67,7 @@ abstract class Iv5TestBase {
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(p)));
-        Iv3EnvironmentTopology.Options options = Iv3EnvironmentTopology.Options.defaults().withMeters(meters)
+        TopologyOptions options = TopologyOptions.defaults().withMeters(meters)
                 .withClock(Clock.fixed(WALL, ZoneOffset.UTC));
         Topology topology = Iv5SafetyTopology.build(builder, serdes, IndicatorCatalog.bundled(), WARSAW, population, options, settle).build(p);
         driver = new TopologyTestDriver(topology, p, WALL);

@@ -1,7 +1,7 @@
 package pl.krakow.pulse.ingest.environment;
 
-import pl.krakow.pulse.ingest.geo.District;
-import pl.krakow.pulse.ingest.geo.KrakowDistricts;
+import pl.krakow.pulse.runtime.geo.District;
+import pl.krakow.pulse.runtime.geo.KrakowDistricts;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;

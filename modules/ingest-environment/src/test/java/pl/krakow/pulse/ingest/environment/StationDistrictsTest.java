@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import pl.krakow.pulse.ingest.geo.District;
-import pl.krakow.pulse.ingest.geo.KrakowDistricts;
-import pl.krakow.pulse.ingest.geo.RayCastingDistricts;
+import pl.krakow.pulse.runtime.geo.District;
+import pl.krakow.pulse.runtime.geo.KrakowDistricts;
+import pl.krakow.pulse.runtime.geo.RayCastingDistricts;
 
 /** The bundled GIOŚ stations against the district lookup, each checked by an independent ray cast. */
 class StationDistrictsTest {

@@ -1,8 +1,8 @@
 package pl.krakow.pulse.ingest.environment;
 
-import pl.krakow.pulse.ingest.geo.RayCastingDistricts;
-import pl.krakow.pulse.ingest.geo.District;
-import pl.krakow.pulse.ingest.geo.KrakowDistricts;
+import pl.krakow.pulse.runtime.geo.RayCastingDistricts;
+import pl.krakow.pulse.runtime.geo.District;
+import pl.krakow.pulse.runtime.geo.KrakowDistricts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;

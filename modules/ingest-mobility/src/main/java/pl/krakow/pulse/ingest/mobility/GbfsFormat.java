@@ -4,7 +4,7 @@ import pl.krakow.pulse.ingest.EventValidator;
 import pl.krakow.pulse.ingest.FeedFormat;
 import pl.krakow.pulse.ingest.FeedParser;
 import pl.krakow.pulse.ingest.IngestContext;
-import pl.krakow.pulse.ingest.geo.KrakowDistricts;
+import pl.krakow.pulse.runtime.geo.KrakowDistricts;
 import pl.krakow.pulse.platform.topics.TopicSpec;
 import pl.krakow.pulse.platform.topics.Topics;
 

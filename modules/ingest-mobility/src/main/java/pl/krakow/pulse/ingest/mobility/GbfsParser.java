@@ -30,8 +30,8 @@ import pl.krakow.pulse.ingest.FeedParser;
 import pl.krakow.pulse.ingest.ParseOutcome;
 import pl.krakow.pulse.ingest.ReasonCode;
 import pl.krakow.pulse.ingest.Violation;
-import pl.krakow.pulse.ingest.geo.District;
-import pl.krakow.pulse.ingest.geo.KrakowDistricts;
+import pl.krakow.pulse.runtime.geo.District;
+import pl.krakow.pulse.runtime.geo.KrakowDistricts;
 import pl.krakow.pulse.platform.topics.Topics;
 
 /**

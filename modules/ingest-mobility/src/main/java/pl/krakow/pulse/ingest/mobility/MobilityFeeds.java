@@ -24,7 +24,7 @@ import pl.krakow.pulse.ingest.ProgressListener;
 import pl.krakow.pulse.ingest.ReplayInput;
 import pl.krakow.pulse.ingest.ReplayReport;
 import pl.krakow.pulse.ingest.ReplaySpeed;
-import pl.krakow.pulse.ingest.geo.KrakowDistricts;
+import pl.krakow.pulse.runtime.geo.KrakowDistricts;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;

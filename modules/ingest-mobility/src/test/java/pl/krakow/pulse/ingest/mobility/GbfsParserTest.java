@@ -12,7 +12,7 @@ import pl.krakow.pulse.ingest.EventValidator;
 import pl.krakow.pulse.ingest.IngestContext;
 import pl.krakow.pulse.ingest.ParseOutcome;
 import pl.krakow.pulse.ingest.ReasonCode;
-import pl.krakow.pulse.ingest.geo.KrakowDistricts;
+import pl.krakow.pulse.runtime.geo.KrakowDistricts;
 
 class GbfsParserTest {
 

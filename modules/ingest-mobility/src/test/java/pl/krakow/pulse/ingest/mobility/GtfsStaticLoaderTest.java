@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import pl.krakow.pulse.events.mobility.TransportMode;
 import pl.krakow.pulse.ingest.ParseOutcome;
 import pl.krakow.pulse.ingest.ReasonCode;
-import pl.krakow.pulse.ingest.geo.KrakowDistricts;
+import pl.krakow.pulse.runtime.geo.KrakowDistricts;
 
 class GtfsStaticLoaderTest {
 
@@ -190,10 +190,10 @@ class GtfsStaticLoaderTest {
                 .filter(pl.krakow.pulse.events.reference.TransitStop.class::isInstance)
                 .map(pl.krakow.pulse.events.reference.TransitStop.class::cast).toList();
         // districts checked against an independent ray-casting point-in-polygon over the same GeoJSON
-        pl.krakow.pulse.ingest.geo.RayCastingDistricts rays = new pl.krakow.pulse.ingest.geo.RayCastingDistricts();
+        pl.krakow.pulse.runtime.geo.RayCastingDistricts rays = new pl.krakow.pulse.runtime.geo.RayCastingDistricts();
         for (var s : stops) {
             var hits = rays.districtsContaining(s.getLocation().getLatitude(), s.getLocation().getLongitude());
-            String expected = hits.size() == 1 ? pl.krakow.pulse.ingest.geo.District.roman(hits.get(0)) : null;
+            String expected = hits.size() == 1 ? pl.krakow.pulse.runtime.geo.District.roman(hits.get(0)) : null;
             if (hits.size() <= 1) {
                 assertThat(s.getDistrict()).as(s.getStopId()).isEqualTo(expected);
             }

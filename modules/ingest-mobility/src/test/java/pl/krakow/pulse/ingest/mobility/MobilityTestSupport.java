@@ -24,7 +24,7 @@ import pl.krakow.pulse.ingest.EventValidator;
 import pl.krakow.pulse.ingest.FeedParser;
 import pl.krakow.pulse.ingest.IngestContext;
 import pl.krakow.pulse.ingest.ParseOutcome;
-import pl.krakow.pulse.ingest.geo.KrakowDistricts;
+import pl.krakow.pulse.runtime.geo.KrakowDistricts;
 
 /**
  * Shared fixtures. Messages built here are constructed test inputs (not recordings) in the shape of

@@ -3,7 +3,7 @@ package pl.krakow.pulse.ingest.safety;
 import java.util.Locale;
 import java.util.Optional;
 import pl.krakow.pulse.events.common.GeoPoint;
-import pl.krakow.pulse.ingest.geo.KrakowDistricts;
+import pl.krakow.pulse.runtime.geo.KrakowDistricts;
 import pl.krakow.pulse.platform.catalog.Scopes;
 
 /**

@@ -18,7 +18,7 @@ import pl.krakow.pulse.ingest.EventSink;
 import pl.krakow.pulse.ingest.EventValidator;
 import pl.krakow.pulse.ingest.IngestContext;
 import pl.krakow.pulse.ingest.ParseOutcome;
-import pl.krakow.pulse.ingest.geo.District;
+import pl.krakow.pulse.runtime.geo.District;
 
 /**
  * SIMULATED road incidents in Kraków for the demo ({@code pulse run}): no real record-level Kraków incident data

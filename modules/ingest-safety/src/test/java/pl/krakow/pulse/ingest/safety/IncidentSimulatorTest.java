@@ -12,7 +12,7 @@ import pl.krakow.pulse.events.safety.Incident;
 import pl.krakow.pulse.ingest.EventSink;
 import pl.krakow.pulse.ingest.IngestContext;
 import pl.krakow.pulse.ingest.ParseOutcome;
-import pl.krakow.pulse.ingest.geo.District;
+import pl.krakow.pulse.runtime.geo.District;
 
 class IncidentSimulatorTest {
 

@@ -1,0 +1,75 @@
+package pl.krakow.pulse.runtime.streams;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import pl.krakow.pulse.platform.config.PulseConfig;
+
+/**
+ * Runtime collaborators and tuning shared by every goal topology (IV.3, IV.4, IV.5) and the alerting
+ * topology: goal-neutral, so a domain takes these and not another domain's options.
+ *
+ * @param meters              where per-record metrics go (tests pass a {@code SimpleMeterRegistry})
+ * @param clock               wall clock for {@code computedAt} (tests pass a fixed or mutable clock)
+ * @param punctuationInterval how often the idle check runs (wall-clock time)
+ * @param idleTimeout         how long stream time must stall before wall-clock time closes windows
+ * @param emitInterval        {@link Duration#ZERO} (default): a PROVISIONAL value per change; positive:
+ *                            coalesce a station-day's changes and emit at most once per interval (set it
+ *                            to {@code commit.interval.ms} for backfills: same visibility, far less output)
+ */
+public record TopologyOptions(MeterRegistry meters, Clock clock, Duration punctuationInterval, Duration idleTimeout,
+                              Duration emitInterval) {
+
+    public static final Duration DEFAULT_PUNCTUATION_INTERVAL = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(1);
+
+    public TopologyOptions {
+        Objects.requireNonNull(meters, "meters");
+        Objects.requireNonNull(clock, "clock");
+        if (punctuationInterval == null || punctuationInterval.toMillis() < 1) {
+            throw new IllegalArgumentException("punctuation interval must be at least 1 ms: " + punctuationInterval);
+        }
+        if (idleTimeout == null || idleTimeout.isNegative()) {
+            throw new IllegalArgumentException("idle timeout must not be negative: " + idleTimeout);
+        }
+        if (emitInterval == null || emitInterval.isNegative()) {
+            throw new IllegalArgumentException("emit interval must not be negative: " + emitInterval);
+        }
+    }
+
+    /** Global Micrometer registry, system UTC clock, 30 s punctuation, 1 h idle timeout, emit every change. */
+    public static TopologyOptions defaults() {
+        return new TopologyOptions(Metrics.globalRegistry, Clock.systemUTC(), DEFAULT_PUNCTUATION_INTERVAL, DEFAULT_IDLE_TIMEOUT,
+                Duration.ZERO);
+    }
+
+    /** The options an operator configured ({@code indicators.*} keys): what {@code pulse run} and the benchmark use. */
+    public static TopologyOptions fromConfig(PulseConfig config, MeterRegistry registry) {
+        return defaults().withMeters(registry)
+                .withIdleTimeout(config.get(PulseConfig.INDICATORS_IDLE_TIMEOUT))
+                .withPunctuationInterval(config.get(PulseConfig.INDICATORS_PUNCTUATION_INTERVAL))
+                .withEmitInterval(config.get(PulseConfig.INDICATORS_EMIT_INTERVAL));
+    }
+
+    public TopologyOptions withMeters(MeterRegistry registry) {
+        return new TopologyOptions(registry, clock, punctuationInterval, idleTimeout, emitInterval);
+    }
+
+    public TopologyOptions withClock(Clock c) {
+        return new TopologyOptions(meters, c, punctuationInterval, idleTimeout, emitInterval);
+    }
+
+    public TopologyOptions withPunctuationInterval(Duration interval) {
+        return new TopologyOptions(meters, clock, interval, idleTimeout, emitInterval);
+    }
+
+    public TopologyOptions withIdleTimeout(Duration timeout) {
+        return new TopologyOptions(meters, clock, punctuationInterval, timeout, emitInterval);
+    }
+
+    public TopologyOptions withEmitInterval(Duration interval) {
+        return new TopologyOptions(meters, clock, punctuationInterval, idleTimeout, interval);
+    }
+}
