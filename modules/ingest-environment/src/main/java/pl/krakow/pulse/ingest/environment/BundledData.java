@@ -3,8 +3,7 @@ package pl.krakow.pulse.ingest.environment;
 import pl.krakow.pulse.runtime.geo.District;
 import pl.krakow.pulse.runtime.geo.KrakowDistricts;
 import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import pl.krakow.pulse.ingest.csv.Csv;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -119,11 +118,9 @@ public final class BundledData {
     }
 
     private static List<Station> readStations() {
-        CsvMapper mapper = new CsvMapper();
-        CsvSchema schema = CsvSchema.emptySchema().withHeader();
         List<Station> out = new ArrayList<>();
         try (Reader reader = new InputStreamReader(open(STATIONS_CSV), StandardCharsets.UTF_8);
-             MappingIterator<Map<String, String>> rows = mapper.readerForMapOf(String.class).with(schema).readValues(reader)) {
+             MappingIterator<Map<String, String>> rows = Csv.rowsByHeader(reader)) {
             while (rows.hasNext()) {
                 Map<String, String> row = rows.next();
                 out.add(new Station(Integer.parseInt(row.get("Nr").trim()), row.get("Kod stacji").trim(),

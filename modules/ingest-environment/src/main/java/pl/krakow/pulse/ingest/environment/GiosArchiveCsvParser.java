@@ -1,5 +1,7 @@
 package pl.krakow.pulse.ingest.environment;
 
+import pl.krakow.pulse.ingest.csv.Csv;
+import pl.krakow.pulse.ingest.csv.CsvFormatException;
 import java.io.InputStream;
 import java.text.Normalizer;
 import java.time.Clock;
@@ -47,7 +49,8 @@ import pl.krakow.pulse.platform.topics.Topics;
  *       {@code Czas uśredniania} ({@code 1g} = 3600 s, {@code 24g} = 86 400 s; default 1g), {@code Jednostka}
  *       (µg/m³ spellings, or mg/m³ converted ×1000; default µg/m³), {@code Kod stanowiska}, {@code Nr} (ignored).
  *       The first row whose first cell starts with a digit (a date) ends the header.</li>
- *   <li><b>Separator</b>: {@code ;} if the first line has one, else {@code ,}; fields may be double-quoted.
+ *   <li><b>Separator</b>: {@code ;} if the first line has one, else {@code ,}; fields may be quoted as in RFC 4180
+ *       ({@link Csv}; a line breaking that rule is {@code MALFORMED}), blanks around a cell are ignored.
  *       <b>Decimal comma</b> or point (with {@code ,} as separator a decimal comma must be quoted).</li>
  *   <li><b>Time</b>: {@code yyyy-MM-dd HH:mm[:ss]} = Europe/Warsaw wall time of the END of the averaging
  *       period (GIOŚ's convention; an ambiguous autumn hour takes the earlier offset).</li>
@@ -114,7 +117,13 @@ public final class GiosArchiveCsvParser implements FeedParser {
                 firstLine = line;
                 separator = line.text().indexOf(';') >= 0 ? ';' : ',';
             }
-            List<String> f = split(line.text(), separator);
+            List<String> f;
+            try {
+                f = Csv.fields(line.text(), separator).stream().map(String::trim).toList();
+            } catch (CsvFormatException e) {
+                emit(reject(line.terminated() ? ReasonCode.MALFORMED : ReasonCode.TRUNCATED, e.getMessage(), line.bytes(), where(line)));
+                return;
+            }
             if (columns == null) {
                 // A first cell starting with a digit is a timestamp (maybe a broken one, rejected as a row): the data begin.
                 if (f.get(0).isEmpty() || !Character.isDigit(f.get(0).charAt(0))) {
@@ -252,31 +261,6 @@ public final class GiosArchiveCsvParser implements FeedParser {
         } catch (DateTimeParseException e) {
             return null;
         }
-    }
-
-    /** Splits on the separator, honouring double quotes ({@code "12,5"}). */
-    static List<String> split(String line, char separator) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            if (ch == '"') {
-                if (quoted && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cur.append('"');
-                    i++;
-                } else {
-                    quoted = !quoted;
-                }
-            } else if (ch == separator && !quoted) {
-                out.add(cur.toString().trim());
-                cur.setLength(0);
-            } else {
-                cur.append(ch);
-            }
-        }
-        out.add(cur.toString().trim());
-        return out;
     }
 
     private static String fold(String s) {

@@ -1,5 +1,7 @@
 package pl.krakow.pulse.ingest.environment;
 
+import pl.krakow.pulse.ingest.csv.Csv;
+import pl.krakow.pulse.ingest.csv.CsvFormatException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.InputStream;
@@ -32,7 +34,8 @@ import pl.krakow.pulse.platform.topics.Topics;
  * A header, then one row per hour: an unnamed row index (ignored), {@code epoch} = POSIX seconds
  * (UTC) of the <em>end</em> of the averaging hour (GIOŚ stamps an hourly mean with the end of its
  * hour), then one column {@code <pollutant>_<station>} per series, in µg/m³, decimal point, comma
- * separated, no quoting.
+ * separated; written without quotes, but quoted cells are read as RFC 4180 ({@link Csv}: {@code "a,b"} is one
+ * cell, {@code ""} a quote, a line breaking the rule is {@code MALFORMED}); blanks around cells are ignored.
  *
  * <p>Each non-empty cell becomes one {@link AirQualityMeasurement} (key = station code, hourly mean,
  * {@code validated=false}: the archive holds unverified near-real-time values), with the stable event id
@@ -129,7 +132,12 @@ public final class GiosWideCsvParser implements FeedParser {
         }
 
         private Header readHeader(TextLines.Line line) {
-            String[] names = split(line.text());
+            String[] names;
+            try {
+                names = split(line.text());
+            } catch (CsvFormatException e) {
+                return new Header(0, -1, List.of(), "header is not CSV (" + e.getMessage() + "): " + abbreviate(line.text()));
+            }
             int epochIndex = -1;
             for (int i = 0; i < names.length; i++) {
                 if (names[i].equalsIgnoreCase("epoch")) {
@@ -163,7 +171,13 @@ public final class GiosWideCsvParser implements FeedParser {
                 emit(reject(ReasonCode.MALFORMED, "row cannot be read: " + header.problem(), line.bytes(), where));
                 return;
             }
-            String[] f = split(line.text());
+            String[] f;
+            try {
+                f = split(line.text());
+            } catch (CsvFormatException e) {
+                emit(reject(line.terminated() ? ReasonCode.MALFORMED : ReasonCode.TRUNCATED, e.getMessage(), line.bytes(), where));
+                return;
+            }
             if (f.length != header.fields()) {
                 if (!line.terminated() && f.length < header.fields()) {
                     emit(reject(ReasonCode.TRUNCATED, "the input ends inside this row: " + f.length + " of "
@@ -230,23 +244,9 @@ public final class GiosWideCsvParser implements FeedParser {
         }
     }
 
-    /** Splits on commas, keeping empty fields, trimming blanks and one pair of surrounding double quotes. */
+    /** The comma-separated fields of a line ({@link Csv} quoting), each trimmed of blanks. */
     static String[] split(String line) {
-        List<String> out = new ArrayList<>(16);
-        int start = 0;
-        while (true) {
-            int comma = line.indexOf(',', start);
-            String field = comma < 0 ? line.substring(start) : line.substring(start, comma);
-            out.add(unquote(field.trim()));
-            if (comma < 0) {
-                return out.toArray(new String[0]);
-            }
-            start = comma + 1;
-        }
-    }
-
-    private static String unquote(String s) {
-        return s.length() >= 2 && s.charAt(0) == '"' && s.charAt(s.length() - 1) == '"' ? s.substring(1, s.length() - 1).trim() : s;
+        return Csv.fields(line, ',').stream().map(String::trim).toArray(String[]::new);
     }
 
     private static boolean isRowIndexName(String name) {

@@ -1,5 +1,7 @@
 package pl.krakow.pulse.ingest.environment;
 
+import pl.krakow.pulse.ingest.csv.Csv;
+import pl.krakow.pulse.ingest.csv.CsvFormatException;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -141,54 +143,16 @@ public record ImgwSynopRow(String stationId, String stationName, Instant observe
     }
 
     /**
-     * Splits one CSV record: comma separated, fields optionally in double quotes, {@code ""} inside
-     * quotes is a quote. IMGW's free-text fields (cloud descriptions) contain commas, so a plain split
-     * is wrong.
+     * Splits one CSV record with the shared rule of {@link Csv} (comma separated, RFC 4180 quoting). IMGW's
+     * free-text fields (cloud descriptions) contain commas, so a plain split is wrong.
      *
      * @throws RowException {@link ReasonCode#MALFORMED} on an unterminated quote or text after a closing quote
      */
     public static List<String> splitCsv(String line) throws RowException {
-        List<String> out = new ArrayList<>(FIELDS);
-        StringBuilder field = new StringBuilder();
-        int i = 0;
-        int n = line.length();
-        while (true) {
-            field.setLength(0);
-            if (i < n && line.charAt(i) == '"') {
-                i++;
-                while (true) {
-                    if (i >= n) {
-                        throw new RowException(ReasonCode.MALFORMED, "unterminated quoted field " + (out.size() + 1));
-                    }
-                    char c = line.charAt(i++);
-                    if (c == '"') {
-                        if (i < n && line.charAt(i) == '"') {
-                            field.append('"');
-                            i++;
-                        } else {
-                            break;
-                        }
-                    } else {
-                        field.append(c);
-                    }
-                }
-                if (i < n && line.charAt(i) != ',') {
-                    throw new RowException(ReasonCode.MALFORMED, "text after the closing quote of field " + (out.size() + 1));
-                }
-            } else {
-                while (i < n && line.charAt(i) != ',') {
-                    char c = line.charAt(i++);
-                    if (c == '"') {
-                        throw new RowException(ReasonCode.MALFORMED, "stray quote in unquoted field " + (out.size() + 1));
-                    }
-                    field.append(c);
-                }
-            }
-            out.add(field.toString());
-            if (i >= n) {
-                return out;
-            }
-            i++; // the comma
+        try {
+            return Csv.fields(line, ',');
+        } catch (CsvFormatException e) {
+            throw new RowException(ReasonCode.MALFORMED, e.getMessage());
         }
     }
 }

@@ -158,6 +158,21 @@ class GiosArchiveCsvParserTest {
         assertThat(values(out)).hasSize(2);
     }
 
+    /**
+     * The shared RFC 4180 rule ({@code Csv}): before it, a quote anywhere in a line toggled quoting, so {@code 1"2;3"}
+     * read as one cell {@code 12;3} and an unclosed quote swallowed the rest of the line; both are now MALFORMED rows.
+     */
+    @Test
+    void quotesFollowRfc4180AndEscapedQuotesAreText() {
+        List<ParseOutcome> out = parse(HEAD + "\"2017-01-01 01:00:00\";\"12,5\";7\n2017-01-01 02:00:00;1\"2;3\"\n"
+                + "2017-01-01 03:00:00;\"4;5\n2017-01-01 04:00:00;\"6\"\"\";8\n");
+        assertThat(values(out)).containsOnlyKeys("MpKrakAlKras/PM10@1483228800", "MpKrakBujaka/PM10@1483228800",
+                "MpKrakBujaka/PM10@1483239600");
+        assertThat(out).filteredOn(o -> o instanceof ParseOutcome.Rejected).extracting(o -> ((ParseOutcome.Rejected) o).message())
+                .containsExactly("stray quote in unquoted field 2", "unterminated quoted field 2",
+                        "column MpKrakAlKras: '6\"' is not a number");
+    }
+
     @Test
     void unitsAreCheckedAndMilligramsConverted() {
         String text = "Kod stacji;MpKrakAlKras;MpKrakBujaka\nWskaźnik;CO;NO2\nJednostka;mg/m3;ppb\n2017-01-01 01:00:00;0,8;20\n";

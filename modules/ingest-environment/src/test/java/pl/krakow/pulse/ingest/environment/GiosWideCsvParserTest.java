@@ -182,6 +182,26 @@ class GiosWideCsvParserTest {
                 .extracting(AirQualityMeasurement::getEventTime).containsOnly(T0, T0_PLUS_2H);
     }
 
+    /**
+     * The shared RFC 4180 rule ({@code Csv}): before it, this parser split on every comma and only stripped one pair
+     * of outer quotes, so a quoted cell holding a comma became two cells, and a stray quote was kept as text.
+     */
+    @Test
+    void quotedCellsFollowRfc4180AndAStrayQuoteIsMalformed() {
+        String quoted = ROW_T0_PLUS_1H.replace("111.482", "\" 111.482\"").replace(",1483232400,", ",\"1483232400\",");
+        String stray = ROW_T0_PLUS_2H.replace("1483236000", "1483236\"000");
+        List<ParseOutcome> outcomes = parse(csv(HEADER, ROW_T0, quoted, stray));
+        assertThat(accepted(outcomes)).hasSize(2 * VALUES_PER_ROW).extracting(AirQualityMeasurement::getEventTime)
+                .containsOnly(T0, T0.plusSeconds(3600));
+        assertThat(rejected(outcomes)).singleElement().satisfies(r -> {
+            assertThat(r.reason()).isEqualTo(ReasonCode.MALFORMED);
+            assertThat(r.rawText()).isEqualTo(stray);
+            assertThat(r.message()).isEqualTo("stray quote in unquoted field 2");
+        });
+        String commaInQuotes = "\"1,0\"," + ROW_T0_PLUS_2H.substring(ROW_T0_PLUS_2H.indexOf(',') + 1);
+        assertThat(accepted(parse(csv(HEADER, commaInQuotes)))).hasSize(VALUES_PER_ROW);   // was MALFORMED, 12 fields
+    }
+
     @Test
     void unreadableEpochIsMalformed() {
         String bad = ROW_T0_PLUS_1H.replace("1483232400", "2017-01-01 02:00");

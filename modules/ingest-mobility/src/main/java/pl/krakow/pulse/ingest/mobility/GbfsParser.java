@@ -3,8 +3,7 @@ package pl.krakow.pulse.ingest.mobility;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import pl.krakow.pulse.ingest.csv.Csv;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
@@ -132,10 +131,8 @@ public final class GbfsParser implements FeedParser {
     }
 
     private void readInformationCsv(byte[] body) throws IOException {
-        CsvMapper mapper = new CsvMapper();
-        try (MappingIterator<Map<String, String>> rows = mapper.readerForMapOf(String.class)
-                .with(CsvSchema.emptySchema().withHeader())
-                .readValues(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8))) {
+        try (MappingIterator<Map<String, String>> rows = Csv.rowsByHeader(
+                new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8))) {
             while (rows.hasNext()) {
                 Map<String, String> r = rows.next();
                 stations.put(r.get("station_id").trim(), new GeoPoint(Double.parseDouble(r.get("lat").trim()),

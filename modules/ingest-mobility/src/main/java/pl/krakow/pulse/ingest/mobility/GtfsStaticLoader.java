@@ -1,8 +1,7 @@
 package pl.krakow.pulse.ingest.mobility;
 
 import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import pl.krakow.pulse.ingest.csv.Csv;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,10 +63,6 @@ public final class GtfsStaticLoader {
             "calendar_dates.txt", List.of("service_id", "date", "exception_type"),
             "stop_times.txt", List.of("trip_id", "stop_id", "stop_sequence"),
             "shapes.txt", List.of("shape_id", "shape_pt_lat", "shape_pt_lon", "shape_pt_sequence"));
-
-    private static final CsvMapper CSV = new CsvMapper()
-            .enable(CsvParser.Feature.WRAP_AS_ARRAY)
-            .enable(CsvParser.Feature.SKIP_EMPTY_LINES);
 
     private GtfsStaticLoader() {
     }
@@ -280,7 +275,7 @@ public final class GtfsStaticLoader {
 
     private static void read(String feedId, String file, byte[] bytes, RowHandler handler) {
         try (Reader reader = new InputStreamReader(withoutBom(bytes), StandardCharsets.UTF_8);
-             MappingIterator<String[]> it = CSV.readerFor(String[].class).readValues(reader)) {
+             MappingIterator<String[]> it = Csv.rows(reader)) {
             if (!it.hasNext()) {
                 throw new GtfsFormatException(file, "GTFS feed " + feedId + ": " + file + " is empty (no header row)");
             }

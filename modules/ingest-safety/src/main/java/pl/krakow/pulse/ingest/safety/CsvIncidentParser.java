@@ -1,5 +1,6 @@
 package pl.krakow.pulse.ingest.safety;
 
+import pl.krakow.pulse.ingest.csv.Csv;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -98,7 +99,7 @@ abstract class CsvIncidentParser implements FeedParser {
             try {
                 List<String> fields;
                 try {
-                    fields = Csv.split(text);
+                    fields = Csv.fields(text, ',');
                 } catch (IllegalArgumentException e) {
                     throw new RowException(line.terminated() ? ReasonCode.MALFORMED : ReasonCode.TRUNCATED, e.getMessage());
                 }
@@ -115,7 +116,7 @@ abstract class CsvIncidentParser implements FeedParser {
 
         private boolean matchesHeader(String h) {
             try {
-                List<String> got = Csv.split(h).stream().map(String::trim).toList();
+                List<String> got = Csv.fields(h, ',').stream().map(String::trim).toList();
                 return got.equals(header);
             } catch (IllegalArgumentException e) {
                 return false;

@@ -124,4 +124,21 @@ class CityGuardCsvParserTest {
         });
         assertThat(r.incidents()).extracting(Incident::getSourceRecordId).containsExactly("INT-2/18");
     }
+
+    /**
+     * The shared RFC 4180 rule ({@code Csv}): the safety splitter used to open and close quoting at any quote, so
+     * {@code BALONY "X"} read as {@code BALONY X}; a quote inside an unquoted field now makes the row MALFORMED,
+     * while a quoted field with escaped quotes and commas is read as before.
+     */
+    @Test
+    void quotesInsideAnUnquotedFieldAreMalformed() {
+        ParseResults r = ParseResults.parse(FORMAT, String.join(",", CityGuardRow.HEADER) + "\n"
+                + "2018-05-10 00:28:42,INT-1/18,BALONY \"X\",HANDEL,RYNEK /,MANDAT,200,2018-05-10 02:10:55\n"
+                + "2018-05-10 00:28:42,INT-2/18,\"BALONY \"\"X\"\", RYNEK\",HANDEL,RYNEK /,MANDAT,200,2018-05-10 02:10:55\n");
+        assertThat(r.rejected()).singleElement().satisfies(x -> {
+            assertThat(x.reason()).isEqualTo(ReasonCode.MALFORMED);
+            assertThat(x.message()).isEqualTo("stray quote in unquoted field 3");
+        });
+        assertThat(r.incidents()).extracting(Incident::getSourceRecordId).containsExactly("INT-2/18");
+    }
 }
