@@ -208,7 +208,7 @@ public final class PulseRuntime implements AutoCloseable {
     private void startGiosApiPoller() {
         if (!config.get(PulseConfig.GIOS_API_URL).isBlank()) {
             EventPublisher publisher = track(new EventPublisher(clients, serdes, metrics, "pulse-gios-api"));
-            GiosApiPoller.fromConfig(config, publisher, IngestContext.from(config, metrics.registry())).ifPresent(p -> track(p.start()));
+            GiosApiPoller.fromConfig(config, publisher, IngestContext.from(config, metrics.registry())).ifPresent(p -> track(p).start());
         }
     }
 

@@ -5,9 +5,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.time.Duration;
@@ -26,9 +23,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pl.krakow.pulse.events.environment.AirQualityMeasurement;
@@ -46,6 +40,10 @@ import pl.krakow.pulse.ingest.environment.gios.GiosApiJson.ApiValue;
 import pl.krakow.pulse.ingest.environment.gios.GiosApiJson.MalformedResponseException;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.topics.Topics;
+import pl.krakow.pulse.ingest.poll.HttpGet;
+import pl.krakow.pulse.ingest.poll.HttpStatusException;
+import pl.krakow.pulse.ingest.poll.PolledHttpSource;
+import pl.krakow.pulse.runtime.Backoff;
 
 /**
  * Polls GIOŚ's {@code pjp-api} (either {@link GiosApiFormat}) for the hourly values of every station of one
@@ -78,8 +76,12 @@ import pl.krakow.pulse.platform.topics.Topics;
  * <p>Metrics: {@value #REQUESTS_METRIC}{outcome=ok|http_error|io_error|malformed},
  * {@value #VALUES_METRIC}{outcome=new|corrected|unchanged|pending|rejected}, {@value #UNMAPPED_METRIC};
  * rejections are also counted by the sink (e.g. {@code EventPublisher}). Thread-safe: polls are serialised.
+ *
+ * <p>Scheduling, the lifecycle ({@link pl.krakow.pulse.runtime.service.Service}) and the log line when a whole
+ * poll fails (e.g. the sink refuses records; the next poll then comes one {@code interval} later, as after a
+ * success) are {@link PolledHttpSource}'s; this class is the GIOŚ-specific discovery, paging and corrections.
  */
-public final class GiosApiPoller implements AutoCloseable {
+public final class GiosApiPoller extends PolledHttpSource {
 
     public static final String FEED = "gios-api";
     public static final String REQUESTS_METRIC = "pulse.ingest.gios.api.requests";
@@ -146,19 +148,6 @@ public final class GiosApiPoller implements AutoCloseable {
         byte[] get(URI uri) throws IOException, InterruptedException;
     }
 
-    public static final class HttpStatusException extends IOException {
-        private final int status;
-
-        public HttpStatusException(URI uri, int status) {
-            super("HTTP " + status + " from " + uri);
-            this.status = status;
-        }
-
-        public int status() {
-            return status;
-        }
-    }
-
     /** What one poll did (cumulative counts are in the metrics). */
     public record PollReport(int newValues, int corrected, int unchanged, int pending, int rejected, int failedRequests) {
     }
@@ -167,10 +156,10 @@ public final class GiosApiPoller implements AutoCloseable {
     private static final class StationState {
         final ApiStation station;
         final String code;
-        final Backoff backoff;
+        final Backoff.State backoff;
         List<SensorState> sensors;
 
-        StationState(ApiStation station, String code, Backoff backoff) {
+        StationState(ApiStation station, String code, Backoff.State backoff) {
             this.station = station;
             this.code = code;
             this.backoff = backoff;
@@ -181,13 +170,13 @@ public final class GiosApiPoller implements AutoCloseable {
         final String stationCode;
         final String sensorId;
         final Pollutant pollutant;
-        final Backoff backoff;
+        final Backoff.State backoff;
         /** epoch second of the hour's end → the value published for it. */
         final TreeMap<Long, Double> published = new TreeMap<>();
         /** Items already rejected (their JSON text), so a re-served bad item is not rejected on every poll. */
         final Set<String> rejected = new HashSet<>();
 
-        SensorState(String stationCode, String sensorId, Pollutant pollutant, Backoff backoff) {
+        SensorState(String stationCode, String sensorId, Pollutant pollutant, Backoff.State backoff) {
             this.stationCode = stationCode;
             this.sensorId = sensorId;
             this.pollutant = pollutant;
@@ -201,12 +190,12 @@ public final class GiosApiPoller implements AutoCloseable {
     private final IngestContext context;
     private final EventValidator validator;
     private final List<BundledData.Station> reference;
-    private final Backoff discovery;
+    private final Backoff resourceBackoff;
+    private final Backoff.State discovery;
     private final Map<String, Counter> requestCounters;
     private final Map<String, Counter> valueCounters;
     private final Counter unmapped;
     private List<StationState> stations;
-    private ScheduledExecutorService scheduler;
     private final Object lock = new Object();
     private int failedThisPoll;
     private int rejectedThisPoll;
@@ -216,6 +205,7 @@ public final class GiosApiPoller implements AutoCloseable {
      */
     public GiosApiPoller(Settings settings, Fetcher fetcher, EventSink sink, IngestContext context,
                          List<BundledData.Station> reference) {
+        super("gios-api-poller", settings.interval(), Backoff.constant(settings.interval()), context.meters());
         this.settings = Objects.requireNonNull(settings, "settings");
         this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
         this.sink = Objects.requireNonNull(sink, "sink");
@@ -223,7 +213,8 @@ public final class GiosApiPoller implements AutoCloseable {
         this.reference = List.copyOf(reference);
         // The stations come from the API's own list, so only time and value checks apply (no known-station set).
         this.validator = EventValidator.of(context, Set.of());
-        this.discovery = new Backoff(settings.initialBackoff(), settings.maxBackoff());
+        this.resourceBackoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
+        this.discovery = resourceBackoff.state();
         MeterRegistry meters = context.meters();
         this.requestCounters = Map.of(
                 "ok", requestCounter(meters, "ok"), "http_error", requestCounter(meters, "http_error"),
@@ -234,6 +225,7 @@ public final class GiosApiPoller implements AutoCloseable {
                 "rejected", valueCounter(meters, "rejected"));
         this.unmapped = Counter.builder(UNMAPPED_METRIC).description("GIOŚ API stations of the city without a station code")
                 .tag("feed", FEED).register(meters);
+        addTarget(FEED, this::pollOnce);
     }
 
     /** With the JDK HTTP client (30 s timeouts) and the bundled station list. */
@@ -257,16 +249,8 @@ public final class GiosApiPoller implements AutoCloseable {
     }
 
     public static Fetcher jdkFetcher(Duration timeout) {
-        // HTTP/1.1: no h2c upgrade round trip on plain-http test servers; GIOŚ itself serves both.
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
-        return uri -> {
-            HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", JSON).GET().build();
-            HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() / 100 != 2) {
-                throw new HttpStatusException(uri, response.statusCode());
-            }
-            return response.body();
-        };
+        HttpGet http = new HttpGet(timeout, timeout);
+        return uri -> http.get(uri, JSON);
     }
 
     private static Counter requestCounter(MeterRegistry meters, String outcome) {
@@ -309,46 +293,11 @@ public final class GiosApiPoller implements AutoCloseable {
     }
 
     /** Polls now and then every {@code interval} after the previous poll ended, on a daemon thread. */
-    public GiosApiPoller start() {
-        synchronized (lock) {
-            if (scheduler != null) {
-                return this;
-            }
-            scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "pulse-gios-api-poller");
-                t.setDaemon(true);
-                return t;
-            });
-        }
+    @Override
+    public void start() {
         LOG.info("Polling the GIOŚ API ({}) at {} every {} for the stations of {}", settings.format().configName(),
                 settings.baseUrl(), settings.interval(), settings.city());
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                pollOnce();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                // One failing poll (e.g. the sink refusing records) must not end the schedule.
-                LOG.error("GIOŚ API poll failed", e);
-            }
-        }, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
-        return this;
-    }
-
-    @Override
-    public void close() {
-        ScheduledExecutorService s;
-        synchronized (lock) {
-            s = scheduler;
-        }
-        if (s != null) {
-            s.shutdownNow();
-            try {
-                s.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        super.start();
     }
 
     /** The codes of the stations discovered so far (empty before discovery). */
@@ -401,7 +350,7 @@ public final class GiosApiPoller implements AutoCloseable {
                 LOG.warn("GIOŚ API station {} has no id; skipped", code);
                 continue;
             }
-            found.add(new StationState(s, code, new Backoff(settings.initialBackoff(), settings.maxBackoff())));
+            found.add(new StationState(s, code, resourceBackoff.state()));
         }
         stations = found;
         LOG.info("GIOŚ API: {} of {} stations are in {}: {}", found.size(), all.size(), settings.city(),
@@ -429,7 +378,7 @@ public final class GiosApiPoller implements AutoCloseable {
                 continue;
             }
             sensors.add(new SensorState(station.code, s.id(), pollutant.get(),
-                    new Backoff(settings.initialBackoff(), settings.maxBackoff())));
+                    resourceBackoff.state()));
         }
         station.sensors = sensors;
     }
@@ -565,7 +514,7 @@ public final class GiosApiPoller implements AutoCloseable {
         }
     }
 
-    private void fail(Backoff backoff, Instant now, String what, FetchFailed e) {
+    private void fail(Backoff.State backoff, Instant now, String what, FetchFailed e) {
         failedThisPoll++;
         Duration rest = backoff.failure(now);
         if (backoff.failures() == 1) {
