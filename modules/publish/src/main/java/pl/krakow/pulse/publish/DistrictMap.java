@@ -1,7 +1,7 @@
 package pl.krakow.pulse.publish;
 
+import pl.krakow.pulse.runtime.geo.GeoJsonPolygons;
 import pl.krakow.pulse.runtime.geo.KrakowDistricts;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,9 +18,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.Geometry;
-import org.locationtech.jts.geom.GeometryFactory;
-import org.locationtech.jts.geom.LinearRing;
-import org.locationtech.jts.geom.MultiPolygon;
 import org.locationtech.jts.geom.Polygon;
 import org.locationtech.jts.simplify.TopologyPreservingSimplifier;
 
@@ -33,7 +30,8 @@ import org.locationtech.jts.simplify.TopologyPreservingSimplifier;
  * They are simplified once at start-up with JTS's {@link TopologyPreservingSimplifier} (tolerance
  * {@value #TOLERANCE_DEGREES}° ≈ 15 m east-west at Kraków's latitude), which keeps every ring valid
  * and shared borders without gaps wide enough to see, and coordinates are rounded to 5 decimals
- * (≈ 1 m). The original file stays the reference for point-in-polygon (ingest-core).
+ * (≈ 1 m). The original file stays the reference for point-in-polygon ({@link KrakowDistricts}); both read it
+ * with {@link GeoJsonPolygons}.
  *
  * <p>A district scope is {@code district:<Roman numeral>} (as the {@code MonitoringStation.district}
  * field and the IndicatorValue schema say); {@link #parse} also takes the number 1–18.
@@ -46,7 +44,6 @@ public final class DistrictMap {
     private static final String[] ROMAN = {"", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X",
         "XI", "XII", "XIII", "XIV", "XV", "XVI", "XVII", "XVIII"};
     private static final Pattern NAME = Pattern.compile("^Dzielnica\\s+([IVXLC]+)\\s+(.+)$");
-    private static final GeometryFactory GEOMETRY = new GeometryFactory();
 
     private final List<ApiJson.District> districts;
     private final byte[] simplifiedGeoJson;
@@ -73,22 +70,25 @@ public final class DistrictMap {
     /** From a FeatureCollection of (Multi)Polygons with properties {@code cartodb_id} (1–18) and {@code name}. */
     public static DistrictMap fromGeoJson(InputStream in) throws IOException {
         ObjectMapper json = new ObjectMapper();
-        JsonNode root = json.readTree(in);
         record Feature(ApiJson.District district, Geometry geometry) {
         }
         List<Feature> features = new ArrayList<>();
-        for (JsonNode f : root.path("features")) {
-            int number = f.path("properties").path("cartodb_id").asInt();
-            if (number < 1 || number > 18) {
-                throw new IOException("district feature without cartodb_id 1..18: " + f.path("properties"));
+        try {
+            for (GeoJsonPolygons.Feature f : GeoJsonPolygons.read(in)) {
+                int number = f.properties().path("cartodb_id").asInt();
+                if (number < 1 || number > 18) {
+                    throw new IOException("district feature without cartodb_id 1..18: " + f.properties());
+                }
+                String name = f.properties().path("name").asText();
+                Matcher m = NAME.matcher(name);
+                if (m.matches()) {
+                    name = m.group(2);
+                }
+                Geometry g = TopologyPreservingSimplifier.simplify(f.area(), TOLERANCE_DEGREES);
+                features.add(new Feature(new ApiJson.District(number, ROMAN[number], name, scopeOf(number)), g));
             }
-            String name = f.path("properties").path("name").asText();
-            Matcher m = NAME.matcher(name);
-            if (m.matches()) {
-                name = m.group(2);
-            }
-            Geometry g = TopologyPreservingSimplifier.simplify(geometry(f.path("geometry")), TOLERANCE_DEGREES);
-            features.add(new Feature(new ApiJson.District(number, ROMAN[number], name, scopeOf(number)), g));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("not a district GeoJSON: " + e.getMessage(), e);
         }
         if (features.size() != 18) {
             throw new IOException("expected the 18 districts of Kraków, found " + features.size());
@@ -124,39 +124,6 @@ public final class DistrictMap {
 
     private static double round5(double d) {
         return Math.round(d * 1e5) / 1e5;
-    }
-
-    private static Geometry geometry(JsonNode g) throws IOException {
-        String type = g.path("type").asText();
-        List<Polygon> polygons = new ArrayList<>();
-        if (type.equals("Polygon")) {
-            polygons.add(polygon(g.path("coordinates")));
-        } else if (type.equals("MultiPolygon")) {
-            for (JsonNode p : g.path("coordinates")) {
-                polygons.add(polygon(p));
-            }
-        } else {
-            throw new IOException("district geometry must be a Polygon or MultiPolygon, not " + type);
-        }
-        MultiPolygon mp = GEOMETRY.createMultiPolygon(polygons.toArray(Polygon[]::new));
-        return mp;
-    }
-
-    private static Polygon polygon(JsonNode rings) {
-        LinearRing shell = linearRing(rings.get(0));
-        LinearRing[] holes = new LinearRing[rings.size() - 1];
-        for (int i = 1; i < rings.size(); i++) {
-            holes[i - 1] = linearRing(rings.get(i));
-        }
-        return GEOMETRY.createPolygon(shell, holes);
-    }
-
-    private static LinearRing linearRing(JsonNode ring) {
-        Coordinate[] cs = new Coordinate[ring.size()];
-        for (int i = 0; i < ring.size(); i++) {
-            cs[i] = new Coordinate(ring.get(i).get(0).asDouble(), ring.get(i).get(1).asDouble());
-        }
-        return GEOMETRY.createLinearRing(cs);
     }
 
     /** {@code district:XVIII} for 18. */

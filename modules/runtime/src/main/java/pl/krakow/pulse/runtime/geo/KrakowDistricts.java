@@ -1,7 +1,6 @@
 package pl.krakow.pulse.runtime.geo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,13 +11,9 @@ import java.util.List;
 import java.util.Optional;
 import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.Envelope;
-import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.GeometryFactory;
-import org.locationtech.jts.geom.LinearRing;
 import org.locationtech.jts.geom.MultiPolygon;
 import org.locationtech.jts.geom.Point;
-import org.locationtech.jts.geom.Polygon;
-import org.locationtech.jts.geom.PrecisionModel;
 import org.locationtech.jts.geom.prep.PreparedGeometry;
 import org.locationtech.jts.geom.prep.PreparedGeometryFactory;
 import org.locationtech.jts.index.strtree.STRtree;
@@ -26,7 +21,8 @@ import org.locationtech.jts.index.strtree.STRtree;
 /**
  * Which of Kraków's 18 districts a WGS84 point lies in: point-in-polygon over the official
  * district boundaries (GeoJSON FeatureCollection of (Multi)Polygons, lon/lat, property
- * {@code cartodb_id} = district number 1–18 and {@code name} = "Dzielnica &lt;roman&gt; &lt;name&gt;").
+ * {@code cartodb_id} = district number 1–18 and {@code name} = "Dzielnica &lt;roman&gt; &lt;name&gt;"),
+ * read by {@link GeoJsonPolygons}.
  * Free of any feed's specifics, so every feed that needs a district (air-quality stations, stops,
  * incidents) asks the same instance.
  *
@@ -41,7 +37,7 @@ public final class KrakowDistricts {
     /** The bundled boundaries (andilabs/krakow-dzielnice-geojson; see the PROVENANCE.md next to it). */
     public static final String RESOURCE = "data/districts-krakow/krakow-dzielnice.geojson";
 
-    private static final GeometryFactory GEOMETRY = new GeometryFactory(new PrecisionModel(), 4326);
+    private static final GeometryFactory GEOMETRY = GeoJsonPolygons.WGS84;
     private static volatile KrakowDistricts bundled;
 
     private record Area(District district, PreparedGeometry geometry) {
@@ -90,15 +86,10 @@ public final class KrakowDistricts {
      *                                  or a number occurs twice
      */
     public static KrakowDistricts fromGeoJson(InputStream in) throws IOException {
-        JsonNode root = new ObjectMapper().readTree(in);
-        JsonNode features = root == null ? null : root.get("features");
-        if (features == null || !features.isArray()) {
-            throw new IllegalArgumentException("not a GeoJSON FeatureCollection: no 'features' array");
-        }
         List<Area> areas = new ArrayList<>();
         boolean[] seen = new boolean[19];
-        for (JsonNode f : features) {
-            JsonNode props = f.path("properties");
+        for (GeoJsonPolygons.Feature f : GeoJsonPolygons.read(in)) {
+            JsonNode props = f.properties();
             int number = props.path("cartodb_id").asInt(-1);
             if (number < 1 || number > 18) {
                 throw new IllegalArgumentException("feature without a district number 1..18 (cartodb_id): " + props);
@@ -114,8 +105,13 @@ public final class KrakowDistricts {
             if (name.isEmpty()) {
                 throw new IllegalArgumentException("district " + number + " has no name");
             }
-            Geometry g = geometry(f.path("geometry"), number);
-            areas.add(new Area(new District(number, roman, name), PreparedGeometryFactory.prepare(g)));
+            MultiPolygon area;
+            try {
+                area = f.area();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("district " + number + ": " + e.getMessage(), e);
+            }
+            areas.add(new Area(new District(number, roman, name), PreparedGeometryFactory.prepare(area)));
         }
         return new KrakowDistricts(areas);
     }
@@ -144,51 +140,5 @@ public final class KrakowDistricts {
     /** District {@code number} (1–18). */
     public Optional<District> district(int number) {
         return districts.stream().filter(d -> d.number() == number).findFirst();
-    }
-
-    private static Geometry geometry(JsonNode g, int number) {
-        String type = g.path("type").asText("");
-        JsonNode coords = g.path("coordinates");
-        if (type.equals("Polygon")) {
-            return GEOMETRY.createMultiPolygon(new Polygon[] {polygon(coords, number)});
-        }
-        if (type.equals("MultiPolygon")) {
-            Polygon[] polys = new Polygon[coords.size()];
-            for (int i = 0; i < polys.length; i++) {
-                polys[i] = polygon(coords.get(i), number);
-            }
-            MultiPolygon mp = GEOMETRY.createMultiPolygon(polys);
-            return mp;
-        }
-        throw new IllegalArgumentException("district " + number + " has geometry '" + type + "', not a (Multi)Polygon");
-    }
-
-    private static Polygon polygon(JsonNode rings, int number) {
-        if (!rings.isArray() || rings.isEmpty()) {
-            throw new IllegalArgumentException("district " + number + " has a polygon without rings");
-        }
-        LinearRing shell = ring(rings.get(0), number);
-        LinearRing[] holes = new LinearRing[rings.size() - 1];
-        for (int i = 1; i < rings.size(); i++) {
-            holes[i - 1] = ring(rings.get(i), number);
-        }
-        return GEOMETRY.createPolygon(shell, holes);
-    }
-
-    private static LinearRing ring(JsonNode positions, int number) {
-        Coordinate[] c = new Coordinate[positions.size()];
-        for (int i = 0; i < c.length; i++) {
-            JsonNode pos = positions.get(i);
-            if (pos.size() < 2 || !pos.get(0).isNumber() || !pos.get(1).isNumber()) {
-                throw new IllegalArgumentException("district " + number + " has a position that is not [lon, lat]: " + pos);
-            }
-            c[i] = new Coordinate(pos.get(0).asDouble(), pos.get(1).asDouble());
-        }
-        if (c.length > 0 && !c[0].equals2D(c[c.length - 1])) {
-            // GeoJSON requires closed rings; close a sloppy one rather than fail on it.
-            c = java.util.Arrays.copyOf(c, c.length + 1);
-            c[c.length - 1] = new Coordinate(c[0]);
-        }
-        return GEOMETRY.createLinearRing(c);
     }
 }
