@@ -1,5 +1,6 @@
 package pl.krakow.pulse.bench;
 
+import pl.krakow.pulse.ingest.csv.Csv;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -75,7 +76,7 @@ final class BundledSeries {
     static BundledSeries parse(String csv) {
         String[] lines = csv.replace("\r", "").split("\n");
         String header = lines[0];
-        String[] names = header.split(",", -1);
+        String[] names = Csv.fields(header, ',').toArray(String[]::new);
         int epochField = Arrays.asList(names).indexOf("epoch");
         if (names.length < 3 || epochField != 1) {
             throw new IllegalArgumentException("expected a header ',epoch,<pollutant>_<station>,...', got: " + header);
@@ -92,7 +93,7 @@ final class BundledSeries {
             if (lines[l].isBlank()) {
                 continue;
             }
-            String[] f = lines[l].split(",", -1);
+            String[] f = Csv.fields(lines[l], ',').toArray(String[]::new);
             if (f.length != names.length) {
                 throw new IllegalArgumentException("line " + (l + 1) + " has " + f.length + " fields, header " + names.length);
             }
