@@ -33,6 +33,10 @@ import pl.krakow.pulse.ingest.IngestContext;
 import pl.krakow.pulse.ingest.ParseOutcome;
 import pl.krakow.pulse.ingest.ReasonCode;
 import pl.krakow.pulse.ingest.Violation;
+import pl.krakow.pulse.ingest.poll.HttpGet;
+import pl.krakow.pulse.ingest.poll.HttpStatusException;
+import pl.krakow.pulse.ingest.poll.PolledHttpSource;
+import pl.krakow.pulse.runtime.Backoff;
 import pl.krakow.pulse.ingest.environment.BundledData;
 import pl.krakow.pulse.ingest.environment.gios.GiosApiJson.ApiSensor;
 import pl.krakow.pulse.ingest.environment.gios.GiosApiJson.ApiStation;
@@ -40,10 +44,6 @@ import pl.krakow.pulse.ingest.environment.gios.GiosApiJson.ApiValue;
 import pl.krakow.pulse.ingest.environment.gios.GiosApiJson.MalformedResponseException;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.topics.Topics;
-import pl.krakow.pulse.ingest.poll.HttpGet;
-import pl.krakow.pulse.ingest.poll.HttpStatusException;
-import pl.krakow.pulse.ingest.poll.PolledHttpSource;
-import pl.krakow.pulse.runtime.Backoff;
 
 /**
  * Polls GIOŚ's {@code pjp-api} (either {@link GiosApiFormat}) for the hourly values of every station of one
