@@ -10,6 +10,7 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pl.krakow.pulse.events.alerts.Alert;
+import pl.krakow.pulse.runtime.Backoff;
 
 /**
  * POSTs each alert as JSON ({@link AlertJson}) to one URL with the JDK {@link HttpClient}.
@@ -47,9 +48,7 @@ public final class WebhookNotifier implements AlertNotifier {
         }
 
         Duration backoff(int attempt) {
-            long factor = 1L << Math.min(attempt - 1, 30);
-            Duration d = initialBackoff.multipliedBy(factor);
-            return d.compareTo(maxBackoff) > 0 || d.isNegative() ? maxBackoff : d;
+            return new Backoff(initialBackoff, maxBackoff).delay(attempt);
         }
     }
 
