@@ -69,7 +69,7 @@ public abstract class PolledHttpSource implements Service {
     private final MeterRegistry meters;
     private final List<Target> targets = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
-    private ScheduledExecutorService scheduler;
+    private volatile ScheduledExecutorService scheduler;
     private volatile boolean closed;
     private volatile boolean died;
 
@@ -90,7 +90,7 @@ public abstract class PolledHttpSource implements Service {
         Target t = new Target(Objects.requireNonNull(target, "target"), Objects.requireNonNull(poll, "poll"));
         synchronized (lock) {
             targets.add(t);
-            if (scheduler != null) {
+            if (scheduler != null && !closed) {
                 scheduler.execute(() -> cycle(t));
             }
         }
