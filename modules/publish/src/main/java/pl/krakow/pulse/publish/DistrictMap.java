@@ -38,7 +38,7 @@ import org.locationtech.jts.simplify.TopologyPreservingSimplifier;
  */
 public final class DistrictMap {
 
-    /** The bundled boundaries: a byte-identical copy of ingest-core's file, so publish depends on no ingest module. */
+    /** The bundled boundaries: the one copy, in runtime ({@link KrakowDistricts#RESOURCE}), the feeds place events with. */
     public static final String RESOURCE = KrakowDistricts.RESOURCE;
     static final double TOLERANCE_DEGREES = 0.0002;
     private static final String[] ROMAN = {"", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X",
