@@ -15,6 +15,7 @@ import pl.krakow.pulse.events.environment.Pollutant;
 import pl.krakow.pulse.events.indicators.IndicatorStatus;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.indicators.aqi.AqiClassDefinition;
+import pl.krakow.pulse.indicators.aqi.AqiClassKind;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.catalog.IndicatorKeys;
 
@@ -121,7 +122,7 @@ class AqiClassTopologyTest extends IndicatorsTestBase {
     @Test
     void bundledCatalogIsTheRevisedEeaIndexOnHourlyValuesWithItsSource() {
         IndicatorCatalog.Indicator aqi = IndicatorCatalog.bundled().indicator(AQI).orElseThrow();
-        AqiClassDefinition def = AqiClassDefinition.of(aqi);
+        AqiClassDefinition def = AqiClassKind.INSTANCE.parse(aqi);
         assertThat(def.bands().keySet()).containsExactlyInAnyOrderElementsOf(EEA_2024.keySet());
         EEA_2024.forEach((p, bounds) -> {
             assertThat(def.bands().get(p)).as(p.name()).containsExactly(bounds);
@@ -132,7 +133,7 @@ class AqiClassTopologyTest extends IndicatorsTestBase {
 
     @Test
     void averagingMustBeWholeHoursUpToADayForAPollutantWithBands() {
-        AqiClassDefinition def = AqiClassDefinition.of(catalogWithPmRunningMeans().indicator(AQI).orElseThrow());
+        AqiClassDefinition def = AqiClassKind.INSTANCE.parse(catalogWithPmRunningMeans().indicator(AQI).orElseThrow());
         assertThat(def.averagingHours(Pollutant.PM10)).isEqualTo(24);
         assertThat(def.requiredHours(Pollutant.PM10)).isEqualTo(18);
         assertThat(def.averagingHours(Pollutant.NO2)).isEqualTo(1);
@@ -142,7 +143,7 @@ class AqiClassTopologyTest extends IndicatorsTestBase {
                       - {id: iv3.aqi.class, goal: IV.3, kind: aqi_class, unit: c, implemented: true,
                          bands: {PM10: [15, 45]}, averaging: %s}
                     """.formatted(averaging);
-            assertThatThrownBy(() -> AqiClassDefinition.of(catalogFromYaml(yaml).indicator(AQI).orElseThrow()))
+            assertThatThrownBy(() -> AqiClassKind.INSTANCE.parse(catalogFromYaml(yaml).indicator(AQI).orElseThrow()))
                     .as(averaging).isInstanceOf(IllegalArgumentException.class);
         }
     }

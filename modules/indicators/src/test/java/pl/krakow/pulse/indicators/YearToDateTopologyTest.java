@@ -13,6 +13,7 @@ import pl.krakow.pulse.events.environment.Pollutant;
 import pl.krakow.pulse.events.indicators.IndicatorStatus;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.indicators.ytd.YearState;
+import pl.krakow.pulse.indicators.ytd.YearToDateKind;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 
 /**
@@ -225,7 +226,7 @@ class YearToDateTopologyTest extends IndicatorsTestBase {
     void pm25ExceedanceDaysIsACatalogEntryOnly() {
         IndicatorCatalog.Indicator entry = IndicatorCatalog.bundled().indicator(PM25_EXCEEDANCE).orElseThrow();
         assertThat(entry.kind()).isEqualTo("exceedance_days");
-        assertThat(entry.exceedanceThreshold()).isEqualTo(25.0);
+        assertThat(YearToDateKind.EXCEEDANCE_DAYS.parse(entry).thresholdUgM3()).isEqualTo(25.0);
         assertThat(entry.implemented()).isTrue();
 
         startDriver(IndicatorCatalog.bundled(), clock.instant());

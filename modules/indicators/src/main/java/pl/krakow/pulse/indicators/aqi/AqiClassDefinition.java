@@ -1,13 +1,10 @@
 package pl.krakow.pulse.indicators.aqi;
 
 import java.time.Duration;
-import java.util.EnumMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import pl.krakow.pulse.events.environment.Pollutant;
-import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 
 /**
  * A catalog indicator of kind {@code aqi_class}: per station and hour, the air-quality index class = the worst
@@ -61,45 +58,6 @@ public record AqiClassDefinition(String indicatorId, String goal, String unit, M
     /** Hourly values for every pollutant, 75 % coverage for running means (none configured). */
     public AqiClassDefinition(String indicatorId, String goal, String unit, Map<Pollutant, double[]> bands, Duration grace) {
         this(indicatorId, goal, unit, bands, Map.of(), 0.75, grace);
-    }
-
-    public static AqiClassDefinition of(IndicatorCatalog.Indicator indicator) {
-        if (!KIND.equals(indicator.kind())) {
-            throw new IllegalArgumentException(indicator.id() + " is of kind " + indicator.kind() + ", not " + KIND);
-        }
-        Map<Pollutant, double[]> bands = new EnumMap<>(Pollutant.class);
-        for (Map.Entry<String, List<Double>> e : indicator.bandsOrEmpty().entrySet()) {
-            if (e.getValue() == null || e.getValue().isEmpty()) {
-                throw new IllegalArgumentException(indicator.id() + ": no bands for " + e.getKey());
-            }
-            bands.put(pollutant(indicator, e.getKey()), e.getValue().stream().mapToDouble(Double::doubleValue).toArray());
-        }
-        Map<Pollutant, Integer> averaging = new EnumMap<>(Pollutant.class);
-        for (Map.Entry<String, String> e : indicator.averagingOrEmpty().entrySet()) {
-            Duration d;
-            try {
-                d = Duration.parse(e.getValue());
-            } catch (RuntimeException ex) {
-                throw new IllegalArgumentException(indicator.id() + ": averaging of " + e.getKey()
-                        + " is not an ISO-8601 duration: " + e.getValue(), ex);
-            }
-            if (d.isZero() || d.isNegative() || d.toMinutesPart() != 0 || d.toSecondsPart() != 0 || d.toNanosPart() != 0
-                    || d.toHours() > MAX_AVERAGING_HOURS) {
-                throw new IllegalArgumentException(indicator.id() + ": averaging of " + e.getKey()
-                        + " must be whole hours from PT1H to PT" + MAX_AVERAGING_HOURS + "H, not " + e.getValue());
-            }
-            averaging.put(pollutant(indicator, e.getKey()), (int) d.toHours());
-        }
-        return new AqiClassDefinition(indicator.id(), indicator.goal(), indicator.unit(), bands, averaging,
-                indicator.minCoverageOrDefault(), indicator.graceDuration());
-    }
-
-    private static Pollutant pollutant(IndicatorCatalog.Indicator indicator, String name) {
-        try {
-            return Pollutant.valueOf(name.toUpperCase(Locale.ROOT).replace(".", ""));
-        } catch (IllegalArgumentException ex) {
-            throw new IllegalArgumentException(indicator.id() + ": unknown pollutant " + name, ex);
-        }
     }
 
     /** The class of one pollutant's value (hourly or averaged, µg/m³): 1 + the number of upper bounds it exceeds. */

@@ -3,7 +3,6 @@ package pl.krakow.pulse.indicators.completeness;
 import java.util.Locale;
 import java.util.Objects;
 import pl.krakow.pulse.events.environment.Pollutant;
-import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 
 /**
  * A catalog indicator of kind {@code completeness}: per station and local day, the share of the day's expected
@@ -19,23 +18,6 @@ public record CompletenessDefinition(String indicatorId, String goal, String uni
         Objects.requireNonNull(goal, "goal");
         Objects.requireNonNull(unit, "unit");
         Objects.requireNonNull(pollutant, "pollutant");
-    }
-
-    public static CompletenessDefinition of(IndicatorCatalog.Indicator indicator) {
-        if (!KIND.equals(indicator.kind())) {
-            throw new IllegalArgumentException(indicator.id() + " is of kind " + indicator.kind() + ", not " + KIND);
-        }
-        if (indicator.pollutant() == null) {
-            throw new IllegalArgumentException(indicator.id() + ": a " + KIND
-                    + " indicator needs the pollutant whose hourly series it measures");
-        }
-        Pollutant pollutant;
-        try {
-            pollutant = Pollutant.valueOf(indicator.pollutant().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(indicator.id() + ": unknown pollutant " + indicator.pollutant(), e);
-        }
-        return new CompletenessDefinition(indicator.id(), indicator.goal(), indicator.unit(), pollutant);
     }
 
     /** {@code iv3.data.completeness} → {@code iv3-data-completeness}. */

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import pl.krakow.pulse.events.environment.Pollutant;
-import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 
 /**
  * What the daily-mean processor needs to know about one catalog indicator of kind {@code daily_mean}
@@ -42,33 +41,27 @@ public record DailyMeanDefinition(String indicatorId, String goal, String unit, 
         }
     }
 
-    /** Reads a catalog entry; fails fast on an entry a daily mean cannot be computed from. */
-    public static DailyMeanDefinition of(IndicatorCatalog.Indicator indicator) {
-        boolean hourly = HOURLY_KIND.equals(indicator.kind());
-        if (!hourly && !KIND.equals(indicator.kind())) {
-            throw new IllegalArgumentException(indicator.id() + " is of kind " + indicator.kind() + ", not " + KIND
-                    + " or " + HOURLY_KIND);
-        }
-        if (indicator.pollutant() == null) {
-            throw new IllegalArgumentException(indicator.id() + ": a " + indicator.kind() + " indicator needs a pollutant");
-        }
-        Pollutant pollutant;
-        try {
-            pollutant = Pollutant.valueOf(indicator.pollutant().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(indicator.id() + ": unknown pollutant " + indicator.pollutant(), e);
-        }
-        return new DailyMeanDefinition(indicator.id(), indicator.goal(), indicator.unit(), pollutant,
-                indicator.graceDuration(),
-                hourly ? 1 : DailyMeanAccumulator.minValidHours(indicator.minCoverageOrDefault()), hourly);
-    }
-
     /**
      * Prefix of every node name built for this indicator: the id with dots and underscores as dashes,
      * {@code iv3.pm10.daily_mean} → {@code iv3-pm10-daily-mean}.
      */
     public String namePrefix() {
         return indicatorId.toLowerCase(Locale.ROOT).replace('.', '-').replace('_', '-');
+    }
+
+    /** The series processor, e.g. {@code iv3-pm10-daily-mean-processor}. */
+    public String processorName() {
+        return namePrefix() + "-processor";
+    }
+
+    /** The sink of its values into the IV.3 table. */
+    public String valuesSinkName() {
+        return namePrefix() + "-indicator-sink";
+    }
+
+    /** The sink of its late measurements. */
+    public String lateSinkName() {
+        return namePrefix() + "-late-sink";
     }
 
     /** The subject part of the id as a name prefix, {@code iv3.pm10.daily_mean} → {@code iv3-pm10}. */

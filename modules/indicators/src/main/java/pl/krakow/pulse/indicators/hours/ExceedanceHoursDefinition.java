@@ -3,7 +3,6 @@ package pl.krakow.pulse.indicators.hours;
 import java.util.Locale;
 import java.util.Objects;
 import pl.krakow.pulse.events.environment.Pollutant;
-import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 
 /**
  * A catalog indicator of kind {@code exceedance_hours}: per station and calendar year to date, the number of
@@ -27,23 +26,6 @@ public record ExceedanceHoursDefinition(String indicatorId, String goal, String 
         if (!(minCoverage >= 0 && minCoverage <= 1)) {
             throw new IllegalArgumentException(indicatorId + ": minCoverage must be within 0..1: " + minCoverage);
         }
-    }
-
-    public static ExceedanceHoursDefinition of(IndicatorCatalog.Indicator indicator) {
-        if (!KIND.equals(indicator.kind())) {
-            throw new IllegalArgumentException(indicator.id() + " is of kind " + indicator.kind() + ", not " + KIND);
-        }
-        if (indicator.pollutant() == null || indicator.exceedanceThreshold() == null) {
-            throw new IllegalArgumentException(indicator.id() + ": an " + KIND + " indicator needs pollutant and exceedanceThreshold");
-        }
-        Pollutant pollutant;
-        try {
-            pollutant = Pollutant.valueOf(indicator.pollutant().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(indicator.id() + ": unknown pollutant " + indicator.pollutant(), e);
-        }
-        return new ExceedanceHoursDefinition(indicator.id(), indicator.goal(), indicator.unit(), pollutant,
-                indicator.exceedanceThreshold(), indicator.minCoverageOrDefault());
     }
 
     /** {@code iv3.no2.hours_above_200} → {@code iv3-no2-hours-above-200}. */

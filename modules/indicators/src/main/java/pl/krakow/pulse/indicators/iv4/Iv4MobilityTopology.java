@@ -3,6 +3,7 @@ package pl.krakow.pulse.indicators.iv4;
 import pl.krakow.pulse.runtime.streams.TopologyOptions;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.ToLongFunction;
@@ -23,6 +24,7 @@ import pl.krakow.pulse.runtime.streams.StreamsApplication;
 import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
+import pl.krakow.pulse.indicators.kind.IndicatorKinds;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
 import pl.krakow.pulse.runtime.streams.watermark.ProgressEmitter;
@@ -46,10 +48,12 @@ import pl.krakow.pulse.platform.topics.Topics;
  * Each input is re-keyed to one key and repartitioned into one partition first: the city-wide counts and
  * percentiles need every record in one task, and the volumes (a city's fleet every 10 s) fit one task.
  * Two-stage aggregation, as IV.3's city values do, is the way out if one task stops sufficing.
- * Grace per group comes from the catalog entries' {@code grace}.
+ * {@code build} loops over the goal's implemented catalog entries ({@link Iv4Kinds}): a processor is built when an
+ * entry names one of its kinds, and its grace per indicator comes from the entries' {@code grace}.
  */
 public final class Iv4MobilityTopology {
 
+    public static final String GOAL = "IV.4";
     public static final String APPLICATION_SUFFIX = "indicators-iv4";
     static final String VEHICLE_WINDOWS = "iv4-vehicles-windows";
     static final String VEHICLE_LATEST = "iv4-vehicles-latest";
@@ -65,10 +69,35 @@ public final class Iv4MobilityTopology {
                              TopologyOptions options) {
         Serde<IndicatorValue> out = serdes.value(Topics.INDICATORS_IV4);
         String table = Topics.INDICATORS_IV4.name();
+        // A loop over the goal's implemented entries: each kind names the shared processor that computes it.
+        Map<String, Duration> graceById = new HashMap<>();
+        EnumSet<Iv4Kinds.Group> groups = EnumSet.noneOf(Iv4Kinds.Group.class);
+        for (IndicatorKinds.Defined<?> defined : IndicatorKinds.bundled().implemented(catalog, GOAL)) {
+            if (!(defined.definition() instanceof Iv4Kinds.Iv4Indicator indicator)) {
+                throw new IllegalStateException("kind " + defined.kind().name() + " of " + GOAL + " is no IV.4 kind");
+            }
+            graceById.put(indicator.id(), indicator.grace());
+            groups.add(indicator.group());
+        }
+        if (groups.isEmpty()) {
+            throw new IllegalArgumentException("the catalog has no implemented indicator of goal " + GOAL + ": nothing to compute");
+        }
+        if (groups.contains(Iv4Kinds.Group.VEHICLES)) {
+            addVehicles(builder, serdes, zone, options, graceById, table, out);
+        }
+        if (groups.contains(Iv4Kinds.Group.DELAYS)) {
+            addDelays(builder, serdes, zone, options, graceById, table, out);
+        }
+        if (groups.contains(Iv4Kinds.Group.BIKES)) {
+            addBikes(builder, serdes, zone, options, graceById, table, out);
+        }
+    }
 
+    private static void addVehicles(StreamsBuilder builder, PulseSerdes serdes, ZoneId zone, TopologyOptions options,
+                                    Map<String, Duration> graceById, String table, Serde<IndicatorValue> out) {
         Map<String, Duration> vehicleGrace = new HashMap<>();
-        vehicleGrace.put("n", grace(catalog, VehiclesProcessor.IN_SERVICE));
-        vehicleGrace.put("s", grace(catalog, VehiclesProcessor.SPEED));
+        vehicleGrace.put("n", grace(graceById, VehiclesProcessor.IN_SERVICE));
+        vehicleGrace.put("s", grace(graceById, VehiclesProcessor.SPEED));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VEHICLE_WINDOWS),
                 Serdes.String(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VEHICLE_LATEST),
@@ -79,9 +108,12 @@ public final class Iv4MobilityTopology {
                         options.punctuationInterval(), options.meters()), Named.as("iv4-vehicles"), VEHICLE_WINDOWS, VEHICLE_LATEST,
                         WindowedScopeProcessor.progressStoreOf(VEHICLE_WINDOWS))
                 .to(table, Produced.with(serdes.key(), out).withName("iv4-vehicles-sink"));
+    }
 
-        Map<String, Duration> delayGrace = Map.of("h", grace(catalog, DelayProcessor.ON_TIME),
-                "d", grace(catalog, DelayProcessor.ON_TIME));
+    private static void addDelays(StreamsBuilder builder, PulseSerdes serdes, ZoneId zone, TopologyOptions options,
+                                  Map<String, Duration> graceById, String table, Serde<IndicatorValue> out) {
+        Map<String, Duration> delayGrace = Map.of("h", grace(graceById, DelayProcessor.ON_TIME),
+                "d", grace(graceById, DelayProcessor.ON_TIME));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DELAY_WINDOWS),
                 Serdes.String(), Serdes.ByteArray()));
         builder.addStateStore(UpstreamWatermark.storeBuilder(WindowedScopeProcessor.progressStoreOf(DELAY_WINDOWS)));
@@ -90,8 +122,11 @@ public final class Iv4MobilityTopology {
                         options.punctuationInterval(), options.meters()), Named.as("iv4-delays"), DELAY_WINDOWS,
                         WindowedScopeProcessor.progressStoreOf(DELAY_WINDOWS))
                 .to(table, Produced.with(serdes.key(), out).withName("iv4-delays-sink"));
+    }
 
-        Map<String, Duration> bikeGrace = Map.of("b", grace(catalog, BikeAvailabilityProcessor.AVAILABILITY));
+    private static void addBikes(StreamsBuilder builder, PulseSerdes serdes, ZoneId zone, TopologyOptions options,
+                                 Map<String, Duration> graceById, String table, Serde<IndicatorValue> out) {
+        Map<String, Duration> bikeGrace = Map.of("b", grace(graceById, BikeAvailabilityProcessor.AVAILABILITY));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BIKE_WINDOWS),
                 Serdes.String(), Serdes.ByteArray()));
         builder.addStateStore(UpstreamWatermark.storeBuilder(WindowedScopeProcessor.progressStoreOf(BIKE_WINDOWS)));
@@ -123,7 +158,8 @@ public final class Iv4MobilityTopology {
                         .withStreamPartitioner(new WatermarkPartitioner<>()));
     }
 
-    private static Duration grace(IndicatorCatalog catalog, String indicatorId) {
-        return catalog.indicator(indicatorId).map(IndicatorCatalog.Indicator::graceDuration).orElse(Duration.ZERO);
+    /** The grace of an implemented entry; none when the catalog does not implement it. */
+    private static Duration grace(Map<String, Duration> graceById, String indicatorId) {
+        return graceById.getOrDefault(indicatorId, Duration.ZERO);
     }
 }

@@ -4,18 +4,13 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.Period;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.time.format.DateTimeParseException;
+import pl.krakow.pulse.platform.catalog.CatalogException;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 
 /**
- * One implemented IV.5 catalog entry as the topology computes it.
- *
- * <p>Kinds ({@code kind} in the catalog): {@code incident_count} (incidents, all categories and per category),
- * {@code injury_accident_rate} (road events with ≥ 1 injured or killed ÷ residents × 100 000),
- * {@code fatality_rate} (road deaths ÷ residents × 100 000), {@code response_time} (arrival − report, minutes)
- * and {@code handling_time} (closing − registration of registers, minutes); the two time kinds take their
- * quantile from the id's {@code _pNN} suffix (e.g. {@code iv5.response.time_p90} → 0.90).
+ * One implemented IV.5 catalog entry as the topology computes it: what it measures ({@link Iv5Measure}, from its
+ * kind, {@link Iv5Kinds}) over which window.
  *
  * <p>Windows ({@code window} in the catalog, local calendar in the topology's zone): {@code P1D} a day;
  * {@code PnD} (n &gt; 1) the n days ending on a day (rolling); {@code P1M} a calendar month; {@code PnM}
@@ -23,50 +18,23 @@ import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
  * {@code grace} is how long after the window's end values stay PROVISIONAL; a later event still revises the
  * FINAL value (revision + 1).
  */
-public record Iv5Indicator(String id, String goal, String unit, Kind kind, WindowKind window, int length, long graceMs,
-                           double quantile) {
-
-    public enum Kind {
-        COUNT("incident_count"), INJURY_RATE("injury_accident_rate"), FATALITY_RATE("fatality_rate"),
-        RESPONSE_TIME("response_time"), HANDLING_TIME("handling_time");
-
-        private final String catalogKind;
-
-        Kind(String catalogKind) {
-            this.catalogKind = catalogKind;
-        }
-
-        public String catalogKind() {
-            return catalogKind;
-        }
-
-        boolean rate() {
-            return this == INJURY_RATE || this == FATALITY_RATE;
-        }
-
-        boolean duration() {
-            return this == RESPONSE_TIME || this == HANDLING_TIME;
-        }
-    }
+public record Iv5Indicator(String id, String goal, String unit, Iv5Measure measure, WindowKind window, int length,
+                           long graceMs) {
 
     public enum WindowKind { DAY, ROLLING_DAYS, MONTH, ROLLING_MONTHS, YEAR_TO_DATE }
 
-    private static final Pattern QUANTILE = Pattern.compile("_p(\\d{2})$");
-
-    public static Iv5Indicator of(IndicatorCatalog.Indicator entry) {
-        Kind kind = null;
-        for (Kind k : Kind.values()) {
-            if (k.catalogKind.equals(entry.kind())) {
-                kind = k;
-            }
-        }
-        if (kind == null) {
-            throw new IllegalArgumentException(entry.id() + ": kind " + entry.kind() + " is not an IV.5 kind");
-        }
+    /** The entry's window and grace with what its kind measures. */
+    static Iv5Indicator of(IndicatorCatalog.Indicator entry, Iv5Measure measure) {
         if (entry.window() == null) {
-            throw new IllegalArgumentException(entry.id() + ": an IV.5 indicator needs a window (P1D, P30D, P1M, P12M, P1Y)");
+            throw new CatalogException(entry.location("window"), entry.id(), "window",
+                    "an IV.5 indicator needs a window (P1D, P30D, P1M, P12M, P1Y)");
         }
-        Period p = Period.parse(entry.window());
+        Period p;
+        try {
+            p = Period.parse(entry.window());
+        } catch (DateTimeParseException e) {
+            throw new CatalogException(entry.location("window"), entry.id(), "window", "not an ISO-8601 period: " + entry.window(), e);
+        }
         WindowKind w;
         int length;
         if (p.getYears() == 1 && p.getMonths() == 0 && p.getDays() == 0) {
@@ -79,18 +47,11 @@ public record Iv5Indicator(String id, String goal, String unit, Kind kind, Windo
             w = p.getDays() == 1 ? WindowKind.DAY : WindowKind.ROLLING_DAYS;
             length = p.getDays();
         } else {
-            throw new IllegalArgumentException(entry.id() + ": window " + entry.window() + " is not one of PnD, PnM, P1Y");
-        }
-        double q = Double.NaN;
-        if (kind.duration()) {
-            Matcher m = QUANTILE.matcher(entry.id());
-            if (!m.find()) {
-                throw new IllegalArgumentException(entry.id() + ": a time indicator's id ends with its quantile, e.g. _p50");
-            }
-            q = Integer.parseInt(m.group(1)) / 100.0;
+            throw new CatalogException(entry.location("window"), entry.id(), "window",
+                    entry.window() + " is not one of PnD, PnM, P1Y");
         }
         Duration grace = entry.graceDuration();
-        return new Iv5Indicator(entry.id(), entry.goal(), entry.unit(), kind, w, length, grace.toMillis(), q);
+        return new Iv5Indicator(entry.id(), entry.goal(), entry.unit(), measure, w, length, grace.toMillis());
     }
 
     /** Start of the window that ends with the day {@code day} (rolling kinds) or contains it (calendar kinds). */

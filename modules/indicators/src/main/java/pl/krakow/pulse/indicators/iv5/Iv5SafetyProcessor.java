@@ -1,7 +1,5 @@
 package pl.krakow.pulse.indicators.iv5;
 
-import com.tdunning.math.stats.MergingDigest;
-import com.tdunning.math.stats.TDigest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +10,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -156,31 +155,25 @@ public final class Iv5SafetyProcessor implements Processor<String, Incident, Str
         buckets.put(bucketKey, bucket);
 
         String categoryScope = categoryScope(area, incident.getCategory());
-        boolean road = DayBucket.isRoad(incident.getCategory());
         for (int i = 0; i < defs.size(); i++) {
             Iv5Indicator def = defs.get(i);
-            boolean changes = switch (def.kind()) {
-                case COUNT -> true;
-                case INJURY_RATE -> road && incident.getInjured() + incident.getKilled() > 0;
-                case FATALITY_RATE -> road && incident.getKilled() > 0;
-                case RESPONSE_TIME -> incident.getArrivedAt() != null;
-                case HANDLING_TIME -> incident.getClosedAt() != null;
-            };
-            // A road event without casualties does not change a rate, but it shows the rate exists (e.g. no
-            // road death so far this year = 0.0): it may open a window, never revise a FINAL one.
-            boolean opens = def.kind().rate() && road;
+            boolean changes = def.measure().changedBy(incident);
+            // An incident that shows a value exists without changing it (a road event without casualties: a rate
+            // of 0.0) may open a window, never revise a FINAL one.
+            boolean opens = def.measure().opensWindow(incident);
             if (!changes && !opens) {
                 continue;
             }
+            boolean perCategory = def.measure().perCategory();
             for (LocalDate start : affectedStarts(def, area, day)) {
                 if (changes || revisions.get(windowKey(i, area, start)) == null) {
                     markDirty(i, area, start);
                 }
-                if (def.kind() == Iv5Indicator.Kind.COUNT) {
+                if (perCategory) {
                     markDirty(i, categoryScope, start);
                 }
             }
-            if (def.kind() == Iv5Indicator.Kind.COUNT && opensRolling(def, firstOfDay, firstOfMonth)) {
+            if (perCategory && opensRolling(def, firstOfDay, firstOfMonth)) {
                 // A rolling window ending on this day (month) did not exist for the area until now, so no incident
                 // of another category inside it has marked it for its category: every category counted in the
                 // window gets its value for this day too (issue 13: a category's rolling window exists for every
@@ -405,49 +398,27 @@ public final class Iv5SafetyProcessor implements Processor<String, Incident, Str
         int slash = scope.indexOf('/');
         String area = slash < 0 ? scope : scope.substring(0, slash);
         IncidentCategory category = slash < 0 ? null : IncidentCategory.valueOf(scope.substring(slash + 1).toUpperCase(Locale.ROOT));
-        Optional<PopulationTable.Figure> residents = Optional.empty();
-        if (def.kind().rate()) {
-            residents = isRegion(area) ? Optional.empty() : population.residents(area, end.minusDays(1).getYear());
-            if (residents.isEmpty()) {
+        long residents = 0;
+        if (def.measure().perResident()) {
+            Optional<PopulationTable.Figure> figure = isRegion(area) ? Optional.empty()
+                    : population.residents(area, end.minusDays(1).getYear());
+            if (figure.isEmpty()) {
                 return Optional.empty();
             }
+            residents = figure.get().residents();
         }
-        long sum = 0;
         long lastIngested = Long.MIN_VALUE;
         boolean simulated = false;
-        List<TDigest> digests = new ArrayList<>();
-        for (DayBucket b : (areaDays == null ? new TreeMap<LocalDate, DayBucket>() : areaDays).subMap(start, true, end, false).values()) {
+        Collection<DayBucket> days = (areaDays == null ? new TreeMap<LocalDate, DayBucket>() : areaDays)
+                .subMap(start, true, end, false).values();
+        for (DayBucket b : days) {
             lastIngested = Math.max(lastIngested, b.lastIngestedAtMs);
             simulated |= b.simulatedIncidents > 0;
-            switch (def.kind()) {
-                case COUNT -> sum += category == null ? b.total() : b.countsByCategory[category.ordinal()];
-                case INJURY_RATE -> sum += b.injuryAccidents;
-                case FATALITY_RATE -> sum += b.roadDeaths;
-                case RESPONSE_TIME -> {
-                    if (b.responseMinutes != null) {
-                        digests.add(b.responseMinutes);
-                    }
-                }
-                case HANDLING_TIME -> {
-                    if (b.handlingMinutes != null) {
-                        digests.add(b.handlingMinutes);
-                    }
-                }
-            }
         }
-        return switch (def.kind()) {
-            case COUNT -> sum == 0 ? Optional.empty() : Optional.of(new Snapshot((double) sum, (int) sum, true, lastIngested, simulated));
-            case INJURY_RATE, FATALITY_RATE -> Optional.of(new Snapshot(
-                    Rates.per100k(sum, residents.get().residents()), (int) sum, true, lastIngested, simulated));
-            case RESPONSE_TIME, HANDLING_TIME -> {
-                if (digests.isEmpty()) {
-                    yield Optional.empty();
-                }
-                TDigest merged = new MergingDigest(DayBucket.COMPRESSION);
-                merged.add(digests);
-                yield Optional.of(new Snapshot(merged.quantile(def.quantile()), (int) merged.size(), true, lastIngested, simulated));
-            }
-        };
+        long ingested = lastIngested;
+        boolean fromSimulation = simulated;
+        return def.measure().measure(days, category, residents)
+                .map(m -> new Snapshot(m.value(), m.observed(), true, ingested, fromSimulation));
     }
 
     /** @param simulated some incident behind the value came from a simulated feed */

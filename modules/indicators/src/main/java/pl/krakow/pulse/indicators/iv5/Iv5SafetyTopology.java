@@ -28,6 +28,7 @@ import io.micrometer.core.instrument.Counter;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.events.safety.Incident;
 import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
+import pl.krakow.pulse.indicators.kind.IndicatorKinds;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.catalog.Scopes;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
@@ -51,7 +52,8 @@ import pl.krakow.pulse.platform.topics.Topics;
  * a district (another city's feed always lands in its own {@code city:<id>}, e.g. {@code city:wroclaw}), and
  * {@code region:<id>} for anything outside the city (e.g. {@code region:swietokrzyskie}) — so regional events and
  * other cities' records never distort Kraków's district or city values. The processor
- * ({@link Iv5SafetyProcessor}) computes every implemented IV.5 catalog entry ({@link Iv5Indicator}); counts
+ * ({@link Iv5SafetyProcessor}) computes every implemented IV.5 catalog entry ({@link Iv5Indicator}), what each
+ * measures given by its kind ({@link Iv5Kinds}, one small class per kind); counts
  * per category use the scope {@code <area>/<category>} (e.g. {@code city:krakow/road_accident}) beside the
  * all-category {@code <area>}. {@code build} does no I/O.
  */
@@ -67,13 +69,17 @@ public final class Iv5SafetyTopology {
     private Iv5SafetyTopology() {
     }
 
-    /** The implemented IV.5 entries of the catalog, in catalog order. */
+    /**
+     * The implemented IV.5 entries of the catalog, each parsed by its registered kind ({@link Iv5Kinds}), in catalog
+     * order: the processor's state keys windows by an entry's position in this list.
+     */
     public static List<Iv5Indicator> indicators(IndicatorCatalog catalog) {
         List<Iv5Indicator> out = new ArrayList<>();
-        for (IndicatorCatalog.Indicator i : catalog.indicatorsOf(GOAL)) {
-            if (i.implemented()) {
-                out.add(Iv5Indicator.of(i));
+        for (IndicatorKinds.Defined<?> defined : IndicatorKinds.bundled().implemented(catalog, GOAL)) {
+            if (!(defined.definition() instanceof Iv5Indicator indicator)) {
+                throw new IllegalStateException("kind " + defined.kind().name() + " of " + GOAL + " is no IV.5 kind");
             }
+            out.add(indicator);
         }
         return out;
     }

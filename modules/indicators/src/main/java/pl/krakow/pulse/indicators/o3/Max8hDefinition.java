@@ -3,7 +3,6 @@ package pl.krakow.pulse.indicators.o3;
 import java.util.Locale;
 import java.util.Objects;
 import pl.krakow.pulse.events.environment.Pollutant;
-import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 
 /**
  * A catalog indicator of kind {@code max_8h_mean} (e.g. {@code iv3.o3.max_8h}): per station and local day, the
@@ -24,25 +23,6 @@ public record Max8hDefinition(String indicatorId, String goal, String unit, Poll
         Objects.requireNonNull(goal, "goal");
         Objects.requireNonNull(unit, "unit");
         Objects.requireNonNull(pollutant, "pollutant");
-    }
-
-    public static Max8hDefinition of(IndicatorCatalog.Indicator indicator) {
-        if (!KIND.equals(indicator.kind())) {
-            throw new IllegalArgumentException(indicator.id() + " is of kind " + indicator.kind() + ", not " + KIND);
-        }
-        if (indicator.pollutant() == null) {
-            throw new IllegalArgumentException(indicator.id() + ": a " + KIND + " indicator needs a pollutant");
-        }
-        Pollutant pollutant;
-        try {
-            pollutant = Pollutant.valueOf(indicator.pollutant().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(indicator.id() + ": unknown pollutant " + indicator.pollutant(), e);
-        }
-        double coverage = indicator.minCoverageOrDefault();
-        // 0.75 → 6 of 8 hours and 18 of 24 means; the epsilon keeps float noise from rounding up.
-        return new Max8hDefinition(indicator.id(), indicator.goal(), indicator.unit(), pollutant,
-                (int) Math.ceil(coverage * HOURS_PER_MEAN - 1e-9), (int) Math.ceil(coverage * 24 - 1e-9));
     }
 
     /** {@code iv3.o3.max_8h} → {@code iv3-o3-max-8h}. */

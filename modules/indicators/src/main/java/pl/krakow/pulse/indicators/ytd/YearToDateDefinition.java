@@ -1,9 +1,7 @@
 package pl.krakow.pulse.indicators.ytd;
 
-import java.util.Locale;
 import java.util.Objects;
 import pl.krakow.pulse.events.environment.Pollutant;
-import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 
 /**
  * One catalog indicator computed per station and calendar year to date from the daily means of its
@@ -44,30 +42,6 @@ public record YearToDateDefinition(String indicatorId, String goal, String unit,
         if (!(minCoverage >= 0 && minCoverage <= 1)) {
             throw new IllegalArgumentException(indicatorId + ": minCoverage must be within 0..1: " + minCoverage);
         }
-    }
-
-    /** Reads a catalog entry of kind {@code exceedance_days} or {@code annual_mean}; fails fast on a bad one. */
-    public static YearToDateDefinition of(IndicatorCatalog.Indicator indicator) {
-        Kind kind = null;
-        for (Kind k : Kind.values()) {
-            if (k.catalogKind().equals(indicator.kind())) {
-                kind = k;
-            }
-        }
-        if (kind == null) {
-            throw new IllegalArgumentException(indicator.id() + " is of kind " + indicator.kind() + ", not year to date");
-        }
-        if (indicator.pollutant() == null) {
-            throw new IllegalArgumentException(indicator.id() + ": a " + indicator.kind() + " indicator needs a pollutant");
-        }
-        Pollutant pollutant;
-        try {
-            pollutant = Pollutant.valueOf(indicator.pollutant().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(indicator.id() + ": unknown pollutant " + indicator.pollutant(), e);
-        }
-        return new YearToDateDefinition(indicator.id(), indicator.goal(), indicator.unit(), pollutant, kind,
-                indicator.exceedanceThreshold(), indicator.minCoverageOrDefault());
     }
 
     /** Valid days needed among {@code daysElapsed}: {@code ceil(minCoverage × daysElapsed)}. */

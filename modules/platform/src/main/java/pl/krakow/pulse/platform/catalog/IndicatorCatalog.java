@@ -1,9 +1,6 @@
 package pl.krakow.pulse.platform.catalog;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,70 +19,71 @@ import java.util.stream.Collectors;
  * The indicator catalog: goals and indicators with units, windows, validity rules and alert
  * levels, read from {@code catalog/indicators.yaml} (or an operator's file). Topologies, alerting
  * and the API all read this one catalog, so an indicator is described in exactly one place.
+ *
+ * <p>An {@link Indicator} holds what every indicator has and what the read side and alerting use; what only its
+ * {@code kind} understands (a pollutant, bands, a threshold …) stays raw in its {@link Parameters}, with the line it
+ * is on, and the kind — in the module that computes it — types and checks it. Reading is strict (see
+ * {@link CatalogException}): unknown keys outside an indicator's parameters and values of the wrong type fail
+ * with the file, the line and the key.
  */
 public final class IndicatorCatalog {
 
     /** PL/EN label. */
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Label(String pl, String en) {
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Goal(String id, String strategicGoal, Label name, String topic) {
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record AlertLevel(String rule, String level, String operator, double threshold, String source) {
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
+    /** A place in a catalog file: the file (a path, or {@code classpath:/…} for the bundled one) and a 1-based line. */
+    public record Location(String source, int line) {
+        @Override
+        public String toString() {
+            return source + ":" + line;
+        }
+    }
+
+    /**
+     * The kind-specific keys of one entry, as written (a YAML tree each), and the location of every key of the entry
+     * (common ones too). The entry's kind gives the values their types; an unknown key is the kind's to reject.
+     */
+    public record Parameters(Map<String, JsonNode> values, Map<String, Location> locations) {
+
+        public Parameters {
+            values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
+            locations = Map.copyOf(locations);
+        }
+
+        public static Parameters none() {
+            return new Parameters(Map.of(), Map.of());
+        }
+
+        public Set<String> keys() {
+            return values.keySet();
+        }
+
+        public Optional<JsonNode> get(String key) {
+            return Optional.ofNullable(values.get(key)).filter(v -> !v.isNull());
+        }
+
+        /** Where {@code key} is written; {@code orElse} (the entry's location) when it is not. */
+        public Location location(String key, Location orElse) {
+            return locations.getOrDefault(key, orElse);
+        }
+    }
+
+    /**
+     * One catalog entry: what every indicator has, whatever its kind.
+     *
+     * @param parameters the keys only its kind understands, raw
+     * @param location   where the entry starts
+     */
     public record Indicator(String id, String goal, Label name, String unit, String direction, String kind,
-                            String pollutant, List<String> scopes, String window, String grace, Double minCoverage,
-                            boolean implemented, List<AlertLevel> alertLevels, Double exceedanceThreshold,
-                            String cityAggregate, Map<String, List<Double>> bands, Map<String, String> averaging,
-                            String source) {
-
-        /** As the canonical constructor, without averaging periods and source (the fields added last). */
-        public Indicator(String id, String goal, Label name, String unit, String direction, String kind,
-                         String pollutant, List<String> scopes, String window, String grace, Double minCoverage,
-                         boolean implemented, List<AlertLevel> alertLevels, Double exceedanceThreshold,
-                         String cityAggregate, Map<String, List<Double>> bands) {
-            this(id, goal, name, unit, direction, kind, pollutant, scopes, window, grace, minCoverage, implemented,
-                    alertLevels, exceedanceThreshold, cityAggregate, bands, null, null);
-        }
-
-        /** As the canonical constructor, without class bands (only {@code aqi_class} uses them). */
-        public Indicator(String id, String goal, Label name, String unit, String direction, String kind,
-                         String pollutant, List<String> scopes, String window, String grace, Double minCoverage,
-                         boolean implemented, List<AlertLevel> alertLevels, Double exceedanceThreshold,
-                         String cityAggregate) {
-            this(id, goal, name, unit, direction, kind, pollutant, scopes, window, grace, minCoverage, implemented,
-                    alertLevels, exceedanceThreshold, cityAggregate, null, null, null);
-        }
-
-        /** As the canonical constructor, without an exceedance threshold and a city aggregate. */
-        public Indicator(String id, String goal, Label name, String unit, String direction, String kind,
-                         String pollutant, List<String> scopes, String window, String grace, Double minCoverage,
-                         boolean implemented, List<AlertLevel> alertLevels) {
-            this(id, goal, name, unit, direction, kind, pollutant, scopes, window, grace, minCoverage, implemented,
-                    alertLevels, null, null, null, null, null);
-        }
-
-        /** As the canonical constructor, without a city aggregate (the field added last). */
-        public Indicator(String id, String goal, Label name, String unit, String direction, String kind,
-                         String pollutant, List<String> scopes, String window, String grace, Double minCoverage,
-                         boolean implemented, List<AlertLevel> alertLevels, Double exceedanceThreshold) {
-            this(id, goal, name, unit, direction, kind, pollutant, scopes, window, grace, minCoverage, implemented,
-                    alertLevels, exceedanceThreshold, null, null, null, null);
-        }
-
-        /**
-         * How the station values of one window combine into the {@code city} value ({@code max}, {@code mean}),
-         * or null when the indicator has no city scope computed from its stations.
-         */
-        public Optional<String> cityAggregateName() {
-            return cityAggregate == null || cityAggregate.isBlank() ? Optional.empty() : Optional.of(cityAggregate);
-        }
+                            List<String> scopes, String window, String grace, Double minCoverage, boolean implemented,
+                            List<AlertLevel> alertLevels, String source, Parameters parameters, Location location) {
 
         public Duration graceDuration() {
             return grace == null ? Duration.ZERO : Duration.parse(grace);
@@ -99,26 +97,14 @@ public final class IndicatorCatalog {
             return minCoverage == null ? 0.75 : minCoverage;
         }
 
-        /** Per pollutant, the ascending upper bounds of the classes of an {@code aqi_class} indicator (empty when none). */
-        public Map<String, List<Double>> bandsOrEmpty() {
-            return bands == null ? Map.of() : bands;
-        }
-
-        /**
-         * Per pollutant, the averaging period (ISO-8601 duration, e.g. {@code PT24H} for a 24-hour running mean) an
-         * {@code aqi_class} indicator applies its bands to; a pollutant not listed uses its hourly values.
-         */
-        public Map<String, String> averagingOrEmpty() {
-            return averaging == null ? Map.of() : averaging;
-        }
-
         public List<AlertLevel> alertLevelsOrEmpty() {
             return alertLevels == null ? List.of() : alertLevels;
         }
-    }
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record CatalogFile(List<Goal> goals, List<Indicator> indicators) {
+        /** Where {@code key} of this entry is written (the entry's start when it is not). */
+        public Location location(String key) {
+            return parameters.location(key, location);
+        }
     }
 
     private static final String BUNDLED = "/catalog/indicators.yaml";
@@ -126,18 +112,11 @@ public final class IndicatorCatalog {
     private final Map<String, Goal> goals;
     private final Map<String, Indicator> indicators;
 
-    private IndicatorCatalog(List<Goal> goals, List<Indicator> indicators) {
+    IndicatorCatalog(List<Goal> goals, List<Indicator> indicators) {
         this.goals = new LinkedHashMap<>();
         goals.forEach(g -> this.goals.put(g.id(), g));
         this.indicators = new LinkedHashMap<>();
-        for (Indicator i : indicators) {
-            if (!this.goals.containsKey(i.goal())) {
-                throw new IllegalArgumentException("indicator " + i.id() + " names unknown goal " + i.goal());
-            }
-            if (this.indicators.put(i.id(), i) != null) {
-                throw new IllegalArgumentException("indicator " + i.id() + " is defined twice");
-            }
-        }
+        indicators.forEach(i -> this.indicators.put(i.id(), i));
     }
 
     /** The catalog bundled with Kraków Pulse. */
@@ -146,7 +125,7 @@ public final class IndicatorCatalog {
             if (in == null) {
                 throw new IllegalStateException(BUNDLED + " missing from the classpath");
             }
-            return parse(in);
+            return parse(in, "classpath:" + BUNDLED);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -154,17 +133,25 @@ public final class IndicatorCatalog {
 
     public static IndicatorCatalog fromFile(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
-            return parse(in);
+            return parse(in, file.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read indicator catalog " + file, e);
         }
     }
 
+    /** Reads a catalog whose errors name {@code <stream>} as the file; see {@link #parse(InputStream, String)}. */
     public static IndicatorCatalog parse(InputStream in) throws IOException {
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
-                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-        CatalogFile file = yaml.readValue(in, CatalogFile.class);
-        return new IndicatorCatalog(file.goals(), file.indicators());
+        return parse(in, "<stream>");
+    }
+
+    /**
+     * Reads a catalog strictly.
+     *
+     * @param source the name errors give the file (a path, {@code classpath:/…})
+     * @throws CatalogException on an unknown key, a wrong type, an unknown goal or a duplicate id
+     */
+    public static IndicatorCatalog parse(InputStream in, String source) throws IOException {
+        return CatalogReader.read(in, source);
     }
 
     public List<Goal> goals() {
