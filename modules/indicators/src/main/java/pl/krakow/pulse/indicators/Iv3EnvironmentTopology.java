@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.runtime.streams.StreamsApplication;
+import pl.krakow.pulse.runtime.streams.EventTimeExtractor;
 import pl.krakow.pulse.runtime.streams.TopologyOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
@@ -15,7 +16,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -24,7 +24,6 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.processor.TimestampExtractor;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -394,21 +393,6 @@ public final class Iv3EnvironmentTopology {
         });
         aqiClasses(catalog).forEach(a -> out.add(a.storeName()));
         return out;
-    }
-
-    /**
-     * Record time = the measurement's {@code eventTime} (end of its averaging period), so windows and
-     * stream time follow event time whatever the producer stamped. A record without a readable value
-     * keeps its broker timestamp.
-     */
-    static final class EventTimeExtractor implements TimestampExtractor {
-        @Override
-        public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
-            if (record.value() instanceof AirQualityMeasurement m && m.getEventTime() != null) {
-                return m.getEventTime().toEpochMilli();
-            }
-            return record.timestamp();
-        }
     }
 
     private static final class DailyMeanSupplier implements ProcessorSupplier<String, AirQualityMeasurement, String, SpecificRecord> {
