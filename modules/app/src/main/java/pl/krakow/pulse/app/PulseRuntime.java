@@ -160,7 +160,8 @@ public final class PulseRuntime implements AutoCloseable {
         indicatorsIv4 = track(Iv4MobilityTopology.application(clients, serdes, catalog, zone, metrics, dataDir.resolve("streams"), options));
         indicatorsIv4.start();
         safety = track(SafetyServices.start(config, clients, serdes, metrics, catalog, zone, dataDir.resolve("streams")));
-        alerting = track(AlertingService.start(config, clients, serdes, metrics, catalog, dataDir.resolve("streams")));
+        alerting = track(AlertingService.fromConfig(config, clients, serdes, metrics, catalog, dataDir.resolve("streams")));
+        alerting.start();
 
         publish = track(PublishApplication.start(config, clients, serdes, catalog, metrics, this::readiness));
         readModel = publish.indicators();
