@@ -20,6 +20,7 @@ import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
+import pl.krakow.pulse.runtime.service.CompositeService;
 import pl.krakow.pulse.runtime.service.Service;
 import pl.krakow.pulse.runtime.service.ServiceGroup;
 import pl.krakow.pulse.runtime.streams.StreamsApplication;
@@ -32,7 +33,7 @@ import pl.krakow.pulse.runtime.streams.StreamsApplication;
  * the application is RUNNING and every notifier thread lives; DOWN when the application or a notifier
  * is. Topics must exist (the caller provisions them).
  */
-public final class AlertingService implements Service {
+public final class AlertingService implements CompositeService {
 
     public static final String NAME = "alerting";
 
@@ -122,17 +123,7 @@ public final class AlertingService implements Service {
     }
 
     /** True when alerting is off, or its Streams app is RUNNING and every notifier thread lives. */
-    @Override
-    public boolean isReady() {
-        return members.isReady();
-    }
-
     /** DOWN when the Streams application or a notifier is DOWN. */
-    @Override
-    public Health health() {
-        return members.health();
-    }
-
     /** For /ready: the Streams state, or {@code disabled}. */
     @Override
     public String status() {
@@ -150,7 +141,7 @@ public final class AlertingService implements Service {
     }
 
     @Override
-    public void close() {
-        members.close();
+    public ServiceGroup members() {
+        return members;
     }
 }

@@ -2,6 +2,7 @@ package pl.krakow.pulse.runtime.service;
 
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * {@link Service#of}: start, readiness and close of a component given as functions. Closes at most
@@ -13,13 +14,15 @@ final class AdaptedService implements Service {
     private final String name;
     private final Runnable start;
     private final BooleanSupplier ready;
+    private final Supplier<String> status;
     private final AutoCloseable close;
     private boolean closed;
 
-    AdaptedService(String name, Runnable start, BooleanSupplier ready, AutoCloseable close) {
+    AdaptedService(String name, Runnable start, BooleanSupplier ready, Supplier<String> status, AutoCloseable close) {
         this.name = Objects.requireNonNull(name, "name");
         this.start = Objects.requireNonNull(start, "start");
         this.ready = Objects.requireNonNull(ready, "ready");
+        this.status = Objects.requireNonNull(status, "status");
         this.close = Objects.requireNonNull(close, "close");
     }
 
@@ -39,6 +42,11 @@ final class AdaptedService implements Service {
     @Override
     public boolean isReady() {
         return ready.getAsBoolean();
+    }
+
+    @Override
+    public String status() {
+        return status.get();
     }
 
     @Override

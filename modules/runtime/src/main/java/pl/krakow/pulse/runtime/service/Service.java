@@ -1,6 +1,8 @@
 package pl.krakow.pulse.runtime.service;
 
+import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The one lifecycle every Kraków Pulse component has — an ingest feed, a goal's Streams application,
@@ -45,6 +47,14 @@ public interface Service extends AutoCloseable {
         return isReady() ? "ready" : "not ready";
     }
 
+    /**
+     * What {@code GET /ready} lists for this service: its name and {@link #status()}; a composite of
+     * several services the operator should see one by one lists each of them instead.
+     */
+    default Map<String, String> checks() {
+        return Map.of(name(), status());
+    }
+
     /** Stops the service; idempotent. */
     @Override
     void close();
@@ -55,7 +65,12 @@ public interface Service extends AutoCloseable {
      * once, on the first {@link #close()}, whether or not {@code start} ran. Health is always UP.
      */
     static Service of(String name, Runnable start, BooleanSupplier ready, AutoCloseable close) {
-        return new AdaptedService(name, start, ready, close);
+        return new AdaptedService(name, start, ready, () -> ready.getAsBoolean() ? "ready" : "not ready", close);
+    }
+
+    /** As {@link #of(String, Runnable, BooleanSupplier, AutoCloseable)}, with the component's own {@link #status()}. */
+    static Service of(String name, Runnable start, BooleanSupplier ready, Supplier<String> status, AutoCloseable close) {
+        return new AdaptedService(name, start, ready, status, close);
     }
 
     /** Whether a supervisor should leave the service alone (UP) or restart it (DOWN). */

@@ -1,10 +1,14 @@
 package pl.krakow.pulse.runtime.service;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * embedded broker's address) is built after that start. {@link #close()} closes every member, started
  * or not (a member may hold clients from its construction), in reverse order. If a member's start
  * throws, the group closes itself and rethrows: a port in use leaves no consumer thread behind.
- * Members must have distinct names (they key {@link #statuses()}).
+ * Members must have distinct names (they key {@link #checks()}).
  */
 public final class ServiceGroup implements Service {
 
@@ -28,6 +32,8 @@ public final class ServiceGroup implements Service {
     private final String name;
     // Copy-on-write: the probes read the members while start() (which may take seconds) holds the lock.
     private final List<Service> members = new CopyOnWriteArrayList<>();
+    /** Members that are shared resources (see {@link #resource}): closed in order, never probed. */
+    private final Set<Service> resources = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
     private int started;
     private boolean closed;
 
@@ -46,13 +52,28 @@ public final class ServiceGroup implements Service {
         if (closed) {
             throw new IllegalStateException(name + " is closed");
         }
-        for (Service s : members) {
-            if (s.name().equals(service.name())) {
-                throw new IllegalArgumentException(name + " already has a service named " + service.name());
-            }
+        if (probed().anyMatch(s -> s.name().equals(service.name()))) {
+            throw new IllegalArgumentException(name + " already has a service named " + service.name());
         }
         members.add(service);
         return service;
+    }
+
+    /**
+     * Appends a resource the members after it share (a Kafka producer, the schema-registry client, the
+     * meter registry): it has no lifecycle of its own, is closed in the same reverse order as the members
+     * (so after every member added later, which may still use it) and is left out of readiness, health and
+     * {@link #checks()}. Returns it.
+     */
+    public synchronized <T extends AutoCloseable> T resource(T resource) {
+        Objects.requireNonNull(resource, "resource");
+        if (closed) {
+            throw new IllegalStateException(name + " is closed");
+        }
+        Service member = Service.of(resource.getClass().getSimpleName(), () -> { }, () -> true, resource);
+        resources.add(member);
+        members.add(member);
+        return resource;
     }
 
     /** Appends a member and starts it (and any member added before it and not started yet). */
@@ -83,7 +104,7 @@ public final class ServiceGroup implements Service {
     /** True when every member is ready (an empty group is ready). */
     @Override
     public boolean isReady() {
-        return members.stream().allMatch(Service::isReady);
+        return probed().allMatch(Service::isReady);
     }
 
     /** DOWN when any member is DOWN; {@link #down()} names them. */
@@ -92,31 +113,38 @@ public final class ServiceGroup implements Service {
         return down().isEmpty() ? Health.UP : Health.DOWN;
     }
 
-    /** The names of the members that are DOWN, in order. */
-    public List<String> down() {
-        return members.stream().filter(s -> s.health() == Health.DOWN).map(Service::name).toList();
+    /** Each member that is DOWN, by name, with its {@link Service#status()}, in order. */
+    public Map<String, String> down() {
+        Map<String, String> out = new LinkedHashMap<>();
+        probed().filter(s -> s.health() == Health.DOWN).forEach(s -> out.put(s.name(), s.status()));
+        return out;
     }
 
-    /** Each member's name and {@link Service#status()}, in order. */
-    public Map<String, String> statuses() {
+    /** The members' {@link Service#checks()}, in order. */
+    @Override
+    public Map<String, String> checks() {
         Map<String, String> out = new LinkedHashMap<>();
-        members.forEach(s -> out.put(s.name(), s.status()));
+        probed().forEach(s -> out.putAll(s.checks()));
         return out;
     }
 
     @Override
     public String status() {
-        List<String> down = down();
+        Map<String, String> down = down();
         if (!down.isEmpty()) {
-            return "DOWN: " + String.join(", ", down);
+            return "DOWN: " + String.join(", ", down.keySet());
         }
-        List<String> notReady = members.stream().filter(s -> !s.isReady()).map(Service::name).toList();
+        List<String> notReady = probed().filter(s -> !s.isReady()).map(Service::name).toList();
         return notReady.isEmpty() ? "ready" : "waiting for " + String.join(", ", notReady);
     }
 
-    /** The members, in start order. */
+    /** The members, in start order (resources left out). */
     public List<Service> members() {
-        return List.copyOf(members);
+        return probed().toList();
+    }
+
+    private Stream<Service> probed() {
+        return members.stream().filter(s -> !resources.contains(s));
     }
 
     /** Closes every member in reverse order; a member that throws is logged and the others still close. */
@@ -138,6 +166,6 @@ public final class ServiceGroup implements Service {
 
     @Override
     public String toString() {
-        return name + members.stream().map(Service::name).toList();
+        return name + probed().map(Service::name).toList();
     }
 }
