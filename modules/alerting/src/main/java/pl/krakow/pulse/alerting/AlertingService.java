@@ -3,9 +3,7 @@ package pl.krakow.pulse.alerting;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
@@ -22,38 +20,48 @@ import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
+import pl.krakow.pulse.runtime.service.CompositeService;
+import pl.krakow.pulse.runtime.service.Service;
+import pl.krakow.pulse.runtime.service.ServiceGroup;
+import pl.krakow.pulse.runtime.streams.StreamsApplication;
 
 /**
  * Everything alerting runs, built from the configuration ({@code alerting.*} keys): the Streams
- * application and one {@link NotifierRunner} per notifier (log unless switched off, one per webhook
- * URL). The one entry point {@code pulse run} calls. Topics must exist (the caller provisions them).
+ * application ({@link AlertingTopology#application}) and one {@link NotifierRunner} per notifier (log
+ * unless switched off, one per webhook URL). A {@link Service} named {@code alerting}: {@link #fromConfig}
+ * builds it, {@link #start()} starts the application then the notifiers; ready when alerting is off, or
+ * the application is RUNNING and every notifier thread lives; DOWN when the application or a notifier
+ * is. Topics must exist (the caller provisions them).
  */
-public final class AlertingService implements AutoCloseable {
+public final class AlertingService implements CompositeService {
+
+    public static final String NAME = "alerting";
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertingService.class);
 
-    private final AlertingApplication application;
+    private final StreamsApplication application;
     private final List<NotifierRunner> notifiers;
-    private final Deque<AutoCloseable> toClose;
+    private final ServiceGroup members;
+    private final String summary;
 
-    private AlertingService(AlertingApplication application, List<NotifierRunner> notifiers, Deque<AutoCloseable> toClose) {
+    private AlertingService(StreamsApplication application, List<NotifierRunner> notifiers, ServiceGroup members, String summary) {
         this.application = application;
         this.notifiers = notifiers;
-        this.toClose = toClose;
+        this.members = members;
+        this.summary = summary;
     }
 
-    /** Starts alerting as configured, or returns a service that runs nothing when {@code alerting.enabled=false}. */
-    public static AlertingService start(PulseConfig config, KafkaClients clients, PulseSerdes serdes, PulseMetrics metrics,
-                                        IndicatorCatalog catalog, Path stateDir) {
-        return start(config, clients, serdes, metrics, catalog, stateDir, Clock.systemUTC());
+    /** Alerting as configured, not started; one that runs nothing when {@code alerting.enabled=false}. */
+    public static AlertingService fromConfig(PulseConfig config, KafkaClients clients, PulseSerdes serdes, PulseMetrics metrics,
+                                             IndicatorCatalog catalog, Path stateDir) {
+        return fromConfig(config, clients, serdes, metrics, catalog, stateDir, Clock.systemUTC());
     }
 
-    public static AlertingService start(PulseConfig config, KafkaClients clients, PulseSerdes serdes, PulseMetrics metrics,
-                                        IndicatorCatalog catalog, Path stateDir, Clock clock) {
-        Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    public static AlertingService fromConfig(PulseConfig config, KafkaClients clients, PulseSerdes serdes, PulseMetrics metrics,
+                                             IndicatorCatalog catalog, Path stateDir, Clock clock) {
+        ServiceGroup members = new ServiceGroup(NAME);
         if (!config.get(PulseConfig.ALERTING_ENABLED)) {
-            LOG.info("alerting is off (alerting.enabled=false)");
-            return new AlertingService(null, List.of(), toClose);
+            return new AlertingService(null, List.of(), members, null);
         }
         String rulesFile = config.get(PulseConfig.ALERTING_RULES_FILE);
         AlertRules rules = AlertRules.load(catalog, new AlertRules.Defaults(config.get(PulseConfig.ALERTING_CLEAR_MARGIN_PERCENT),
@@ -66,20 +74,19 @@ public final class AlertingService implements AutoCloseable {
                 .withReorderWait(config.get(PulseConfig.ALERTING_REORDER_WAIT))
                 .withMissingDataCheckInterval(config.get(PulseConfig.ALERTING_MISSING_DATA_CHECK_INTERVAL));
         List<NotifierRunner> runners = new ArrayList<>();
-        AlertingApplication app = null;
+        StreamsApplication app;
         try {
-            app = new AlertingApplication(clients, serdes, metrics, stateDir, rules, missing, options);
-            toClose.push(app);
-            app.start();
-            String prefix = config.get(PulseConfig.APPLICATION_ID_PREFIX) + "-" + AlertingApplication.APPLICATION_SUFFIX + "-notify-";
+            app = members.add(AlertingTopology.application(clients, serdes, metrics, stateDir, rules, missing, options));
+            String prefix = config.get(PulseConfig.APPLICATION_ID_PREFIX) + "-" + AlertingTopology.APPLICATION_SUFFIX + "-notify-";
             if (config.get(PulseConfig.ALERTING_LOG_NOTIFIER)) {
-                runners.add(run(toClose, new NotifierRunner(clients, serdes, prefix + "log", new LogNotifier(metrics.registry()),
+                runners.add(members.add(new NotifierRunner(clients, serdes, prefix + "log", new LogNotifier(metrics.registry()),
                         java.time.Duration.ZERO)));
             }
             String urls = config.get(PulseConfig.ALERTING_WEBHOOK_URLS);
             if (!urls.isBlank()) {
                 KafkaDeadLetterSink dlq = new KafkaDeadLetterSink(clients, serdes, prefix + "dead-letters", clock);
-                toClose.push(dlq);
+                // Added before the webhooks, so closed after them: a last failed delivery can still be dead-lettered.
+                members.add(Service.of("webhook-dead-letters", () -> { }, () -> true, dlq));
                 WebhookNotifier.Settings settings = new WebhookNotifier.Settings(config.get(PulseConfig.ALERTING_WEBHOOK_MAX_ATTEMPTS),
                         config.get(PulseConfig.ALERTING_WEBHOOK_INITIAL_BACKOFF), config.get(PulseConfig.ALERTING_WEBHOOK_MAX_BACKOFF),
                         config.get(PulseConfig.ALERTING_WEBHOOK_TIMEOUT));
@@ -87,29 +94,38 @@ public final class AlertingService implements AutoCloseable {
                 for (String url : urls.split(",")) {
                     n++;
                     AlertNotifier webhook = new WebhookNotifier("webhook-" + n, URI.create(url.trim()), settings, dlq, metrics.registry());
-                    runners.add(run(toClose, new NotifierRunner(clients, serdes, prefix + "webhook-" + n, webhook, settings.worstCase())));
+                    runners.add(members.add(new NotifierRunner(clients, serdes, prefix + "webhook-" + n, webhook, settings.worstCase())));
                 }
             }
         } catch (RuntimeException e) {
-            closeAll(toClose);
+            members.close();
             throw e;
         }
-        LOG.info("alerting started: {} rule-bearing indicators, {} missing-data sources, notifiers {}",
-                rules.indicatorsWithRules().size(), missing.entries().size(), runners.stream().map(NotifierRunner::name).toList());
-        return new AlertingService(app, List.copyOf(runners), toClose);
+        String summary = rules.indicatorsWithRules().size() + " rule-bearing indicators, " + missing.entries().size()
+                + " missing-data sources, notifiers " + runners.stream().map(NotifierRunner::name).toList();
+        return new AlertingService(app, List.copyOf(runners), members, summary);
     }
 
-    private static NotifierRunner run(Deque<AutoCloseable> toClose, NotifierRunner runner) {
-        toClose.push(runner);
-        return runner.start();
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** Starts the Streams application, then the notifiers; on failure stops what it started and rethrows. */
+    @Override
+    public void start() {
+        if (application == null) {
+            LOG.info("alerting is off (alerting.enabled=false)");
+            return;
+        }
+        members.start();
+        LOG.info("alerting started: {}", summary);
     }
 
     /** True when alerting is off, or its Streams app is RUNNING and every notifier thread lives. */
-    public boolean isReady() {
-        return application == null || (application.isRunning() && notifiers.stream().allMatch(NotifierRunner::isAlive));
-    }
-
+    /** DOWN when the Streams application or a notifier is DOWN. */
     /** For /ready: the Streams state, or {@code disabled}. */
+    @Override
     public String status() {
         if (application == null) {
             return "disabled";
@@ -120,23 +136,12 @@ public final class AlertingService implements AutoCloseable {
     }
 
     /** The Streams application, or null when alerting is off. */
-    public AlertingApplication application() {
+    public StreamsApplication application() {
         return application;
     }
 
     @Override
-    public void close() {
-        closeAll(toClose);
-    }
-
-    private static void closeAll(Deque<AutoCloseable> toClose) {
-        while (!toClose.isEmpty()) {
-            AutoCloseable c = toClose.pop();
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.warn("error stopping {}: {}", c.getClass().getSimpleName(), e.toString());
-            }
-        }
+    public ServiceGroup members() {
+        return members;
     }
 }

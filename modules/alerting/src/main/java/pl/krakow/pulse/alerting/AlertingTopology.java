@@ -3,6 +3,7 @@ package pl.krakow.pulse.alerting;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -29,11 +30,14 @@ import pl.krakow.pulse.alerting.threshold.SeriesState;
 import pl.krakow.pulse.alerting.threshold.ThresholdAlertProcessor;
 import pl.krakow.pulse.events.alerts.Alert;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
+import pl.krakow.pulse.platform.kafka.KafkaClients;
+import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
 import pl.krakow.pulse.platform.topics.Topics;
+import pl.krakow.pulse.runtime.streams.StreamsApplication;
 
 /**
- * The alerting topology (no I/O; {@link AlertingApplication} runs it):
+ * The alerting topology (no I/O; {@link #application} runs it as its own Kafka Streams application):
  * <pre>
  * indicators.iv3/iv4/iv5.v1 ─► alerting-indicators-with-rules ─► alerting-by-series-rekey (indicator|scope)
  *    ─► repartition alerting-by-series ─► alerting-threshold-processor ─► alerting-threshold-sink (alerts.v1)
@@ -46,6 +50,8 @@ import pl.krakow.pulse.platform.topics.Topics;
  * Only values of indicators with at least one rule cross the repartition topic.
  */
 public final class AlertingTopology {
+
+    public static final String APPLICATION_SUFFIX = "alerting";
 
     public static final String THRESHOLD_STORE = "alerting-threshold-by-series";
     public static final String MISSING_DATA_STORE = "alerting-missing-data-last-seen";
@@ -81,6 +87,18 @@ public final class AlertingTopology {
     }
 
     private AlertingTopology() {
+    }
+
+    /**
+     * The alerting application {@code <prefix>-alerting}, run by the same machinery as every goal's
+     * indicators application ({@link StreamsApplication}: exactly-once v2, explicit names, dead-letter
+     * handling — bad input counted, written to {@code ingest.rejected.v1}, processing continues). Its own
+     * application id, so its failure, rebalance or restore never holds up an indicator table. Not started.
+     */
+    public static StreamsApplication application(KafkaClients clients, PulseSerdes serdes, PulseMetrics metrics, Path stateDir,
+                                                 AlertRules rules, MissingDataSpec missing, Options options) {
+        return new StreamsApplication(clients, serdes, metrics, stateDir, APPLICATION_SUFFIX, options.meters(), options.clock(),
+                builder -> build(builder, serdes, rules, missing, options));
     }
 
     public static StreamsBuilder build(StreamsBuilder builder, PulseSerdes serdes, AlertRules rules, MissingDataSpec missing,

@@ -83,7 +83,7 @@ class Pm10RealDataAlertsIT {
     private PulseSerdes serdes;
     private PulseMetrics metrics;
     private StreamsApplication indicators;
-    private AlertingApplication alerting;
+    private StreamsApplication alerting;
     private Map<String, TreeMap<LocalDate, Pm10Days2017Q1.Day>> days;
 
     @BeforeAll
@@ -101,7 +101,7 @@ class Pm10RealDataAlertsIT {
         metrics = new PulseMetrics("alerting-it");
         indicators = Iv3EnvironmentTopology.application(clients, serdes, IndicatorCatalog.bundled(), Pm10Days2017Q1.WARSAW, metrics,
                 dir.resolve("streams"));
-        alerting = new AlertingApplication(clients, serdes, metrics, dir.resolve("streams"),
+        alerting = AlertingTopology.application(clients, serdes, metrics, dir.resolve("streams"),
                 AlertRules.bundled(IndicatorCatalog.bundled(), AlertRules.Defaults.standard()), MissingDataSpec.none(),
                 AlertingTopology.Options.defaults().withMeters(metrics.registry()).withReorderWait(Duration.ofSeconds(20)));
         indicators.start();

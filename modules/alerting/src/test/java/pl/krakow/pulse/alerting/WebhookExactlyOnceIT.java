@@ -100,7 +100,10 @@ class WebhookExactlyOnceIT {
     }
 
     private AlertingService startService() {
-        return AlertingService.start(config, clients, serdes, metrics, IndicatorCatalog.bundled(), dir.resolve("streams"));
+        AlertingService service = AlertingService.fromConfig(config, clients, serdes, metrics, IndicatorCatalog.bundled(),
+                dir.resolve("streams"));
+        service.start();
+        return service;
     }
 
     private void produceDays(int from, int to) {

@@ -1,6 +1,5 @@
 package pl.krakow.pulse.app;
 
-import pl.krakow.pulse.runtime.streams.TopologyOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -8,44 +7,37 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.ArrayDeque;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.AdminClient;
-import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import pl.krakow.pulse.alerting.AlertingService;
 import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
 import pl.krakow.pulse.embedded.EmbeddedMqttBroker;
 import pl.krakow.pulse.embedded.EmbeddedSchemaRegistry;
-import pl.krakow.pulse.app.safety.SafetyServices;
-import pl.krakow.pulse.alerting.AlertingService;
-import pl.krakow.pulse.runtime.streams.StreamsApplication;
-import pl.krakow.pulse.indicators.iv4.Iv4MobilityTopology;
-import pl.krakow.pulse.ingest.mobility.MobilityFeeds;
 import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
-import pl.krakow.pulse.ingest.ConsoleProgressBar;
+import pl.krakow.pulse.indicators.iv4.Iv4MobilityTopology;
+import pl.krakow.pulse.indicators.iv5.Iv5SafetyTopology;
+import pl.krakow.pulse.indicators.iv5.PopulationTable;
 import pl.krakow.pulse.ingest.EventPublisher;
 import pl.krakow.pulse.ingest.EventValidator;
-import pl.krakow.pulse.ingest.push.MqttSensorSubscriber;
-import pl.krakow.pulse.ingest.push.SensorPushServer;
-import pl.krakow.pulse.ingest.environment.sensors.SensorReadingParser;
-import pl.krakow.pulse.ingest.FeedFormats;
-import pl.krakow.pulse.ingest.FileReplayer;
 import pl.krakow.pulse.ingest.IngestContext;
-import pl.krakow.pulse.ingest.ProgressListener;
 import pl.krakow.pulse.ingest.ReplayReport;
 import pl.krakow.pulse.ingest.ReplaySpeed;
-import pl.krakow.pulse.ingest.environment.BundledData;
-import pl.krakow.pulse.ingest.environment.GiosWideCsvParser;
-import pl.krakow.pulse.ingest.environment.ImgwSynopCsvParser;
 import pl.krakow.pulse.ingest.environment.StationReference;
 import pl.krakow.pulse.ingest.environment.gios.GiosApiPoller;
+import pl.krakow.pulse.ingest.environment.sensors.SensorReadingParser;
+import pl.krakow.pulse.ingest.mobility.MobilityFeeds;
+import pl.krakow.pulse.ingest.push.MqttSensorSubscriber;
+import pl.krakow.pulse.ingest.push.SensorPushServer;
+import pl.krakow.pulse.ingest.safety.CityProfile;
+import pl.krakow.pulse.ingest.safety.IncidentJsonParser;
+import pl.krakow.pulse.ingest.safety.IncidentSimulator;
+import pl.krakow.pulse.ingest.safety.SafetyPush;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
@@ -59,19 +51,28 @@ import pl.krakow.pulse.publish.ApiServer;
 import pl.krakow.pulse.publish.IndicatorReadModel;
 import pl.krakow.pulse.publish.PublishApplication;
 import pl.krakow.pulse.publish.ReadinessReport;
+import pl.krakow.pulse.runtime.service.Service;
+import pl.krakow.pulse.runtime.service.ServiceGroup;
+import pl.krakow.pulse.runtime.streams.StreamsApplication;
+import pl.krakow.pulse.runtime.streams.TopologyOptions;
 
 /**
- * Everything {@code pulse run} starts, in dependency order, and stops in reverse: the embedded
- * broker and registry (unless a cluster is configured), topics and schemas, the IV.3 indicator
- * topology, the read model and HTTP API, and the replay of the bundled data. Used by the CLI and by
- * the integration tests, so the tests exercise exactly what a user starts.
+ * Everything {@code pulse run} starts, as one ordered list of {@link Service}s built from the
+ * configuration: started in order, stopped in reverse. First the platform — the embedded broker and
+ * registry (unless a cluster is configured); then, once their addresses are known and topics and
+ * schemas are provisioned, the domains — the IV.3, IV.4 and IV.5 indicator applications, the incident
+ * push endpoint and simulator, alerting, the read side (read models, HTTP API, export), the station
+ * reference, the mobility feeds, the sensor push endpoints, the GIOŚ API poller and the replay of the
+ * bundled data. {@code GET /ready} is ready when every service is, {@code GET /health} DOWN when any
+ * is DOWN, naming it. Used by the CLI and by the integration tests, so the tests exercise exactly what
+ * a user starts.
  */
 public final class PulseRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PulseRuntime.class);
 
     private final PulseConfig config;
-    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private final ServiceGroup services = new ServiceGroup("pulse");
     private final long startedAtNanos = System.nanoTime();
     private EmbeddedKafkaBroker broker;
     private EmbeddedSchemaRegistry embeddedRegistry;
@@ -82,24 +83,23 @@ public final class PulseRuntime implements AutoCloseable {
     private KafkaClients clients;
     private StreamsApplication indicators;
     private StreamsApplication indicatorsIv4;
+    private StreamsApplication indicatorsIv5;
+    private SensorPushServer incidentPush;
+    private IncidentSimulator simulator;
     private MobilityFeeds mobility;
-    private SafetyServices safety;
     private AlertingService alerting;
-    private IndicatorReadModel readModel;
-    private ApiServer api;
     private PublishApplication publish;
-    private Thread replayThread;
+    private BundledReplay replay;
     private SensorPushServer pushServer;
     private EmbeddedMqttBroker mqttBroker;
     private String mqttUrl;
-    private volatile ReplayReport replayReport;
     private volatile boolean closed;
 
     private PulseRuntime(PulseConfig config) {
         this.config = config;
     }
 
-    /** Starts every component; on failure stops what was started and rethrows. */
+    /** Starts every service; on failure stops what was started and rethrows. */
     public static PulseRuntime start(PulseConfig config, boolean fresh) {
         PulseRuntime runtime = new PulseRuntime(config);
         try {
@@ -117,32 +117,38 @@ public final class PulseRuntime implements AutoCloseable {
             deleteRecursively(dataDir);
         }
         createDirectories(dataDir);
-        metrics = track(new PulseMetrics("pulse"));
+        metrics = services.resource(new PulseMetrics("pulse"));
+        startPlatform(dataDir);
+        addDomainServices(dataDir.resolve("streams"));
+        services.start();
+    }
 
+    /** The embedded broker and registry (each unless a cluster is configured), topics and schemas: what every client needs first. */
+    private void startPlatform(Path dataDir) {
         if (config.embeddedKafka()) {
-            broker = track(EmbeddedKafkaBroker.builder()
+            broker = EmbeddedKafkaBroker.builder()
                     .dataDir(dataDir.resolve("kafka"))
                     .brokerPort(config.get(PulseConfig.EMBEDDED_KAFKA_PORT))
-                    .build()
-                    .start());
+                    .build();
+            services.start(Service.of("embedded-kafka", broker::start, () -> true, broker));
             bootstrapServers = broker.bootstrapServers();
         } else {
             bootstrapServers = config.get(PulseConfig.BOOTSTRAP_SERVERS);
         }
         if (config.embeddedRegistry()) {
-            embeddedRegistry = track(EmbeddedSchemaRegistry.builder()
+            embeddedRegistry = EmbeddedSchemaRegistry.builder()
                     .bootstrapServers(bootstrapServers)
                     .port(config.get(PulseConfig.EMBEDDED_REGISTRY_PORT))
                     .replicationFactor(config.get(PulseConfig.TOPIC_REPLICATION_FACTOR))
-                    .build()
-                    .start());
+                    .build();
+            services.start(Service.of("embedded-schema-registry", embeddedRegistry::start, () -> true, embeddedRegistry));
             registryUrl = embeddedRegistry.url();
         } else {
             registryUrl = config.get(PulseConfig.SCHEMA_REGISTRY_URL);
         }
 
         clients = new KafkaClients(bootstrapServers, config);
-        HttpSchemaRegistryClient registry = track(new HttpSchemaRegistryClient(registryUrl));
+        HttpSchemaRegistryClient registry = services.resource(new HttpSchemaRegistryClient(registryUrl));
         serdes = new PulseSerdes(registry);
         if (config.get(PulseConfig.TOPICS_CREATE)) {
             try (AdminClient admin = AdminClient.create(clients.admin("pulse-provisioner"))) {
@@ -151,43 +157,69 @@ public final class PulseRuntime implements AutoCloseable {
             }
         }
         SchemaProvisioner.ensure(registry, Topics.all());
+    }
 
+    /** Every domain service the configuration asks for, in start order; none started yet. */
+    private void addDomainServices(Path stateDir) {
         IndicatorCatalog catalog = IndicatorCatalog.bundled();
         ZoneId zone = ZoneId.of(config.get(PulseConfig.TIME_ZONE));
         TopologyOptions options = TopologyOptions.fromConfig(config, metrics.registry());
-        indicators = track(Iv3EnvironmentTopology.application(clients, serdes, catalog, zone, metrics, dataDir.resolve("streams"), options));
-        indicators.start();
-        indicatorsIv4 = track(Iv4MobilityTopology.application(clients, serdes, catalog, zone, metrics, dataDir.resolve("streams"), options));
-        indicatorsIv4.start();
-        safety = track(SafetyServices.start(config, clients, serdes, metrics, catalog, zone, dataDir.resolve("streams")));
-        alerting = track(AlertingService.start(config, clients, serdes, metrics, catalog, dataDir.resolve("streams")));
-
-        publish = track(PublishApplication.start(config, clients, serdes, catalog, metrics, this::readiness));
-        readModel = publish.indicators();
-        api = publish.api();
-
-        publishStationReference();
-        mobility = track(MobilityFeeds.start(config, clients, serdes, metrics, config.get(PulseConfig.REPLAY_ON_START)));
-        startSensorPush();
-        startGiosApiPoller();
+        indicators = services.add(Iv3EnvironmentTopology.application(clients, serdes, catalog, zone, metrics, stateDir, options));
+        indicatorsIv4 = services.add(Iv4MobilityTopology.application(clients, serdes, catalog, zone, metrics, stateDir, options));
+        addSafety(catalog, zone, stateDir);
+        alerting = services.add(AlertingService.fromConfig(config, clients, serdes, metrics, catalog, stateDir));
+        publish = services.add(PublishApplication.fromConfig(config, clients, serdes, catalog, metrics, services));
+        services.add(Service.of("reference-stations", this::publishStationReference, () -> true, () -> { }));
+        mobility = services.add(MobilityFeeds.fromConfig(config, clients, serdes, metrics, config.get(PulseConfig.REPLAY_ON_START)));
+        addSensorPush();
+        addGiosApiPoller();
         if (config.get(PulseConfig.REPLAY_ON_START)) {
-            startBundledReplay();
+            EventPublisher publisher = services.resource(new EventPublisher(clients, serdes, metrics, "pulse-replay-bundled"));
+            replay = services.add(new BundledReplay(publisher, IngestContext.from(config, metrics.registry()),
+                    ReplaySpeed.parse(config.get(PulseConfig.REPLAY_SPEED))));
+        }
+    }
+
+    /**
+     * The safety domain: the {@code indicators-iv5} application, the incident push endpoint for city systems when
+     * {@code safety.push.http.tokens} is set, and the SIMULATED Kraków incident feed ({@code safety.simulator.enabled}:
+     * a backfill of {@code safety.simulator.backfill}, then live).
+     */
+    private void addSafety(IndicatorCatalog catalog, ZoneId zone, Path stateDir) {
+        String populationFile = config.get(PulseConfig.SAFETY_POPULATION_FILE);
+        PopulationTable population = populationFile.isBlank() ? PopulationTable.krakowDefault()
+                : PopulationTable.krakowWith(Path.of(populationFile));
+        // IV.5 takes only the emit interval from the configuration (its idle release is not used).
+        TopologyOptions options = TopologyOptions.defaults()
+                .withMeters(metrics.registry())
+                .withEmitInterval(config.get(PulseConfig.INDICATORS_EMIT_INTERVAL));
+        indicatorsIv5 = services.add(Iv5SafetyTopology.application(clients, serdes, catalog, zone, population, metrics, stateDir,
+                options));
+
+        EventPublisher publisher = services.resource(new EventPublisher(clients, serdes, metrics, "pulse-safety"));
+        IngestContext context = IngestContext.from(config, metrics.registry());
+        CityProfile city = CityProfile.krakow();
+        String tokens = config.get(PulseConfig.SAFETY_PUSH_HTTP_TOKENS);
+        if (!tokens.isBlank()) {
+            incidentPush = services.add(SafetyPush.server(new IncidentJsonParser(context, city), publisher, tokenToClient(tokens),
+                    config.get(PulseConfig.PUSH_HTTP_HOST), config.get(PulseConfig.SAFETY_PUSH_HTTP_PORT)));
+        }
+        if (config.get(PulseConfig.SAFETY_SIMULATOR_ENABLED)) {
+            // Fixed seed and a day-aligned backfill start: a restart on the same data directory regenerates the
+            // same event ids, which the IV.5 topology recognises as duplicates instead of counting twice.
+            simulator = services.add(new IncidentSimulator(city, publisher, context, IncidentSimulator.Calibration.KRAKOW_2020, 2020)
+                    .backfillingOnStart(config.get(PulseConfig.SAFETY_SIMULATOR_BACKFILL), zone));
         }
     }
 
     /** Sensor push: the authenticated HTTP endpoint (when tokens are configured) and the MQTT subscription. */
-    private void startSensorPush() {
-        EventPublisher publisher = track(new EventPublisher(clients, serdes, metrics, "pulse-sensor-push"));
+    private void addSensorPush() {
+        EventPublisher publisher = services.resource(new EventPublisher(clients, serdes, metrics, "pulse-sensor-push"));
         IngestContext context = IngestContext.from(config, metrics.registry());
         SensorReadingParser parser = new SensorReadingParser(EventValidator.of(context, Set.of()), context.clock(), Set.of());
         String tokens = config.get(PulseConfig.PUSH_HTTP_TOKENS);
         if (!tokens.isBlank()) {
-            Map<String, String> tokenToClient = new LinkedHashMap<>();
-            for (String pair : tokens.split(",")) {
-                int colon = pair.indexOf(':');
-                tokenToClient.put(pair.substring(colon + 1).trim(), pair.substring(0, colon).trim());
-            }
-            pushServer = track(new SensorPushServer(parser, publisher, tokenToClient, config.get(PulseConfig.PUSH_HTTP_HOST),
+            pushServer = services.add(new SensorPushServer(parser, publisher, tokenToClient(tokens), config.get(PulseConfig.PUSH_HTTP_HOST),
                     config.get(PulseConfig.PUSH_HTTP_PORT), SensorPushServer.DEFAULT_MAX_BODY_BYTES));
         }
         if (config.get(PulseConfig.PUSH_MQTT_ENABLED)) {
@@ -195,20 +227,35 @@ public final class PulseRuntime implements AutoCloseable {
             String password = blankToNull(config.get(PulseConfig.PUSH_MQTT_PASSWORD));
             String url = config.get(PulseConfig.PUSH_MQTT_URL);
             if (url.isBlank()) {
-                mqttBroker = track(new EmbeddedMqttBroker("127.0.0.1", config.get(PulseConfig.EMBEDDED_MQTT_PORT), user, password));
+                // Listens from construction: the subscriber below is built with its address.
+                mqttBroker = new EmbeddedMqttBroker("127.0.0.1", config.get(PulseConfig.EMBEDDED_MQTT_PORT), user, password);
+                services.add(Service.of("embedded-mqtt", () -> { }, () -> true, mqttBroker));
                 url = mqttBroker.serverUri();
             }
             mqttUrl = url;
-            track(new MqttSensorSubscriber(url, config.get(PulseConfig.APPLICATION_ID_PREFIX) + "-sensor-push",
-                    config.get(PulseConfig.PUSH_MQTT_TOPIC), 1, user, password, parser, publisher).start());
+            services.add(new MqttSensorSubscriber(url, config.get(PulseConfig.APPLICATION_ID_PREFIX) + "-sensor-push",
+                    config.get(PulseConfig.PUSH_MQTT_TOPIC), 1, user, password, parser, publisher));
         }
     }
 
-    /** The GIOŚ API poller, only when ingest.gios.api.url is set: the embedded default makes no network calls. */
-    private void startGiosApiPoller() {
+    /** {@code client:token,client:token} → token to client. */
+    private static Map<String, String> tokenToClient(String tokens) {
+        Map<String, String> tokenToClient = new LinkedHashMap<>();
+        for (String pair : tokens.split(",")) {
+            int colon = pair.indexOf(':');
+            tokenToClient.put(pair.substring(colon + 1).trim(), pair.substring(0, colon).trim());
+        }
+        return tokenToClient;
+    }
+
+    /**
+     * The GIOŚ API poller, only when ingest.gios.api.url is set: the embedded default makes no network calls.
+     * A {@link Service} itself, through ingest-core's polled-HTTP base.
+     */
+    private void addGiosApiPoller() {
         if (!config.get(PulseConfig.GIOS_API_URL).isBlank()) {
-            EventPublisher publisher = track(new EventPublisher(clients, serdes, metrics, "pulse-gios-api"));
-            GiosApiPoller.fromConfig(config, publisher, IngestContext.from(config, metrics.registry())).ifPresent(p -> track(p).start());
+            EventPublisher publisher = services.resource(new EventPublisher(clients, serdes, metrics, "pulse-gios-api"));
+            GiosApiPoller.fromConfig(config, publisher, IngestContext.from(config, metrics.registry())).ifPresent(services::add);
         }
     }
 
@@ -224,49 +271,14 @@ public final class PulseRuntime implements AutoCloseable {
         }
     }
 
-    private void startBundledReplay() {
-        EventPublisher publisher = track(new EventPublisher(clients, serdes, metrics, "pulse-replay-bundled"));
-        FileReplayer replayer = new FileReplayer(publisher, IngestContext.from(config, metrics.registry()));
-        ReplaySpeed speed = ReplaySpeed.parse(config.get(PulseConfig.REPLAY_SPEED));
-        replayThread = new Thread(() -> {
-            try {
-                // The bundled IMGW weather (744 hours) first, at full speed: it is tiny and feeds no indicator yet.
-                ReplayReport weather = replayer.replay(FeedFormats.discover().get(ImgwSynopCsvParser.FEED),
-                        List.of(BundledData.weatherCsv()), ReplaySpeed.MAX, ProgressListener.NONE);
-                LOG.info("Replayed the bundled IMGW weather to {}: {}", Topics.WEATHER.name(), weather);
-                replayReport = replayer.replay(FeedFormats.discover().get(GiosWideCsvParser.FEED),
-                        List.of(BundledData.airQualityCsv()), speed, new ConsoleProgressBar(System.err));
-                publisher.flush();
-            } catch (RuntimeException e) {
-                if (!closed) {
-                    LOG.error("Replay of the bundled data failed", e);
-                }
-            }
-        }, "pulse-bundled-replay");
-        replayThread.setDaemon(true);
-        replayThread.start();
-    }
-
-    /** /ready: the indicator topology runs and the read model has caught up with the tables. */
+    /** What /ready reports: every service by name with its status; ready when all are. */
     ReadinessReport readiness() {
-        Map<String, String> checks = new LinkedHashMap<>();
-        KafkaStreams.State state = indicators == null ? null : indicators.state();
-        boolean streamsOk = state == KafkaStreams.State.RUNNING;
-        checks.put("indicators-iv3", String.valueOf(state));
-        KafkaStreams.State iv4 = indicatorsIv4 == null ? null : indicatorsIv4.state();
-        streamsOk &= iv4 == KafkaStreams.State.RUNNING;
-        checks.put("indicators-iv4", String.valueOf(iv4));
-        checks.put("indicators-iv5", safety == null ? "not started" : String.valueOf(safety.state()));
-        streamsOk &= safety != null && safety.isRunning();
-        boolean readOk = readModel != null && readModel.isCaughtUp();
-        checks.put("read-model", readModel == null ? "not started" : readModel.status());
-        boolean alertingOk = alerting != null && alerting.isReady();
-        checks.put("alerting", alerting == null ? "not started" : alerting.status());
-        return new ReadinessReport(streamsOk && readOk && alertingOk, checks);
+        return new ReadinessReport(services.isReady(), services.checks());
     }
 
     public void printWhereEverythingListens(PrintStream out) {
         double seconds = (System.nanoTime() - startedAtNanos) / 1e9;
+        ApiServer api = publish.api();
         out.println();
         out.println("Kraków Pulse is running (started in " + String.format(java.util.Locale.ROOT, "%.1f", seconds) + " s)");
         out.println("  Kafka bootstrap servers : " + bootstrapServers + (broker != null ? "   (embedded KRaft broker, data in "
@@ -284,11 +296,14 @@ public final class PulseRuntime implements AutoCloseable {
         out.println("  Sensor push (MQTT)      : " + (mqttUrl != null ? mqttUrl + "  topic " + config.get(PulseConfig.PUSH_MQTT_TOPIC)
                 + (mqttBroker != null ? "   (embedded broker)" : "") : "off"));
         out.println("  Indicators (IV.4)       : " + api.url() + "/api/v1/goals/IV.4/indicators");
-        safety.printWhereEverythingListens(out);
+        out.println("  Indicators (IV.5)       : safety; the bundled incidents are SIMULATED (feed=simulated)"
+                + (simulator == null ? " — simulator off" : ", " + IncidentSimulator.Calibration.KRAKOW_2020.source()));
+        out.println("  Incident push (HTTP)    : " + (incidentPush != null ? incidentPush.url() + "   (Bearer token)"
+                : "off (set safety.push.http.tokens)"));
         out.println("  GIOŚ API poller         : " + (config.get(PulseConfig.GIOS_API_URL).isBlank() ? "off (set ingest.gios.api.url)"
                 : config.get(PulseConfig.GIOS_API_URL) + "   (" + config.get(PulseConfig.GIOS_API_CITY) + ", every "
                 + config.get(PulseConfig.GIOS_API_INTERVAL) + ")"));
-        out.println("  Bundled replay          : " + (replayThread != null ? "running (real GIOŚ/WIOŚ PM data, 2017 Q1; Kraków GTFS-RT, Poznań TripUpdates, Oslo GBFS; IMGW Kraków-Balice weather, January 2019)" : "off (--no-replay)"));
+        out.println("  Bundled replay          : " + (replay != null ? "running (real GIOŚ/WIOŚ PM data, 2017 Q1; Kraków GTFS-RT, Poznań TripUpdates, Oslo GBFS; IMGW Kraków-Balice weather, January 2019)" : "off (--no-replay)"));
         out.println("Press Ctrl-C to stop.");
         out.flush();
     }
@@ -302,7 +317,7 @@ public final class PulseRuntime implements AutoCloseable {
     }
 
     public String httpUrl() {
-        return api.url();
+        return publish.api().url();
     }
 
     public PulseSerdes serdes() {
@@ -328,11 +343,16 @@ public final class PulseRuntime implements AutoCloseable {
     }
 
     public IndicatorReadModel readModel() {
-        return readModel;
+        return publish.indicators();
     }
 
     public PublishApplication publish() {
         return publish;
+    }
+
+    /** Every service, in start order: what /ready and /health report on. */
+    public ServiceGroup services() {
+        return services;
     }
 
     /** Alerting (its Streams app and notifiers). */
@@ -354,23 +374,19 @@ public final class PulseRuntime implements AutoCloseable {
         return mobility;
     }
 
-    /** The IV.5 application, the incident simulator and the incident push endpoint. */
-    public SafetyServices safety() {
-        return safety;
+    /** The IV.5 safety application. */
+    public StreamsApplication indicatorsIv5() {
+        return indicatorsIv5;
+    }
+
+    /** The incident push endpoint's URL, or null when no tokens are configured. */
+    public String incidentPushUrl() {
+        return incidentPush == null ? null : incidentPush.url();
     }
 
     /** Waits for the bundled replay to finish; null if there was none or it failed. */
     public ReplayReport awaitReplay(Duration timeout) throws InterruptedException {
-        if (replayThread == null) {
-            return null;
-        }
-        replayThread.join(timeout.toMillis());
-        return replayReport;
-    }
-
-    private <T extends AutoCloseable> T track(T component) {
-        toClose.push(component);
-        return component;
+        return replay == null ? null : replay.await(timeout);
     }
 
     @Override
@@ -379,18 +395,8 @@ public final class PulseRuntime implements AutoCloseable {
             return;
         }
         closed = true;
-        if (replayThread != null) {
-            replayThread.interrupt();
-        }
         LOG.info("Stopping Kraków Pulse");
-        while (!toClose.isEmpty()) {
-            AutoCloseable c = toClose.pop();
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.warn("Error stopping {}: {}", c.getClass().getSimpleName(), e.toString());
-            }
-        }
+        services.close();
         LOG.info("Kraków Pulse stopped");
     }
 

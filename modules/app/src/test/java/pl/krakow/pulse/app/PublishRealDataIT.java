@@ -44,7 +44,6 @@ import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.topics.Topics;
 import pl.krakow.pulse.publish.OpenApiContract;
 import pl.krakow.pulse.publish.PublishApplication;
-import pl.krakow.pulse.publish.ReadinessReport;
 
 /**
  * The publish side over the real replayed IV.3 data (bundled GIOŚ/WIOŚ 2017 Q1): what the API, the
@@ -336,10 +335,12 @@ class PublishRealDataIT {
         IndicatorCatalog catalog = IndicatorCatalog.bundled();
         try (pl.krakow.pulse.platform.metrics.PulseMetrics m1 = new pl.krakow.pulse.platform.metrics.PulseMetrics("publish-a");
              pl.krakow.pulse.platform.metrics.PulseMetrics m2 = new pl.krakow.pulse.platform.metrics.PulseMetrics("publish-b");
-             PublishApplication a = PublishApplication.start(PulseTestRuntime.config(dataDir, false), runtime.clients(),
-                     runtime.serdes(), catalog, m1, () -> ReadinessReport.up(Map.of()));
-             PublishApplication b = PublishApplication.start(PulseTestRuntime.config(dataDir, false), runtime.clients(),
-                     runtime.serdes(), catalog, m2, () -> ReadinessReport.up(Map.of()))) {
+             PublishApplication a = PublishApplication.fromConfig(PulseTestRuntime.config(dataDir, false), runtime.clients(),
+                     runtime.serdes(), catalog, m1);
+             PublishApplication b = PublishApplication.fromConfig(PulseTestRuntime.config(dataDir, false), runtime.clients(),
+                     runtime.serdes(), catalog, m2)) {
+            a.start();
+            b.start();
             assertThat(a.indicators().awaitCaughtUp(Duration.ofMinutes(1))).isTrue();
             assertThat(b.indicators().awaitCaughtUp(Duration.ofMinutes(1))).isTrue();
             assertThat(a.api().port()).isNotEqualTo(b.api().port());

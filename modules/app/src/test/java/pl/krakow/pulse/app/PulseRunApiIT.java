@@ -13,12 +13,15 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import pl.krakow.pulse.runtime.service.Service;
 
 /**
  * Starts what {@code pulse run} starts (embedded broker and registry, IV.3 topology, read model,
@@ -128,7 +131,17 @@ class PulseRunApiIT {
     @Test
     void healthReadyAndPrometheusMetricsAreServed() throws Exception {
         assertThat(get("/health").statusCode()).isEqualTo(200);
+        assertThat(json("/health").path("status").asText()).isEqualTo("UP");
         assertThat(get("/ready").statusCode()).isEqualTo(200);
+        // /ready lists every service of the runtime by name, in start order
+        JsonNode checks = json("/ready").path("checks");
+        List<String> names = new ArrayList<>();
+        checks.fieldNames().forEachRemaining(names::add);
+        assertThat(names).containsSubsequence("embedded-kafka", "embedded-schema-registry", "indicators-iv3", "indicators-iv4",
+                "indicators-iv5", "incident-simulator", "alerting", "read-model", "alerts", "http-api", "reference-stations",
+                "mobility-feeds", "embedded-mqtt", "sensor-mqtt", "bundled-replay");
+        assertThat(checks.path("indicators-iv3").asText()).isEqualTo("RUNNING");
+        assertThat(runtime.services().health()).isEqualTo(Service.Health.UP);
         String metrics = get("/metrics").body();
         assertThat(metrics).contains("jvm_memory_used_bytes", "pulse_ingest_records_total", "kafka_stream");
     }

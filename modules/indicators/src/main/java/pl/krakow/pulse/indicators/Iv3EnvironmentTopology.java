@@ -7,9 +7,7 @@ import pl.krakow.pulse.runtime.streams.StreamsApplication;
 import pl.krakow.pulse.runtime.streams.TopologyOptions;
 import java.time.ZoneId;
 import java.util.List;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.processor.TimestampExtractor;
 import pl.krakow.pulse.events.environment.AirQualityMeasurement;
 import pl.krakow.pulse.indicators.city.CityDefinition;
 import pl.krakow.pulse.indicators.daily.DailyMeanDefinition;
@@ -118,20 +116,5 @@ public final class Iv3EnvironmentTopology {
     /** Every state store the topology creates (for operators and tests). */
     public static List<String> storeNames(IndicatorCatalog catalog) {
         return stages(catalog, ZoneId.of("Europe/Warsaw")).storeNames();
-    }
-
-    /**
-     * Record time = the measurement's {@code eventTime} (end of its averaging period), so windows and
-     * stream time follow event time whatever the producer stamped. A record without a readable value
-     * keeps its broker timestamp.
-     */
-    static final class EventTimeExtractor implements TimestampExtractor {
-        @Override
-        public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
-            if (record.value() instanceof AirQualityMeasurement m && m.getEventTime() != null) {
-                return m.getEventTime().toEpochMilli();
-            }
-            return record.timestamp();
-        }
     }
 }

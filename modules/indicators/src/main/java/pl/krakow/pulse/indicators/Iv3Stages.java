@@ -1,5 +1,6 @@
 package pl.krakow.pulse.indicators;
 
+import pl.krakow.pulse.runtime.streams.EventTimeExtractor;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -279,7 +280,7 @@ public final class Iv3Stages {
 
         KStream<String, AirQualityMeasurement> measurements = builder.stream(Topics.AIR_QUALITY.name(),
                 Consumed.with(serdes.key(), measurementSerde)
-                        .withTimestampExtractor(new Iv3EnvironmentTopology.EventTimeExtractor())
+                        .withTimestampExtractor(new EventTimeExtractor())
                         .withName(Iv3EnvironmentTopology.SOURCE_NAME));
         for (Series s : allSeries()) {
             DailyMeanDefinition def = s.def();

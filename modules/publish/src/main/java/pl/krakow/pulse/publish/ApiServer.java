@@ -40,6 +40,7 @@ import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
+import pl.krakow.pulse.runtime.service.Service;
 
 /**
  * The HTTP face of {@code publish} (Javalin 6): the REST API over the {@link IndicatorReadModel},
@@ -56,7 +57,8 @@ import pl.krakow.pulse.platform.metrics.PulseMetrics;
  * GET /api/v1/alerts?state=active|all&amp;from=&amp;to=   alert episodes (latest record per alertId); the range is
  *                                            the indicator windows they are about (event time), see {@link AlertEpisodes}
  * GET /api/v1/stream                         Server-Sent Events: indicator updates and alerts
- * GET /health                                liveness: always {"status":"UP"} while the process serves
+ * GET /health                                liveness: {"status":"UP"}, or 503 naming the services that are DOWN
+ *                                            (see {@link #withHealth}; without it always UP while the process serves)
  * GET /ready                                 200 when the app's checks pass and the read model is caught up, else 503
  * GET /metrics                               Prometheus text format 0.0.4 (with a gauge per indicator and scope)
  * </pre>
@@ -66,8 +68,12 @@ import pl.krakow.pulse.platform.metrics.PulseMetrics;
  * generic message and go to the log with their stack trace, never to the client. Times are rendered
  * in the catalog's time zone; history ranges are local calendar days (see {@link DateRange}).
  * Every answer comes from memory, so no request waits on Kafka.
+ *
+ * <p>A {@link Service} named {@code http-api}: {@link #start()} binds the port, ready while listening.
  */
-public final class ApiServer implements AutoCloseable {
+public final class ApiServer implements Service {
+
+    public static final String NAME = "http-api";
 
     public static final String API = "/api/v1";
     static final String JSON_UTF8 = "application/json;charset=utf-8"; // as Jetty renders it
@@ -79,7 +85,7 @@ public final class ApiServer implements AutoCloseable {
     static final String METRIC_REQUESTS = "pulse.publish.http.requests";
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
-    static final String READ_MODEL_CHECK = "read-model";
+    public static final String READ_MODEL_CHECK = "read-model";
     private static final String ROUTE_ATTRIBUTE = "pulse.route";
     private static final String START_ATTRIBUTE = "pulse.start.nanos";
     private static final Pattern GOAL_ID = Pattern.compile("^([IVX]+)\\.?(\\d+)$");
@@ -101,6 +107,7 @@ public final class ApiServer implements AutoCloseable {
     private final IndicatorGauges gauges;
     private final List<IndicatorReadModel.Subscription> subscriptions = new ArrayList<>();
     private final Javalin app;
+    private volatile Supplier<ReadinessReport> health = () -> ReadinessReport.up(Map.of());
     private boolean started;
     private boolean closed;
 
@@ -176,8 +183,34 @@ public final class ApiServer implements AutoCloseable {
                 config.get(PulseConfig.API_MAX_RANGE_DAYS), metrics, readiness);
     }
 
+    /**
+     * What {@code GET /health} reports, set before {@link #start()}: UP answers 200 {@code {"status":"UP"}},
+     * anything else 503 with the report's checks (e.g. the services that are DOWN and their state).
+     */
+    public ApiServer withHealth(Supplier<ReadinessReport> health) {
+        this.health = Objects.requireNonNull(health, "health");
+        return this;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** Listening: started and not closed. */
+    @Override
+    public synchronized boolean isReady() {
+        return started && !closed;
+    }
+
+    @Override
+    public synchronized String status() {
+        return closed ? "closed" : started ? "listening on " + url() : "not started";
+    }
+
     /** Binds the port and starts serving; logs the URL. */
-    public synchronized ApiServer start() {
+    @Override
+    public synchronized void start() {
         if (closed) {
             throw new IllegalStateException("this API server was closed");
         }
@@ -186,7 +219,6 @@ public final class ApiServer implements AutoCloseable {
             started = true;
             LOG.info("Kraków Pulse API listening on {}:{}, {}{}/goals (/health, /ready, /metrics)", host, port(), url(), API);
         }
-        return this;
     }
 
     /** The bound port (the free one chosen when constructed with 0). */
@@ -257,7 +289,7 @@ public final class ApiServer implements AutoCloseable {
         route(javalin, API + "/alerts", this::alertList);
         route(javalin, "/api/openapi.json", ctx -> ctx.status(200).contentType(JSON_UTF8).result(openApi()));
         javalin.sse(API + "/stream", live::connect);
-        route(javalin, "/health", ctx -> respond(ctx, 200, new ApiJson.Status("UP")));
+        route(javalin, "/health", this::health);
         route(javalin, "/ready", this::ready);
         route(javalin, "/metrics", ctx -> ctx.status(200).contentType(PROMETHEUS_TEXT)
                 .result(metrics.scrape().getBytes(StandardCharsets.UTF_8)));
@@ -496,6 +528,21 @@ public final class ApiServer implements AutoCloseable {
     /** A catalog indicator as one CSV row ({@code GET /api/v1/goals?format=csv}). */
     record GoalIndicatorRow(String goal, String id, String namePl, String nameEn, String unit, String direction,
                             String kind, String window, String scopes, int scopesWithData, boolean implemented) {
+    }
+
+    private void health(Context ctx) {
+        ReadinessReport report;
+        try {
+            report = Objects.requireNonNull(health.get(), "health supplier returned null");
+        } catch (RuntimeException e) {
+            LOG.warn("Health check failed", e);
+            report = ReadinessReport.down(Map.of("health", "check failed: " + e.getMessage()));
+        }
+        if (report.ready()) {
+            respond(ctx, 200, new ApiJson.Status("UP"));
+        } else {
+            respond(ctx, 503, new ApiJson.Readiness("DOWN", report.checks()));
+        }
     }
 
     private void ready(Context ctx) {

@@ -15,14 +15,18 @@ import org.slf4j.LoggerFactory;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.runtime.service.Service;
 
 /**
  * The periodic open-data export ({@code export.directory}, {@code export.interval}; off when the
  * directory is empty): every interval, for every goal, one CSV with its {@code .meta.json} and one
  * JSON envelope holding the whole table the read model has (all windows), written atomically over the
  * previous files. It runs only once the read model has caught up, so a file never shows a half-read table.
+ * A {@link Service} named {@code open-data-export}: the first export runs on {@link #start()}.
  */
-public final class PeriodicExport implements AutoCloseable {
+public final class PeriodicExport implements Service {
+
+    public static final String NAME = "open-data-export";
 
     private static final Logger LOG = LoggerFactory.getLogger(PeriodicExport.class);
 
@@ -31,8 +35,10 @@ public final class PeriodicExport implements AutoCloseable {
     private final IndicatorCatalog catalog;
     private final ZoneId zone;
     private final Clock clock;
+    private final Duration interval;
     private final ScheduledExecutorService scheduler;
     private volatile int runs;
+    private volatile boolean started;
 
     public PeriodicExport(Path directory, Duration interval, IndicatorReadModel model, IndicatorCatalog catalog,
                           ZoneId zone, Clock clock) {
@@ -41,16 +47,15 @@ public final class PeriodicExport implements AutoCloseable {
         this.catalog = catalog;
         this.zone = zone;
         this.clock = clock;
+        this.interval = interval;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "pulse-open-data-export");
             t.setDaemon(true);
             return t;
         });
-        scheduler.scheduleWithFixedDelay(this::runOnce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-        LOG.info("Open-data export to {} every {}", directory, interval);
     }
 
-    /** Started when {@code export.directory} is set, else null. */
+    /** Not started; null when {@code export.directory} is empty. */
     public static PeriodicExport fromConfig(PulseConfig config, IndicatorReadModel model, IndicatorCatalog catalog) {
         String dir = config.get(PulseConfig.EXPORT_DIRECTORY);
         if (dir.isBlank()) {
@@ -58,6 +63,30 @@ public final class PeriodicExport implements AutoCloseable {
         }
         return new PeriodicExport(Path.of(dir), config.get(PulseConfig.EXPORT_INTERVAL), model, catalog,
                 ZoneId.of(config.get(PulseConfig.TIME_ZONE)), Clock.systemUTC());
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** Exports now, then every interval, on its own thread. */
+    @Override
+    public void start() {
+        started = true;
+        scheduler.scheduleWithFixedDelay(this::runOnce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.info("Open-data export to {} every {}", directory, interval);
+    }
+
+    /** Once started: a failed run is retried at the next interval by itself. */
+    @Override
+    public boolean isReady() {
+        return started && !scheduler.isShutdown();
+    }
+
+    @Override
+    public String status() {
+        return started ? runs + " export(s) to " + directory : "not started";
     }
 
     /** Export runs completed (for tests and the log). */

@@ -58,7 +58,8 @@ class AlertRoutesTest {
                 Alert.newBuilder(episode("annual", "pm10-annual-who", AlertState.RAISED, day("2017-01-01"), day("2018-01-01"),
                         REPLAYED_AT)).setIndicatorId("iv3.pm10.annual_mean").build());
         server = new ApiServer("127.0.0.1", 0, indicators, alerts, DistrictMap.bundled(), IndicatorCatalog.bundled(), WARSAW,
-                400, metrics, () -> ReadinessReport.up(Map.of())).start();
+                400, metrics, () -> ReadinessReport.up(Map.of()));
+        server.start();
         api = new ApiClient("http://127.0.0.1:" + server.port());
     }
 

@@ -86,7 +86,8 @@ class AlertsApiIT {
         alerts = new AlertReadModel(clients, readerSerdes, metrics).start();
         assertThat(alerts.awaitCaughtUp(Duration.ofSeconds(60))).isTrue();
         server = new ApiServer("127.0.0.1", 0, indicators, alerts, DistrictMap.bundled(), IndicatorCatalog.bundled(), WARSAW,
-                400, metrics, () -> ReadinessReport.up(Map.of())).start();
+                400, metrics, () -> ReadinessReport.up(Map.of()));
+        server.start();
         api = new ApiClient("http://127.0.0.1:" + server.port());
     }
 

@@ -48,6 +48,7 @@ class ApiServerTest {
     private final PulseMetrics metrics = new PulseMetrics("publish-test");
     private final IndicatorReadModel model = IndicatorReadModel.inMemory(metrics);
     private final AtomicReference<Supplier<ReadinessReport>> readiness = new AtomicReference<>();
+    private final AtomicReference<Supplier<ReadinessReport>> health = new AtomicReference<>();
     private ApiServer server;
     private ApiClient api;
 
@@ -65,13 +66,16 @@ class ApiServerTest {
         model.apply(other("iv3.test.uncatalogued", "IV.3", Scopes.KRAKOW_CITY, T0, 1, "count"));
 
         appIsReady();
-        server = new ApiServer("127.0.0.1", 0, model, catalog, WARSAW, 400, metrics, () -> readiness.get().get()).start();
+        server = new ApiServer("127.0.0.1", 0, model, catalog, WARSAW, 400, metrics, () -> readiness.get().get())
+                .withHealth(() -> health.get().get());
+        server.start();
         api = new ApiClient("http://127.0.0.1:" + server.port());
     }
 
     @AfterEach
     void appIsReady() {
         readiness.set(() -> ReadinessReport.up(Map.of("topics", "present")));
+        health.set(() -> ReadinessReport.up(Map.of()));
     }
 
     @AfterAll
@@ -290,6 +294,17 @@ class ApiServerTest {
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.contentType()).isEqualTo(JSON_UTF8);
         assertThat(r.body()).isEqualTo("{\"status\":\"UP\"}");
+    }
+
+    @Test
+    void healthIsDownNamingTheServicesThatAre() {
+        health.set(() -> ReadinessReport.down(Map.of("indicators-iv5", "ERROR")));
+        ApiClient.Response down = api.get("/health");
+
+        assertThat(down.status()).isEqualTo(503);
+        assertThat(down.contentType()).isEqualTo(JSON_UTF8);
+        assertThat(down.json().path("status").asText()).isEqualTo("DOWN");
+        assertThat(down.json().path("checks").path("indicators-iv5").asText()).isEqualTo("ERROR");
     }
 
     @Test

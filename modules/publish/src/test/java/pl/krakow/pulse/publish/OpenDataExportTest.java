@@ -111,6 +111,7 @@ class OpenDataExportTest {
             values.forEach(model::apply);
             try (PeriodicExport export = new PeriodicExport(dir, Duration.ofMillis(200), model, catalog, WARSAW,
                     Clock.fixed(GENERATED, WARSAW))) {
+                export.start();
                 await().atMost(Duration.ofSeconds(10)).until(() -> export.runs() >= 2);
             }
         }

@@ -129,7 +129,9 @@ class PublishApiIT {
         assertThat(model.awaitCaughtUp(CATCH_UP_TIMEOUT)).as("read model caught up").isTrue();
 
         server = new ApiServer("127.0.0.1", 0, model, IndicatorCatalog.bundled(), WARSAW, 400, metrics,
-                () -> ReadinessReport.up(Map.of("topics", "present"))).start();
+                () -> ReadinessReport.up(Map.of("topics", "present")));
+
+        server.start();
         api = new ApiClient("http://127.0.0.1:" + server.port());
     }
 

@@ -78,7 +78,8 @@ class PublishRoutesTest {
         alerts.apply(alert("a-1", PM10_DAILY, KRASINSKIEGO, AlertState.ESCALATED, AlertLevel.ALARM, 160, 150, JAN_2_NOON, JAN_3_NOON));
         alerts.apply(alert("a-2", PM10_DAILY, BUJAKA, AlertState.CLEARED, AlertLevel.INFO, 40, 50, JAN_2_NOON, JAN_2_NOON));
         server = new ApiServer("127.0.0.1", 0, model, alerts, DistrictMap.bundled(), IndicatorCatalog.bundled(), WARSAW, 400,
-                metrics, () -> ReadinessReport.up(Map.of())).start();
+                metrics, () -> ReadinessReport.up(Map.of()));
+        server.start();
         api = new ApiClient("http://127.0.0.1:" + server.port());
     }
 

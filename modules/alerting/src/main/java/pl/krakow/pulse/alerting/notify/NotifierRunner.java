@@ -17,6 +17,7 @@ import pl.krakow.pulse.events.alerts.Alert;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
 import pl.krakow.pulse.platform.topics.Topics;
+import pl.krakow.pulse.runtime.service.Service;
 
 /**
  * Feeds one {@link AlertNotifier} from {@code alerts.v1} on its own thread and consumer group
@@ -29,7 +30,7 @@ import pl.krakow.pulse.platform.topics.Topics;
  * {@code read_committed}: alerts from aborted Streams transactions are never notified. A record that
  * cannot be decoded is skipped and logged.
  */
-public final class NotifierRunner implements AutoCloseable {
+public final class NotifierRunner implements Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(NotifierRunner.class);
 
@@ -37,6 +38,8 @@ public final class NotifierRunner implements AutoCloseable {
     private final AlertNotifier notifier;
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile boolean started;
+    private boolean closed;
 
     public NotifierRunner(KafkaClients clients, PulseSerdes serdes, String groupId, AlertNotifier notifier, Duration worstDelivery) {
         this.notifier = notifier;
@@ -50,17 +53,37 @@ public final class NotifierRunner implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    public NotifierRunner start() {
+    @Override
+    public void start() {
+        started = true;
         thread.start();
-        return this;
     }
 
+    /** The notifier's name, e.g. {@code log}, {@code webhook-1}. */
+    @Override
     public String name() {
         return notifier.name();
     }
 
     public boolean isAlive() {
         return thread.isAlive();
+    }
+
+    /** While its thread lives. */
+    @Override
+    public boolean isReady() {
+        return isAlive();
+    }
+
+    /** DOWN once its thread died without a close (an error it does not recover from). */
+    @Override
+    public Health health() {
+        return started && running && !isAlive() ? Health.DOWN : Health.UP;
+    }
+
+    @Override
+    public String status() {
+        return isAlive() ? "running" : "stopped";
     }
 
     public static String idempotencyKey(ConsumerRecord<?, ?> r) {
@@ -101,8 +124,16 @@ public final class NotifierRunner implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         running = false;
+        if (!started) {
+            consumer.close(Duration.ZERO);
+            return;
+        }
         consumer.wakeup();
         try {
             // A poll ends on the wakeup; only a delivery sleeping between retries needs an interrupt. Interrupting

@@ -1,5 +1,10 @@
 package pl.krakow.pulse.indicators.iv5;
 
+import java.nio.file.Path;
+import pl.krakow.pulse.platform.kafka.KafkaClients;
+import pl.krakow.pulse.platform.metrics.PulseMetrics;
+import pl.krakow.pulse.runtime.streams.EventTimeExtractor;
+import pl.krakow.pulse.runtime.streams.StreamsApplication;
 import pl.krakow.pulse.runtime.streams.TopologyOptions;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -7,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -16,7 +20,6 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.processor.TimestampExtractor;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -92,6 +95,17 @@ public final class Iv5SafetyTopology {
     /** Granularity of the input partitions' progress markers (one per partition and minute of incident time at most). */
     static final Duration PROGRESS_GRANULARITY = Duration.ofMinutes(1);
 
+    /**
+     * The IV.5 table as its own Kafka Streams application {@code <prefix>-indicators-iv5} (built with
+     * {@link #DEFAULT_SETTLE}), with the dead-letter handling of {@link StreamsApplication}; not started.
+     */
+    public static StreamsApplication application(KafkaClients clients, PulseSerdes serdes, IndicatorCatalog catalog, ZoneId zone,
+                                                 PopulationTable population, PulseMetrics metrics, Path stateDir,
+                                                 TopologyOptions options) {
+        return new StreamsApplication(clients, serdes, metrics, stateDir, APPLICATION_SUFFIX, options.meters(), options.clock(),
+                builder -> build(builder, serdes, catalog, zone, population, options));
+    }
+
     /** Builds with {@link #DEFAULT_SETTLE}. */
     public static StreamsBuilder build(StreamsBuilder builder, PulseSerdes serdes, IndicatorCatalog catalog, ZoneId zone,
                                        PopulationTable population, TopologyOptions options) {
@@ -156,16 +170,6 @@ public final class Iv5SafetyTopology {
         return List.of(SEEN_STORE, Iv5SafetyProcessor.BUCKETS, Iv5SafetyProcessor.REVISIONS, Iv5SafetyProcessor.PENDING,
                 Iv5SafetyProcessor.WATERMARKS,
                 Iv5SafetyProcessor.DIRTY);
-    }
-
-    static final class EventTimeExtractor implements TimestampExtractor {
-        @Override
-        public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
-            if (record.value() instanceof Incident i && i.getEventTime() != null) {
-                return i.getEventTime().toEpochMilli();
-            }
-            return record.timestamp();
-        }
     }
 
     private static final class DedupeSupplier implements ProcessorSupplier<String, Incident, String, Incident> {

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -127,9 +126,8 @@ class Iv5ReplayIT {
         }
         assertThat(report.accepted()).isEqualTo(reportsPerDay.values().stream().mapToInt(Integer::intValue).sum());
 
-        app = new StreamsApplication(clients, serdes, metrics, dir.resolve("state"), Iv5SafetyTopology.APPLICATION_SUFFIX,
-                metrics.registry(), Clock.systemUTC(), b -> Iv5SafetyTopology.build(b, serdes, IndicatorCatalog.bundled(), WARSAW,
-                        PopulationTable.krakowDefault(), TopologyOptions.defaults().withMeters(metrics.registry())));
+        app = Iv5SafetyTopology.application(clients, serdes, IndicatorCatalog.bundled(), WARSAW, PopulationTable.krakowDefault(),
+                metrics, dir.resolve("state"), TopologyOptions.defaults().withMeters(metrics.registry()));
         app.start();
 
         String mayKey = "iv5.handling.time_month_p50|city:wroclaw|2018-05-01T00:00:00+02:00";

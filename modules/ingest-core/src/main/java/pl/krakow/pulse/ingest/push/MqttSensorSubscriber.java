@@ -14,6 +14,7 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import pl.krakow.pulse.runtime.service.Service;
 import pl.krakow.pulse.ingest.EventSink;
 import pl.krakow.pulse.ingest.ParseOutcome;
 
@@ -39,8 +40,11 @@ import pl.krakow.pulse.ingest.ParseOutcome;
  *       clean session keeps nothing).</li>
  * </ul>
  * Logs one line per connect, loss and close, never per message.
+ *
+ * <p>A {@link Service} named {@code sensor-mqtt}: ready while connected (false while Paho reconnects),
+ * always UP since it reconnects by itself.
  */
-public final class MqttSensorSubscriber implements AutoCloseable {
+public final class MqttSensorSubscriber implements Service {
 
     /** The default topic filter: {@code pulse/sensors/<sensorId>/readings}. */
     public static final String DEFAULT_TOPIC_FILTER = "pulse/sensors/+/readings";
@@ -114,12 +118,13 @@ public final class MqttSensorSubscriber implements AutoCloseable {
      * still starting, or one that drops a connection under load, should not end the ingest); throws when
      * the broker cannot be reached after that or refuses the subscription.
      */
-    public MqttSensorSubscriber start() {
+    @Override
+    public void start() {
         for (int attempt = 1; ; attempt++) {
             try {
                 connectAndSubscribe();
                 LOG.info("Subscribed to MQTT {} at {}", topicFilter, serverUri);
-                return this;
+                return;
             } catch (MqttException e) {
                 if (attempt >= START_ATTEMPTS || closed) {
                     throw new IllegalStateException("cannot subscribe to " + topicFilter + " at " + serverUri
@@ -168,6 +173,22 @@ public final class MqttSensorSubscriber implements AutoCloseable {
 
     public boolean isConnected() {
         return client.isConnected();
+    }
+
+    @Override
+    public String name() {
+        return "sensor-mqtt";
+    }
+
+    /** {@link #isConnected()}. */
+    @Override
+    public boolean isReady() {
+        return isConnected();
+    }
+
+    @Override
+    public String status() {
+        return (isConnected() ? "connected to " : "not connected to ") + serverUri + ", " + messages.get() + " messages";
     }
 
     /** Messages received since start. */

@@ -15,6 +15,7 @@ import java.util.Optional;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import pl.krakow.pulse.runtime.service.Service;
 import pl.krakow.pulse.ingest.EventSink;
 import pl.krakow.pulse.ingest.ParseOutcome;
 import pl.krakow.pulse.ingest.PublishException;
@@ -41,8 +42,11 @@ import pl.krakow.pulse.ingest.PublishException;
  *       records were handed to Kafka and acknowledged or counted as send failures.</li>
  * </ul>
  * Logs one line per start/stop, never per request. Thread-safe; {@link #close()} is idempotent.
+ *
+ * <p>A {@link Service} named {@code push-http} followed by its path: {@link #start()} binds the port,
+ * ready while listening.
  */
-public final class SensorPushServer implements AutoCloseable {
+public final class SensorPushServer implements Service {
 
     public static final String PATH = "/ingest/v1/sensors";
     /** Default request size limit: a day of one-minute readings of one sensor is ~150 kB. */
@@ -59,10 +63,12 @@ public final class SensorPushServer implements AutoCloseable {
     private final Javalin app;
     private final String host;
     private final String path;
+    private final int requestedPort;
+    private volatile boolean started;
     private volatile boolean closed;
 
     /**
-     * Starts the server.
+     * A server on {@code host:port}, not started.
      *
      * @param parser        turns a body into outcomes (thread-safe)
      * @param sink          where accepted events and rejections go
@@ -108,8 +114,36 @@ public final class SensorPushServer implements AutoCloseable {
             LOG.warn("Push request to {} failed: {}", path, e.toString());
             error(ctx, 500, "internal error");
         });
-        app.start(host, port);
-        LOG.info("Push endpoint listening on {}", url());
+        this.requestedPort = port;
+    }
+
+    @Override
+    public String name() {
+        return "push-http" + path;
+    }
+
+    /** Binds the port; throws when it is in use. */
+    @Override
+    public synchronized void start() {
+        if (closed) {
+            throw new IllegalStateException("the push endpoint " + path + " was closed");
+        }
+        if (!started) {
+            app.start(host, requestedPort);
+            started = true;
+            LOG.info("Push endpoint listening on {}", url());
+        }
+    }
+
+    /** Listening: started and not closed. */
+    @Override
+    public boolean isReady() {
+        return started && !closed;
+    }
+
+    @Override
+    public String status() {
+        return closed ? "closed" : started ? "listening on " + url() : "not started";
     }
 
     /** The bound port. */
@@ -124,13 +158,15 @@ public final class SensorPushServer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        app.stop();
-        LOG.info("Push endpoint {} stopped", path);
+        if (started) {
+            app.stop();
+            LOG.info("Push endpoint {} stopped", path);
+        }
     }
 
     private void handle(Context ctx) throws IOException {

@@ -59,7 +59,8 @@ class MqttSensorSubscriberTest {
         EmbeddedMqttBroker broker = new EmbeddedMqttBroker();
         int port = broker.port();
         try (MqttSensorSubscriber sub = new MqttSensorSubscriber(broker.serverUri(), "pulse-test", MqttSensorSubscriber.DEFAULT_TOPIC_FILTER,
-                1, null, null, parser, sink).start()) {
+                1, null, null, parser, sink)) {
+            sub.start();
             MqttClient sensor = new MqttClient(broker.serverUri(), "sensor", new MemoryPersistence());
             sensor.connect();
             publish(sensor, "pulse/sensors/s1/readings", "boom");

@@ -74,6 +74,7 @@ class SensorPushServerTest {
     void start() {
         server = new SensorPushServer(LINES, sink, Map.of("s3cret-token", "station-a", "other-token", "station-b"),
                 "127.0.0.1", 0, 64);
+        server.start();
     }
 
     @AfterEach

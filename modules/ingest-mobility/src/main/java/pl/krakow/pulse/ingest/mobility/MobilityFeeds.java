@@ -25,6 +25,7 @@ import pl.krakow.pulse.ingest.ReplayInput;
 import pl.krakow.pulse.ingest.ReplayReport;
 import pl.krakow.pulse.ingest.ReplaySpeed;
 import pl.krakow.pulse.runtime.geo.KrakowDistricts;
+import pl.krakow.pulse.runtime.service.Service;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
@@ -38,8 +39,11 @@ import pl.krakow.pulse.platform.topics.Topics;
  * (Kraków VehiclePositions, Poznań TripUpdates, Oslo GBFS) on a background thread, and polls the
  * GTFS-Realtime and GBFS URLs of the configuration ({@code mobility.gtfsrt.urls}, {@code mobility.gbfs.urls}).
  * A failing feed never stops the others: each replay and each polled target fails on its own.
+ *
+ * <p>A {@link Service} named {@code mobility-feeds}: {@link #fromConfig} builds it, {@link #start()} does the
+ * above on a background thread; ready once started (a feed that fails is logged, the others go on).
  */
-public final class MobilityFeeds implements AutoCloseable {
+public final class MobilityFeeds implements Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(MobilityFeeds.class);
 
@@ -68,11 +72,11 @@ public final class MobilityFeeds implements AutoCloseable {
     }
 
     /**
-     * What {@code pulse run} calls: an own Kafka publisher, the static reference, the bundled replay (when
-     * {@code replayBundled}) and the configured pollers.
+     * What {@code pulse run} runs, not started: an own Kafka publisher; {@link #start()} then publishes the
+     * static reference, starts the bundled replay (when {@code replayBundled}) and the configured pollers.
      */
-    public static MobilityFeeds start(PulseConfig config, KafkaClients clients, PulseSerdes serdes, PulseMetrics metrics,
-                                      boolean replayBundled) {
+    public static MobilityFeeds fromConfig(PulseConfig config, KafkaClients clients, PulseSerdes serdes, PulseMetrics metrics,
+                                           boolean replayBundled) {
         EventPublisher publisher = new EventPublisher(clients, serdes, metrics, "pulse-mobility");
         MobilityFeeds feeds;
         try {
@@ -82,27 +86,50 @@ public final class MobilityFeeds implements AutoCloseable {
             throw e;
         }
         feeds.toClose.add(publisher);
-        // Loading ~70 000 trips takes a second or two: off the start-up path, so indicators are served sooner.
-        Thread starter = new Thread(() -> {
-            try {
-                feeds.index();
-                if (replayBundled) {
-                    feeds.startBundledReplay(ReplaySpeed.parse(config.get(PulseConfig.REPLAY_SPEED)), ProgressListener.NONE);
-                }
-                feeds.startPolling();
-            } catch (RuntimeException e) {
-                if (!feeds.closed) {
-                    LOG.error("Mobility feeds could not start", e);
-                }
-            }
-        }, "pulse-mobility-start");
-        starter.setDaemon(true);
-        feeds.starter = starter;
-        starter.start();
+        feeds.replayBundledOnStart = replayBundled;
         return feeds;
     }
 
     private volatile Thread starter;
+    private boolean replayBundledOnStart;
+
+    @Override
+    public String name() {
+        return "mobility-feeds";
+    }
+
+    /** Loads and publishes the static reference, then the bundled replay (if asked) and the pollers, in the background. */
+    @Override
+    public synchronized void start() {
+        // Loading ~70 000 trips takes a second or two: off the start-up path, so indicators are served sooner.
+        Thread s = new Thread(() -> {
+            try {
+                index();
+                if (replayBundledOnStart) {
+                    startBundledReplay(ReplaySpeed.parse(config.get(PulseConfig.REPLAY_SPEED)), ProgressListener.NONE);
+                }
+                startPolling();
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    LOG.error("Mobility feeds could not start", e);
+                }
+            }
+        }, "pulse-mobility-start");
+        s.setDaemon(true);
+        starter = s;
+        s.start();
+    }
+
+    /** Once started and until closed: each feed fails on its own, logged. */
+    @Override
+    public boolean isReady() {
+        return starter != null && !closed;
+    }
+
+    @Override
+    public String status() {
+        return starter == null ? "not started" : reports.size() + " bundled replay(s) done";
+    }
 
     private TransitIndex loadAndPublishStatic() {
         GtfsReference reference = new GtfsReference(districts, context.clock());

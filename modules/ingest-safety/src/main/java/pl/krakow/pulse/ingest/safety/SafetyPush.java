@@ -17,8 +17,9 @@ public final class SafetyPush {
     private SafetyPush() {
     }
 
-    public static SensorPushServer start(IncidentJsonParser parser, EventSink sink, Map<String, String> tokenToClient,
-                                         String host, int port) {
+    /** The endpoint on {@code host:port}, not started ({@link SensorPushServer#start()} binds it). */
+    public static SensorPushServer server(IncidentJsonParser parser, EventSink sink, Map<String, String> tokenToClient,
+                                          String host, int port) {
         return new SensorPushServer(PATH, parser, sink, tokenToClient, host, port, SensorPushServer.DEFAULT_MAX_BODY_BYTES);
     }
 }

@@ -42,8 +42,9 @@ class IncidentPushServerTest {
             public void flush() {
             }
         };
-        server = SafetyPush.start(new IncidentJsonParser(IngestContext.defaults(ParseResults.CLOCK), CityProfile.krakow()), sink,
+        server = SafetyPush.server(new IncidentJsonParser(IngestContext.defaults(ParseResults.CLOCK), CityProfile.krakow()), sink,
                 Map.of("s3cret-dispatch", "dispatch"), "127.0.0.1", 0);
+        server.start();
     }
 
     @AfterEach

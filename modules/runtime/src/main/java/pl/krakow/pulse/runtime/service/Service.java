@@ -1,5 +1,9 @@
 package pl.krakow.pulse.runtime.service;
 
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
 /**
  * The one lifecycle every Kraków Pulse component has — an ingest feed, a goal's Streams application,
  * alerting, the read side, the HTTP server — so that {@code pulse run} and a single-component command
@@ -8,7 +12,8 @@ package pl.krakow.pulse.runtime.service;
  * <p>Contract:
  * <ul>
  *   <li>{@link #start()} is called once, returns promptly (long work runs on the service's own
- *       threads) and throws when the service cannot start at all (bad configuration, port in use);</li>
+ *       threads) and throws when the service cannot start at all (bad configuration, port in use);
+ *       a service that depends on another is started after it ({@link ServiceGroup} keeps the order);</li>
  *   <li>{@link #isReady()} is true once the service does its job (a Streams application RUNNING, a
  *       read model caught up, a server listening), and false again while it cannot (rebalancing,
  *       reconnecting); it never blocks;</li>
@@ -34,9 +39,39 @@ public interface Service extends AutoCloseable {
         return Health.UP;
     }
 
+    /**
+     * One short human-readable line on what the service is doing, as {@code GET /ready} lists it per
+     * service, e.g. {@code RUNNING} for a Streams application or {@code caught up} for a read model.
+     */
+    default String status() {
+        return isReady() ? "ready" : "not ready";
+    }
+
+    /**
+     * What {@code GET /ready} lists for this service: its name and {@link #status()}; a composite of
+     * several services the operator should see one by one lists each of them instead.
+     */
+    default Map<String, String> checks() {
+        return Map.of(name(), status());
+    }
+
     /** Stops the service; idempotent. */
     @Override
     void close();
+
+    /**
+     * A component that does not implement this interface itself, seen as a service: {@code start} runs on
+     * {@link #start()}, {@code ready} answers {@link #isReady()} (it must not block), {@code close} runs
+     * once, on the first {@link #close()}, whether or not {@code start} ran. Health is always UP.
+     */
+    static Service of(String name, Runnable start, BooleanSupplier ready, AutoCloseable close) {
+        return new AdaptedService(name, start, ready, () -> ready.getAsBoolean() ? "ready" : "not ready", close);
+    }
+
+    /** As {@link #of(String, Runnable, BooleanSupplier, AutoCloseable)}, with the component's own {@link #status()}. */
+    static Service of(String name, Runnable start, BooleanSupplier ready, Supplier<String> status, AutoCloseable close) {
+        return new AdaptedService(name, start, ready, status, close);
+    }
 
     /** Whether a supervisor should leave the service alone (UP) or restart it (DOWN). */
     enum Health { UP, DOWN }

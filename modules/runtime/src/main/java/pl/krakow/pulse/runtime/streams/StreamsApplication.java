@@ -20,6 +20,7 @@ import pl.krakow.pulse.runtime.streams.errors.DeadLetters;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
+import pl.krakow.pulse.runtime.service.Service;
 import pl.krakow.pulse.runtime.streams.watermark.SourcePartitions;
 
 /**
@@ -37,10 +38,14 @@ import pl.krakow.pulse.runtime.streams.watermark.SourcePartitions;
  * handlers (state corruption, fenced producer beyond recovery) shuts the client down: {@link #state()}
  * becomes ERROR and {@link #isRunning()} false, which the readiness probe reports.
  *
+ * <p>As a {@link Service}: named by its application suffix ({@code indicators-iv3}, {@code alerting}),
+ * ready while RUNNING (not while rebalancing or restoring), DOWN once the client is in ERROR or has
+ * stopped without being closed — states Kafka Streams does not leave by itself.
+ *
  * <p>Topics are not created here; whoever starts the service provisions them first
  * ({@code TopicProvisioner}). Logs one line per state change.
  */
-public final class StreamsApplication implements AutoCloseable {
+public final class StreamsApplication implements Service {
 
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration SOURCE_DESCRIBE_TIMEOUT = Duration.ofSeconds(30);
@@ -50,7 +55,10 @@ public final class StreamsApplication implements AutoCloseable {
     private final Topology topology;
     private final KafkaStreams streams;
     private final String applicationId;
+    private final String name;
     private final Path stateDir;
+    private volatile boolean started;
+    private volatile boolean closing;
 
     /** Adds a goal's processors to the builder; sources, stores and sinks all named explicitly. */
     @FunctionalInterface
@@ -67,6 +75,7 @@ public final class StreamsApplication implements AutoCloseable {
                                  String applicationSuffix, MeterRegistry meters,
                                  Clock clock, GoalTopology goalTopology) {
         this.stateDir = stateDir.toAbsolutePath();
+        this.name = applicationSuffix;
         Properties props = clients.streams(applicationSuffix, this.stateDir.toString());
         applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
         configureErrorHandling(props, new DeadLetters(applicationId, serdes, meters, clock));
@@ -102,9 +111,38 @@ public final class StreamsApplication implements AutoCloseable {
         return props;
     }
 
+    /** The application suffix, e.g. {@code indicators-iv3}: the name {@code /ready} lists it under. */
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
     public void start() {
         LOG.info("{} starting, state in {}", applicationId, stateDir);
+        started = true;
         streams.start();
+    }
+
+    /** {@link #isRunning()}. */
+    @Override
+    public boolean isReady() {
+        return isRunning();
+    }
+
+    /** DOWN in ERROR (or on the way there), or when started and no longer running though nobody closed it. */
+    @Override
+    public Health health() {
+        KafkaStreams.State state = streams.state();
+        boolean failed = state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
+                || (started && !closing && (state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_SHUTDOWN));
+        return failed ? Health.DOWN : Health.UP;
+    }
+
+    /** The Kafka Streams state, e.g. {@code RUNNING}. */
+    @Override
+    public String status() {
+        return String.valueOf(streams.state());
     }
 
     public KafkaStreams.State state() {
@@ -138,6 +176,7 @@ public final class StreamsApplication implements AutoCloseable {
 
     /** Stops processing, commits and closes; returns false when the timeout elapsed first. */
     public boolean close(Duration timeout) {
+        closing = true;
         boolean closed = streams.close(timeout);
         if (!closed) {
             LOG.warn("{} did not close within {}", applicationId, timeout);

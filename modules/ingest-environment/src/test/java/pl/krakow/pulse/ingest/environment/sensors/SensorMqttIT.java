@@ -61,7 +61,8 @@ class SensorMqttIT {
                 EventValidator.of(IngestContext.from(PulseConfig.defaults(), metrics.registry(), clock), Set.of()), clock, Set.of());
         mqtt = new EmbeddedMqttBroker("127.0.0.1", 0, USER, PASSWORD);
         subscriber = new MqttSensorSubscriber(mqtt.serverUri(), "pulse-ingest-it", MqttSensorSubscriber.DEFAULT_TOPIC_FILTER, 1,
-                USER, PASSWORD, parser, publisher).start();
+                USER, PASSWORD, parser, publisher);
+        subscriber.start();
         sensor = new MqttClient(mqtt.serverUri(), "lcs-publisher", new MemoryPersistence());
         sensor.connect(options(PASSWORD));
     }

@@ -56,6 +56,7 @@ class SensorPushIT {
                 EventValidator.of(IngestContext.from(PulseConfig.defaults(), metrics.registry(), clock), Set.of()), clock, Set.of());
         server = new SensorPushServer(parser, publisher, Map.of("token-of-lcs-network", "lcs-network"), "127.0.0.1", 0,
                 SensorPushServer.DEFAULT_MAX_BODY_BYTES);
+        server.start();
     }
 
     @AfterAll
