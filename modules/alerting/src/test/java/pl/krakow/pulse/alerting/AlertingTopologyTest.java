@@ -35,6 +35,7 @@ import pl.krakow.pulse.platform.catalog.IndicatorKeys;
 import pl.krakow.pulse.platform.registry.InMemorySchemaRegistryClient;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
 import pl.krakow.pulse.platform.topics.Topics;
+import pl.krakow.pulse.testsupport.time.MutableClock;
 
 /** The production {@link AlertingTopology#build} under {@link TopologyTestDriver}, with a hand-moved wall clock. */
 class AlertingTopologyTest {
