@@ -34,6 +34,7 @@ import pl.krakow.pulse.platform.serde.PulseSerdes;
 import pl.krakow.pulse.platform.topics.Topics;
 import pl.krakow.pulse.testsupport.kafka.EmbeddedPlatform;
 import pl.krakow.pulse.testsupport.kafka.TableReader;
+import pl.krakow.pulse.testsupport.time.TestInstants;
 
 /**
  * {@link StreamsApplication} against the embedded KRaft broker, exactly-once: real hourly values and
@@ -41,9 +42,9 @@ import pl.krakow.pulse.testsupport.kafka.TableReader;
  */
 class Iv3ApplicationIT {
 
-    private static final ZoneId WARSAW = ZoneId.of("Europe/Warsaw");
+    private static final ZoneId WARSAW = TestInstants.WARSAW;
     /** 2017-01-10 local = [2017-01-09T23:00Z, 2017-01-10T23:00Z). */
-    private static final Instant DAY_START = Instant.parse("2017-01-09T23:00:00Z");
+    private static final Instant DAY_START = TestInstants.JAN_10_2017_WARSAW;
     private static final String STATION = "MpKrakAlKras";
     private static final String DAY_KEY = "iv3.pm10.daily_mean|station:" + STATION + "|2017-01-10T00:00:00+01:00";
 

@@ -56,14 +56,14 @@ class SensorMqttIT {
     static void start() throws MqttException {
         platform = EmbeddedPlatform.builder(dir, "sensor-mqtt-it").schemaRegistry().start()
                 .provision(Topics.AIR_QUALITY, Topics.NOISE, Topics.REJECTED);
-        metrics = new PulseMetrics("sensor-mqtt-it");
-        publisher = new EventPublisher(platform.clients(), platform.serdes(), metrics, "sensor-mqtt-it");
+        metrics = platform.metrics();
+        publisher = platform.track(new EventPublisher(platform.clients(), platform.serdes(), metrics, "sensor-mqtt-it"));
         Clock clock = Clock.systemUTC();
         SensorReadingParser parser = new SensorReadingParser(
                 EventValidator.of(IngestContext.from(PulseConfig.defaults(), metrics.registry(), clock), Set.of()), clock, Set.of());
-        mqtt = new EmbeddedMqttBroker("127.0.0.1", 0, USER, PASSWORD);
-        subscriber = new MqttSensorSubscriber(mqtt.serverUri(), "pulse-ingest-it", MqttSensorSubscriber.DEFAULT_TOPIC_FILTER, 1,
-                USER, PASSWORD, parser, publisher).start();
+        mqtt = platform.track(new EmbeddedMqttBroker("127.0.0.1", 0, USER, PASSWORD));
+        subscriber = platform.track(new MqttSensorSubscriber(mqtt.serverUri(), "pulse-ingest-it", MqttSensorSubscriber.DEFAULT_TOPIC_FILTER, 1,
+                USER, PASSWORD, parser, publisher).start());
         sensor = new MqttClient(mqtt.serverUri(), "lcs-publisher", new MemoryPersistence());
         sensor.connect(options(PASSWORD));
     }
@@ -74,19 +74,7 @@ class SensorMqttIT {
             sensor.disconnect();
             sensor.close();
         }
-        if (subscriber != null) {
-            subscriber.close();
-        }
-        if (mqtt != null) {
-            mqtt.close();
-        }
-        if (publisher != null) {
-            publisher.close();
-        }
-        if (metrics != null) {
-            metrics.close();
-        }
-        if (platform != null) {
+        if (platform != null) { // and what it tracks: the subscriber, the MQTT broker, then the publisher
             platform.close();
         }
     }

@@ -51,27 +51,18 @@ class SensorPushIT {
     static void start() {
         platform = EmbeddedPlatform.builder(dir, "sensor-push-it").schemaRegistry().start()
                 .provision(Topics.AIR_QUALITY, Topics.NOISE, Topics.REJECTED);
-        metrics = new PulseMetrics("sensor-push-it");
-        publisher = new EventPublisher(platform.clients(), platform.serdes(), metrics, "sensor-push-it");
+        metrics = platform.metrics();
+        publisher = platform.track(new EventPublisher(platform.clients(), platform.serdes(), metrics, "sensor-push-it"));
         Clock clock = Clock.systemUTC();
         SensorReadingParser parser = new SensorReadingParser(
                 EventValidator.of(IngestContext.from(PulseConfig.defaults(), metrics.registry(), clock), Set.of()), clock, Set.of());
-        server = new SensorPushServer(parser, publisher, Map.of("token-of-lcs-network", "lcs-network"), "127.0.0.1", 0,
-                SensorPushServer.DEFAULT_MAX_BODY_BYTES);
+        server = platform.track(new SensorPushServer(parser, publisher, Map.of("token-of-lcs-network", "lcs-network"), "127.0.0.1", 0,
+                SensorPushServer.DEFAULT_MAX_BODY_BYTES));
     }
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (publisher != null) {
-            publisher.close();
-        }
-        if (metrics != null) {
-            metrics.close();
-        }
-        if (platform != null) {
+        if (platform != null) { // and what it tracks: the server, then the publisher
             platform.close();
         }
     }
