@@ -35,16 +35,18 @@ import pl.krakow.pulse.platform.catalog.IndicatorKeys;
 import pl.krakow.pulse.platform.registry.InMemorySchemaRegistryClient;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
 import pl.krakow.pulse.platform.topics.Topics;
+import pl.krakow.pulse.testsupport.time.MutableClock;
+import pl.krakow.pulse.testsupport.time.TestInstants;
 
 /** The production {@link AlertingTopology#build} under {@link TopologyTestDriver}, with a hand-moved wall clock. */
 class AlertingTopologyTest {
 
-    private static final java.time.ZoneId WARSAW = java.time.ZoneId.of("Europe/Warsaw");
+    private static final java.time.ZoneId WARSAW = TestInstants.WARSAW;
     private static final String PM10 = "iv3.pm10.daily_mean";
     private static final String STATION = "station:MpKrakAlKras";
     private static final String PL_FAMILY_KEY = PM10 + "|" + STATION + "|pm10-daily-pl";
     /** 2017-01-10 local midnight (CET). */
-    private static final Instant DAY0 = Instant.parse("2017-01-09T23:00:00Z");
+    private static final Instant DAY0 = TestInstants.JAN_10_2017_WARSAW;
     private static final Instant WALL_START = Instant.parse("2026-01-01T12:00:00Z");
 
     @TempDir

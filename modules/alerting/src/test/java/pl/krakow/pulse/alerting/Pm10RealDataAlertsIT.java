@@ -3,6 +3,7 @@ package pl.krakow.pulse.alerting;
 import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static pl.krakow.pulse.testsupport.time.TestInstants.WARSAW;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,21 +14,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.apache.avro.specific.SpecificRecord;
 import pl.krakow.pulse.alerting.missing.MissingDataSpec;
 import pl.krakow.pulse.alerting.rules.AlertRules;
-import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
-import pl.krakow.pulse.embedded.EmbeddedSchemaRegistry;
 import pl.krakow.pulse.events.alerts.Alert;
 import pl.krakow.pulse.events.alerts.AlertState;
 import pl.krakow.pulse.events.indicators.IndicatorStatus;
@@ -47,12 +41,10 @@ import pl.krakow.pulse.platform.catalog.Scopes;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
-import pl.krakow.pulse.platform.registry.HttpSchemaRegistryClient;
-import pl.krakow.pulse.platform.registry.SchemaProvisioner;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
-import pl.krakow.pulse.platform.topics.TopicProvisioner;
-import pl.krakow.pulse.platform.topics.TopicSpec;
 import pl.krakow.pulse.platform.topics.Topics;
+import pl.krakow.pulse.testsupport.kafka.EmbeddedPlatform;
+import pl.krakow.pulse.testsupport.data.KrakowPm10Days2017Q1;
 
 /**
  * The real 2017 Q1 Kraków PM10 data, replayed through the IV.3 topology into the alerting app on the
@@ -76,30 +68,23 @@ class Pm10RealDataAlertsIT {
     @TempDir
     static Path dir;
 
-    private EmbeddedKafkaBroker broker;
-    private EmbeddedSchemaRegistry registry;
-    private HttpSchemaRegistryClient registryClient;
+    private EmbeddedPlatform platform;
     private KafkaClients clients;
     private PulseSerdes serdes;
     private PulseMetrics metrics;
     private StreamsApplication indicators;
     private StreamsApplication alerting;
-    private Map<String, TreeMap<LocalDate, Pm10Days2017Q1.Day>> days;
+    private Map<String, TreeMap<LocalDate, KrakowPm10Days2017Q1.Day>> days;
 
     @BeforeAll
     void replayTheBundledFile() {
-        days = Pm10Days2017Q1.byStation();
-        broker = EmbeddedKafkaBroker.builder().dataDir(dir.resolve("kafka")).build().start();
-        registry = EmbeddedSchemaRegistry.builder().bootstrapServers(broker.bootstrapServers()).port(0).build().start();
-        clients = new KafkaClients(broker.bootstrapServers(), PulseConfig.defaults());
-        try (Admin admin = Admin.create(clients.admin("alerting-it-admin"))) {
-            TopicProvisioner.ensure(admin, Topics.all(), 1);
-        }
-        registryClient = new HttpSchemaRegistryClient(registry.url());
-        SchemaProvisioner.ensure(registryClient, Topics.all());
-        serdes = new PulseSerdes(registryClient);
-        metrics = new PulseMetrics("alerting-it");
-        indicators = Iv3EnvironmentTopology.application(clients, serdes, IndicatorCatalog.bundled(), Pm10Days2017Q1.WARSAW, metrics,
+        days = KrakowPm10Days2017Q1.pm10Days();
+        platform = EmbeddedPlatform.builder(dir, "alerting-it").schemaRegistry().start()
+                .provision(Topics.all()).registerSchemas(Topics.all());
+        clients = platform.clients();
+        serdes = platform.serdes();
+        metrics = platform.metrics();
+        indicators = Iv3EnvironmentTopology.application(clients, serdes, IndicatorCatalog.bundled(), WARSAW, metrics,
                 dir.resolve("streams"));
         alerting = AlertingTopology.application(clients, serdes, metrics, dir.resolve("streams"),
                 AlertRules.bundled(IndicatorCatalog.bundled(), AlertRules.Defaults.standard()), MissingDataSpec.none(),
@@ -114,13 +99,13 @@ class Pm10RealDataAlertsIT {
         }
         int stationDays = days.values().stream().mapToInt(Map::size).sum();
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() ->
-                readAll(Topics.INDICATORS_IV3).stream().map(ConsumerRecord::key)
+                platform.readToEnd(Topics.INDICATORS_IV3).stream().map(ConsumerRecord::key)
                         .filter(k -> k.startsWith(PM10 + "|station:")).distinct().count() >= stationDays);
         // The city stage (a repartition) and the wall-clock finalisation lag behind the station values: the
         // expected episodes are taken over the days the table holds as FINAL once it has stopped changing.
         long[] previous = {-1};
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(5)).until(() -> {
-            long size = readAll(Topics.INDICATORS_IV3).size();
+            long size = platform.readToEnd(Topics.INDICATORS_IV3).size();
             boolean settled = size == previous[0];
             previous[0] = size;
             return settled;
@@ -129,7 +114,7 @@ class Pm10RealDataAlertsIT {
 
     @AfterAll
     void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {alerting, indicators, metrics, registryClient, registry, broker}) {
+        for (AutoCloseable c : new AutoCloseable[] {alerting, indicators, platform}) {
             try {
                 if (c != null) {
                     c.close();
@@ -159,7 +144,7 @@ class Pm10RealDataAlertsIT {
                 AlertState s = level < 0 ? AlertState.RAISED : next < 0 ? AlertState.CLEARED
                         : next > level ? AlertState.ESCALATED : AlertState.DEESCALATED;
                 out.add(new Expected(s, s == AlertState.CLEARED ? level : next,
-                        e.getKey().atStartOfDay(Pm10Days2017Q1.WARSAW).toInstant()));
+                        e.getKey().atStartOfDay(WARSAW).toInstant()));
             }
             level = next;
         }
@@ -168,8 +153,8 @@ class Pm10RealDataAlertsIT {
 
     private Map<String, TreeMap<LocalDate, Double>> finalValidMeansByScope() {
         Map<String, IndicatorValue> table = new HashMap<>();
-        for (ConsumerRecord<String, SpecificRecord> r : readAll(Topics.INDICATORS_IV3)) {
-            table.put(r.key(), (IndicatorValue) r.value());
+        for (ConsumerRecord<String, IndicatorValue> r : platform.readToEnd(Topics.INDICATORS_IV3)) {
+            table.put(r.key(), r.value());
         }
         Map<String, TreeMap<LocalDate, Double>> out = new TreeMap<>();
         Map<LocalDate, Double> cityMax = new TreeMap<>();
@@ -182,7 +167,7 @@ class Pm10RealDataAlertsIT {
                 }
                 cityMax.merge(d.getKey(), d.getValue().mean(), Math::max);
                 IndicatorValue v = table.get(IndicatorKeys.key(PM10, scope,
-                        d.getKey().atStartOfDay(Pm10Days2017Q1.WARSAW).toInstant(), Pm10Days2017Q1.WARSAW));
+                        d.getKey().atStartOfDay(WARSAW).toInstant(), WARSAW));
                 // Which days are FINAL depends on stream time per partition; the table says which are.
                 if (v != null && v.getStatus() == IndicatorStatus.FINAL) {
                     means.put(d.getKey(), d.getValue().mean());
@@ -192,8 +177,8 @@ class Pm10RealDataAlertsIT {
         }
         TreeMap<LocalDate, Double> city = new TreeMap<>();
         for (var d : cityMax.entrySet()) {
-            IndicatorValue v = table.get(IndicatorKeys.key(PM10, Scopes.KRAKOW_CITY, d.getKey().atStartOfDay(Pm10Days2017Q1.WARSAW).toInstant(),
-                    Pm10Days2017Q1.WARSAW));
+            IndicatorValue v = table.get(IndicatorKeys.key(PM10, Scopes.KRAKOW_CITY, d.getKey().atStartOfDay(WARSAW).toInstant(),
+                    WARSAW));
             if (v != null && v.getStatus() == IndicatorStatus.FINAL) {
                 city.put(d.getKey(), d.getValue());
             }
@@ -204,8 +189,8 @@ class Pm10RealDataAlertsIT {
 
     private Map<String, List<Alert>> familyAlertsByScope() {
         Map<String, List<Alert>> out = new TreeMap<>();
-        for (ConsumerRecord<String, SpecificRecord> r : readAll(Topics.ALERTS)) {
-            Alert a = (Alert) r.value();
+        for (ConsumerRecord<String, Alert> r : platform.readToEnd(Topics.ALERTS)) {
+            Alert a = r.value();
             if (r.key().equals(PM10 + "|" + a.getScope() + "|" + FAMILY)) {
                 out.computeIfAbsent(a.getScope(), s -> new ArrayList<>()).add(a);
             }
@@ -296,29 +281,5 @@ class Pm10RealDataAlertsIT {
                     .append(informationDays).append(")\n");
         });
         System.out.println(sb);
-    }
-
-    private List<ConsumerRecord<String, SpecificRecord>> readAll(TopicSpec<? extends SpecificRecord> topic) {
-        List<ConsumerRecord<String, SpecificRecord>> out = new ArrayList<>();
-        @SuppressWarnings("unchecked")
-        org.apache.kafka.common.serialization.Deserializer<SpecificRecord> de =
-                (org.apache.kafka.common.serialization.Deserializer<SpecificRecord>) serdes.value(topic).deserializer();
-        try (KafkaConsumer<String, SpecificRecord> consumer = new KafkaConsumer<>(
-                clients.consumer("alerting-it-reader-" + UUID.randomUUID(), null), serdes.key().deserializer(), de)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw new AssertionError("could not read " + topic.name() + " to its end within 30 s");
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        // Per-partition order is what matters for one key; sort by the alert's own change time within a key.
-        return out;
     }
 }

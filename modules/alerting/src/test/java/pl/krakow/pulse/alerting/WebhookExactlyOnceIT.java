@@ -2,30 +2,25 @@ package pl.krakow.pulse.alerting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static pl.krakow.pulse.testsupport.time.TestInstants.JAN_10_2017_WARSAW;
+import static pl.krakow.pulse.testsupport.time.TestInstants.WARSAW;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pl.krakow.pulse.alerting.notify.NotifierRunner;
-import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
-import pl.krakow.pulse.embedded.EmbeddedSchemaRegistry;
 import pl.krakow.pulse.events.alerts.Alert;
 import pl.krakow.pulse.events.alerts.AlertState;
 import pl.krakow.pulse.events.indicators.IndicatorStatus;
@@ -35,11 +30,9 @@ import pl.krakow.pulse.platform.catalog.IndicatorKeys;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
-import pl.krakow.pulse.platform.registry.HttpSchemaRegistryClient;
-import pl.krakow.pulse.platform.registry.SchemaProvisioner;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
-import pl.krakow.pulse.platform.topics.TopicProvisioner;
 import pl.krakow.pulse.platform.topics.Topics;
+import pl.krakow.pulse.testsupport.kafka.EmbeddedPlatform;
 
 /**
  * {@link AlertingService} as {@code pulse run} starts it, on the embedded broker and registry, with a
@@ -49,10 +42,9 @@ import pl.krakow.pulse.platform.topics.Topics;
  */
 class WebhookExactlyOnceIT {
 
-    private static final ZoneId WARSAW = ZoneId.of("Europe/Warsaw");
     private static final String PM10 = "iv3.pm10.daily_mean";
     private static final String SCOPE = "station:MpKrakAlKras";
-    private static final Instant DAY0 = Instant.parse("2017-01-09T23:00:00Z");
+    private static final Instant DAY0 = JAN_10_2017_WARSAW;
     /** Daily means: an information episode escalating to alarm and back, a flap inside the margin, a second episode. */
     private static final double[] VALUES = {40, 105, 98, 120, 160, 140, 130, 95, 85, 30, 101, 92, 91, 155, 60, 20};
     private static final int BEFORE_RESTART = 8;
@@ -60,9 +52,7 @@ class WebhookExactlyOnceIT {
     @TempDir
     Path dir;
 
-    private EmbeddedKafkaBroker broker;
-    private EmbeddedSchemaRegistry registry;
-    private HttpSchemaRegistryClient registryClient;
+    private EmbeddedPlatform platform;
     private KafkaClients clients;
     private PulseSerdes serdes;
     private PulseMetrics metrics;
@@ -72,27 +62,22 @@ class WebhookExactlyOnceIT {
 
     @BeforeEach
     void start() {
-        broker = EmbeddedKafkaBroker.builder().dataDir(dir.resolve("kafka")).build().start();
-        registry = EmbeddedSchemaRegistry.builder().bootstrapServers(broker.bootstrapServers()).port(0).build().start();
         receiver = new WebhookReceiver();
         config = PulseConfig.load(null, Map.of(), Map.of(
                 PulseConfig.ALERTING_WEBHOOK_URLS.name(), receiver.url(),
                 PulseConfig.ALERTING_WEBHOOK_INITIAL_BACKOFF.name(), "PT0.05S",
                 PulseConfig.ALERTING_REORDER_WAIT.name(), "PT1S",
                 PulseConfig.ALERTING_MISSING_DATA.name(), ""));
-        clients = new KafkaClients(broker.bootstrapServers(), config);
-        try (Admin admin = Admin.create(clients.admin("webhook-it-admin"))) {
-            TopicProvisioner.ensure(admin, Topics.all(), 1);
-        }
-        registryClient = new HttpSchemaRegistryClient(registry.url());
-        SchemaProvisioner.ensure(registryClient, Topics.all());
-        serdes = new PulseSerdes(registryClient);
-        metrics = new PulseMetrics("webhook-it");
+        platform = EmbeddedPlatform.builder(dir, "webhook-it").schemaRegistry().config(config).start()
+                .provision(Topics.all()).registerSchemas(Topics.all());
+        clients = platform.clients();
+        serdes = platform.serdes();
+        metrics = platform.metrics();
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {service, receiver, metrics, registryClient, registry, broker}) {
+        for (AutoCloseable c : new AutoCloseable[] {service, receiver, platform}) {
             if (c != null) {
                 c.close();
             }
@@ -122,19 +107,7 @@ class WebhookExactlyOnceIT {
     }
 
     private List<ConsumerRecord<String, Alert>> alertsOnTopic() {
-        List<ConsumerRecord<String, Alert>> out = new ArrayList<>();
-        try (KafkaConsumer<String, Alert> consumer = new KafkaConsumer<>(clients.consumer("webhook-it-" + UUID.randomUUID(), null),
-                serdes.key().deserializer(), serdes.value(Topics.ALERTS).deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.ALERTS.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
+        return platform.readToEnd(Topics.ALERTS);
     }
 
     /** Confirmed transitions of the PL family from the values, with the default 10 % margins (plain Java). */

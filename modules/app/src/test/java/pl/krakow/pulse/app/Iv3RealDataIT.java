@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import pl.krakow.pulse.events.indicators.IndicatorStatus;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.ingest.ReplayReport;
 import pl.krakow.pulse.platform.catalog.IndicatorKeys;
+import pl.krakow.pulse.testsupport.data.KrakowPm10Days2017Q1;
 
 /**
  * The vertical slice on real data: the bundled GIOŚ/WIOŚ 2017 Q1 file is replayed through the
@@ -31,15 +33,15 @@ class Iv3RealDataIT {
     static Path dataDir;
 
     PulseRuntime runtime;
-    Map<String, Map<LocalDate, Gios2017Q1.Day>> expected;
+    Map<String, TreeMap<LocalDate, KrakowPm10Days2017Q1.Day>> expected;
     ReplayReport replay;
 
     @BeforeAll
     void replayTheBundledFile() throws Exception {
-        expected = Gios2017Q1.pm10Days();
+        expected = KrakowPm10Days2017Q1.pm10Days();
         runtime = PulseRuntime.start(PulseTestRuntime.config(dataDir, true), false);
         replay = runtime.awaitReplay(Duration.ofMinutes(2));
-        int stationDays = Gios2017Q1.stationDays(expected);
+        int stationDays = KrakowPm10Days2017Q1.stationDays(expected);
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() ->
                 PulseTestRuntime.readTable(runtime).keySet().stream().filter(k -> k.startsWith("iv3.pm10.daily_mean|station:")).count()
                         >= stationDays
@@ -60,7 +62,7 @@ class Iv3RealDataIT {
 
     private static String key(String station, LocalDate day) {
         return IndicatorKeys.key("iv3.pm10.daily_mean", IndicatorKeys.stationScope(station),
-                day.atStartOfDay(Gios2017Q1.WARSAW).toInstant(), Gios2017Q1.WARSAW);
+                day.atStartOfDay(KrakowPm10Days2017Q1.WARSAW).toInstant(), KrakowPm10Days2017Q1.WARSAW);
     }
 
     @AfterAll
@@ -96,7 +98,7 @@ class Iv3RealDataIT {
     void replayAcceptsEveryNonEmptyValueOfTheFile() {
         assertThat(replay).isNotNull();
         assertThat(replay.rejected()).isZero();
-        assertThat(replay.accepted()).isEqualTo(Gios2017Q1.nonEmptyValueCells());
+        assertThat(replay.accepted()).isEqualTo(KrakowPm10Days2017Q1.nonEmptyValueCells());
     }
 
     @Test
@@ -107,9 +109,9 @@ class Iv3RealDataIT {
             for (var day : station.getValue().entrySet()) {
                 IndicatorValue v = table.get(key(station.getKey(), day.getKey()));
                 assertThat(v).as(station.getKey() + " " + day.getKey()).isNotNull();
-                Gios2017Q1.Day d = day.getValue();
-                int expectedHours = (int) Duration.between(day.getKey().atStartOfDay(Gios2017Q1.WARSAW),
-                        day.getKey().plusDays(1).atStartOfDay(Gios2017Q1.WARSAW)).toHours();
+                KrakowPm10Days2017Q1.Day d = day.getValue();
+                int expectedHours = (int) Duration.between(day.getKey().atStartOfDay(KrakowPm10Days2017Q1.WARSAW),
+                        day.getKey().plusDays(1).atStartOfDay(KrakowPm10Days2017Q1.WARSAW)).toHours();
                 assertThat(v.getValue()).as(station.getKey() + " " + day.getKey()).isCloseTo(d.mean(), within(1e-9));
                 assertThat(v.getObservedCount()).isEqualTo(d.count());
                 assertThat(v.getExpectedCount()).isEqualTo(expectedHours);
@@ -123,7 +125,7 @@ class Iv3RealDataIT {
         // 6 reporting stations (Swoszowice sent nothing); 1 Jan .. 31 Mar plus the first local hour of 1 April
         // (the last row ends at 2017-03-31T23:00Z = 01:00 CEST).
         assertThat(expected).hasSize(6);
-        assertThat(checked).isEqualTo(Gios2017Q1.stationDays(expected)).isBetween(6 * 90, 6 * 91);
+        assertThat(checked).isEqualTo(KrakowPm10Days2017Q1.stationDays(expected)).isBetween(6 * 90, 6 * 91);
     }
 
     @Test
@@ -133,10 +135,10 @@ class Iv3RealDataIT {
         // Stream time is per partition and at least the station's own newest event time; it never exceeds the
         // file's last hour (2017-03-31T23:00Z = 01:00 CEST on 1 April), before which 31 March's grace cannot pass.
         for (var station : expected.entrySet()) {
-            java.time.Instant lastEvent = Gios2017Q1.lastPm10EventTime(station.getKey());
+            java.time.Instant lastEvent = KrakowPm10Days2017Q1.lastPm10EventTime(station.getKey());
             for (LocalDate day : station.getValue().keySet()) {
                 IndicatorValue v = table.get(key(station.getKey(), day));
-                java.time.Instant closes = day.plusDays(1).atStartOfDay(Gios2017Q1.WARSAW).toInstant().plus(grace);
+                java.time.Instant closes = day.plusDays(1).atStartOfDay(KrakowPm10Days2017Q1.WARSAW).toInstant().plus(grace);
                 if (!closes.isAfter(lastEvent)) {
                     assertThat(v.getStatus()).as(station.getKey() + " " + day).isEqualTo(IndicatorStatus.FINAL);
                     assertThat(v.getRevision()).isEqualTo(1);

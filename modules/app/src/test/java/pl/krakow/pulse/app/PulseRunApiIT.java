@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import pl.krakow.pulse.runtime.service.Service;
+import pl.krakow.pulse.testsupport.data.KrakowPm10Days2017Q1;
 
 /**
  * Starts what {@code pulse run} starts (embedded broker and registry, IV.3 topology, read model,
@@ -42,7 +43,7 @@ class PulseRunApiIT {
         runtime = PulseRuntime.start(PulseTestRuntime.config(dataDir, true), false);
         runtime.awaitReplay(Duration.ofMinutes(2));
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> get("/ready").statusCode() == 200 && Gios2017Q1.STATION_BY_COLUMN.values().stream()
+                .until(() -> get("/ready").statusCode() == 200 && KrakowPm10Days2017Q1.STATION_BY_COLUMN.values().stream()
                         .filter(station -> !station.equals("MpKrakSwoszo")) // sent no data in this cut
                         .allMatch(station -> history(station, "2017-03-01", "2017-03-30").size() == 30));
     }
@@ -104,7 +105,7 @@ class PulseRunApiIT {
 
     @Test
     void historyEqualsTheIndependentlyComputedDailyMeansWithLocalOffsets() throws Exception {
-        Map<LocalDate, Gios2017Q1.Day> expected = Gios2017Q1.pm10Days().get("MpKrakAlKras");
+        Map<LocalDate, KrakowPm10Days2017Q1.Day> expected = KrakowPm10Days2017Q1.pm10Days().get("MpKrakAlKras");
         JsonNode values = history("MpKrakAlKras", "2017-03-24", "2017-03-28");
         assertThat(values).hasSize(5);
         for (JsonNode v : values) {

@@ -14,6 +14,7 @@ import org.testcontainers.kafka.KafkaContainer;
 import pl.krakow.pulse.embedded.EmbeddedSchemaRegistry;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.testsupport.data.KrakowPm10Days2017Q1;
 
 /**
  * The vertical slice against a containerised Apache Kafka (KRaft) instead of the embedded broker:
@@ -40,7 +41,7 @@ class PulseSliceDockerIT {
                     PulseConfig.HTTP_PORT.name(), "0"));
             try (PulseRuntime runtime = PulseRuntime.start(config, false)) {
                 runtime.awaitReplay(Duration.ofMinutes(2));
-                int stationDays = Gios2017Q1.stationDays(Gios2017Q1.pm10Days());
+                int stationDays = KrakowPm10Days2017Q1.stationDays(KrakowPm10Days2017Q1.pm10Days());
                 await().atMost(Duration.ofMinutes(2)).until(() -> PulseTestRuntime.readTable(runtime).size() >= stationDays);
                 Map<String, IndicatorValue> table = PulseTestRuntime.readTable(runtime);
                 assertThat(table.keySet()).anyMatch(k -> k.startsWith("iv3.pm10.daily_mean|station:MpKrakAlKras|2017-01-01"));

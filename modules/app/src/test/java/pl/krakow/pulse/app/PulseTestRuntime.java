@@ -1,17 +1,11 @@
 package pl.krakow.pulse.app;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.topics.Topics;
+import pl.krakow.pulse.testsupport.kafka.TopicReader;
 
 /** Starts the real {@code pulse run} components on free loopback ports in a temporary data dir. */
 final class PulseTestRuntime {
@@ -50,25 +44,6 @@ final class PulseTestRuntime {
 
     /** The indicator table as a table: the last value per key, read to the end of every partition. */
     static Map<String, IndicatorValue> readTable(PulseRuntime runtime) {
-        Map<String, IndicatorValue> table = new HashMap<>();
-        try (KafkaConsumer<String, IndicatorValue> consumer = new KafkaConsumer<>(
-                runtime.clients().consumer("it-table-reader-" + UUID.randomUUID(), null),
-                runtime.serdes().key().deserializer(), runtime.serdes().value(Topics.INDICATORS_IV3).deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.INDICATORS_IV3.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw new AssertionError("could not read indicators.iv3.v1 to its end within 30 s");
-                }
-                for (ConsumerRecord<String, IndicatorValue> r : consumer.poll(Duration.ofMillis(200))) {
-                    table.put(r.key(), r.value());
-                }
-            }
-        }
-        return table;
+        return TopicReader.latestPerKey(runtime.clients(), runtime.serdes(), Topics.INDICATORS_IV3);
     }
 }

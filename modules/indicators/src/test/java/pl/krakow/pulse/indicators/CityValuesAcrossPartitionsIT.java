@@ -38,6 +38,10 @@ import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
 import pl.krakow.pulse.platform.topics.Topics;
+import pl.krakow.pulse.testsupport.kafka.EmbeddedPlatform;
+import pl.krakow.pulse.testsupport.kafka.IndicatorTable;
+import pl.krakow.pulse.testsupport.kafka.TableReader;
+import pl.krakow.pulse.testsupport.data.KrakowPmHourly2017Q1;
 
 /**
  * City values when the input partitions progress at very different speeds, on the real embedded broker with the
@@ -150,7 +154,7 @@ class CityValuesAcrossPartitionsIT {
         assertThat(expected.keySet().stream().filter(k -> k.startsWith("iv3.pm10.daily_mean|")).count()).isEqualTo(91);
 
         Map<String, List<IndicatorValue>> finals;
-        try (EmbeddedPlatform.IndicatorTable table = new EmbeddedPlatform.IndicatorTable(platform, Topics.INDICATORS_IV3)) {
+        try (IndicatorTable table = new IndicatorTable(platform, Topics.INDICATORS_IV3)) {
             await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(10)).untilAsserted(() ->
                     assertThat(cityFinals(table.poll()).keySet()).containsAll(expected.keySet()));
             // Anything that followed the last FINAL (a revision) would be in the next polls.
@@ -242,7 +246,7 @@ class CityValuesAcrossPartitionsIT {
     }
 
     /** Every FINAL city record per key, in the order written. */
-    private static Map<String, List<IndicatorValue>> cityFinals(EmbeddedPlatform.TableReader<IndicatorValue> table) {
+    private static Map<String, List<IndicatorValue>> cityFinals(TableReader<IndicatorValue> table) {
         Map<String, List<IndicatorValue>> out = new HashMap<>();
         for (int i = 0; i < table.keys.size(); i++) {
             if (table.keys.get(i).contains("|city:krakow|") && table.records.get(i).getStatus() == IndicatorStatus.FINAL) {

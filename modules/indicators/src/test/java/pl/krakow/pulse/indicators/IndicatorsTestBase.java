@@ -8,13 +8,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -32,6 +29,8 @@ import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.registry.InMemorySchemaRegistryClient;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
 import pl.krakow.pulse.platform.topics.Topics;
+import pl.krakow.pulse.testsupport.time.MutableClock;
+import pl.krakow.pulse.testsupport.time.TestInstants;
 
 /**
  * Shared fixture of the indicator tests: named instants (written out as UTC literals, never computed by
@@ -40,7 +39,7 @@ import pl.krakow.pulse.platform.topics.Topics;
  */
 public abstract class IndicatorsTestBase {
 
-    protected static final ZoneId WARSAW = ZoneId.of("Europe/Warsaw");
+    protected static final ZoneId WARSAW = TestInstants.WARSAW;
     protected static final String PM10_DAILY = "iv3.pm10.daily_mean";
     protected static final String PM25_DAILY = "iv3.pm25.daily_mean";
     protected static final String PM10_STORE = "iv3-pm10-daily-by-station";
@@ -51,7 +50,7 @@ public abstract class IndicatorsTestBase {
     protected static final Duration GRACE = Duration.ofHours(3);
 
     /** 2017-01-10, a normal 24-hour day in winter (CET, UTC+1): local midnight = 23:00 UTC the day before. */
-    protected static final Instant T0 = Instant.parse("2017-01-09T23:00:00Z");
+    protected static final Instant T0 = TestInstants.JAN_10_2017_WARSAW;
     protected static final Instant T0_PLUS_1H = Instant.parse("2017-01-10T00:00:00Z");
     /** End of the day starting at T0 (2017-01-11 00:00 local). */
     protected static final Instant T0_DAY_END = Instant.parse("2017-01-10T23:00:00Z");
@@ -59,12 +58,10 @@ public abstract class IndicatorsTestBase {
     protected static final Instant AFTER_GRACE = Instant.parse("2017-01-11T02:00:00Z");
     protected static final String T0_DAY_KEY = PM10_DAILY + "|station:" + KRASINSKIEGO + "|2017-01-10T00:00:00+01:00";
 
-    /** 2017-03-26: clocks go forward at 02:00 CET → 03:00 CEST, so the day has 23 hours. */
-    protected static final Instant DST_SPRING_DAY = Instant.parse("2017-03-25T23:00:00Z");
-    protected static final Instant DST_SPRING_DAY_END = Instant.parse("2017-03-26T22:00:00Z");
-    /** 2017-10-29: clocks go back at 03:00 CEST → 02:00 CET, so the day has 25 hours. */
-    protected static final Instant DST_AUTUMN_DAY = Instant.parse("2017-10-28T22:00:00Z");
-    protected static final Instant DST_AUTUMN_DAY_END = Instant.parse("2017-10-29T23:00:00Z");
+    protected static final Instant DST_SPRING_DAY = TestInstants.DST_SPRING_DAY;
+    protected static final Instant DST_SPRING_DAY_END = TestInstants.DST_SPRING_DAY_END;
+    protected static final Instant DST_AUTUMN_DAY = TestInstants.DST_AUTUMN_DAY;
+    protected static final Instant DST_AUTUMN_DAY_END = TestInstants.DST_AUTUMN_DAY_END;
 
     /** Ingestion lags the end of the measured hour by this much in the fixtures. */
     protected static final Duration INGEST_LAG = Duration.ofMinutes(20);
@@ -233,42 +230,5 @@ public abstract class IndicatorsTestBase {
                     minCoverage: 0.75
                     implemented: true
                 """.formatted(grace));
-    }
-
-    /** A clock the test moves by hand. */
-    protected static final class MutableClock extends Clock {
-        private final AtomicLong millis;
-
-        MutableClock(Instant start) {
-            this.millis = new AtomicLong(start.toEpochMilli());
-        }
-
-        public void set(Instant instant) {
-            millis.set(instant.toEpochMilli());
-        }
-
-        public void advance(Duration d) {
-            millis.addAndGet(d.toMillis());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis.get());
-        }
-
-        @Override
-        public long millis() {
-            return millis.get();
-        }
     }
 }

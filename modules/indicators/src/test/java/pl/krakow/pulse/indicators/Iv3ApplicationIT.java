@@ -9,14 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -26,8 +21,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.apache.avro.specific.SpecificRecord;
-import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
 import pl.krakow.pulse.events.environment.AirQualityMeasurement;
 import pl.krakow.pulse.events.environment.Pollutant;
 import pl.krakow.pulse.events.indicators.IndicatorStatus;
@@ -35,14 +28,13 @@ import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.events.ingest.RejectedRecord;
 import pl.krakow.pulse.runtime.streams.errors.DeadLetters;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
-import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
-import pl.krakow.pulse.platform.registry.InMemorySchemaRegistryClient;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
-import pl.krakow.pulse.platform.topics.TopicProvisioner;
-import pl.krakow.pulse.platform.topics.TopicSpec;
 import pl.krakow.pulse.platform.topics.Topics;
+import pl.krakow.pulse.testsupport.kafka.EmbeddedPlatform;
+import pl.krakow.pulse.testsupport.kafka.TableReader;
+import pl.krakow.pulse.testsupport.time.TestInstants;
 
 /**
  * {@link StreamsApplication} against the embedded KRaft broker, exactly-once: real hourly values and
@@ -50,16 +42,16 @@ import pl.krakow.pulse.platform.topics.Topics;
  */
 class Iv3ApplicationIT {
 
-    private static final ZoneId WARSAW = ZoneId.of("Europe/Warsaw");
+    private static final ZoneId WARSAW = TestInstants.WARSAW;
     /** 2017-01-10 local = [2017-01-09T23:00Z, 2017-01-10T23:00Z). */
-    private static final Instant DAY_START = Instant.parse("2017-01-09T23:00:00Z");
+    private static final Instant DAY_START = TestInstants.JAN_10_2017_WARSAW;
     private static final String STATION = "MpKrakAlKras";
     private static final String DAY_KEY = "iv3.pm10.daily_mean|station:" + STATION + "|2017-01-10T00:00:00+01:00";
 
     @TempDir
     Path dir;
 
-    private EmbeddedKafkaBroker broker;
+    private EmbeddedPlatform platform;
     private KafkaClients clients;
     private PulseSerdes serdes;
     private PulseMetrics metrics;
@@ -67,13 +59,10 @@ class Iv3ApplicationIT {
 
     @BeforeEach
     void startBroker() {
-        broker = EmbeddedKafkaBroker.builder().dataDir(dir.resolve("kafka")).build().start();
-        clients = new KafkaClients(broker.bootstrapServers(), PulseConfig.defaults());
-        try (Admin admin = Admin.create(clients.admin("indicators-it-admin"))) {
-            TopicProvisioner.ensure(admin, Topics.all(), 1);
-        }
-        serdes = new PulseSerdes(new InMemorySchemaRegistryClient());
-        metrics = new PulseMetrics("indicators-it");
+        platform = EmbeddedPlatform.start(dir, "indicators-it").provision(Topics.all());
+        clients = platform.clients();
+        serdes = platform.serdes();
+        metrics = platform.metrics();
     }
 
     @AfterEach
@@ -81,11 +70,8 @@ class Iv3ApplicationIT {
         if (app != null) {
             app.close(Duration.ofSeconds(30));
         }
-        if (metrics != null) {
-            metrics.close();
-        }
-        if (broker != null) {
-            broker.close();
+        if (platform != null) {
+            platform.close();
         }
     }
 
@@ -111,19 +97,21 @@ class Iv3ApplicationIT {
         assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
 
         Map<String, IndicatorValue> finals = new HashMap<>();
-        List<RejectedRecord> rejected = new ArrayList<>();
-        try (KafkaConsumer<String, IndicatorValue> table = consumer(Topics.INDICATORS_IV3);
-             KafkaConsumer<String, RejectedRecord> dlq = consumer(Topics.REJECTED)) {
+        List<RejectedRecord> rejected;
+        try (TableReader<IndicatorValue> table = new TableReader<>(platform, Topics.INDICATORS_IV3);
+             TableReader<RejectedRecord> dlq = new TableReader<>(platform, Topics.REJECTED)) {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-                for (ConsumerRecord<String, IndicatorValue> r : table.poll(Duration.ofMillis(200))) {
-                    if (r.value().getStatus() == IndicatorStatus.FINAL) {
-                        finals.put(r.key(), r.value());
+                table.poll();
+                dlq.poll();
+                for (int i = 0; i < table.keys.size(); i++) {
+                    if (table.records.get(i).getStatus() == IndicatorStatus.FINAL) {
+                        finals.put(table.keys.get(i), table.records.get(i));
                     }
                 }
-                dlq.poll(Duration.ofMillis(200)).forEach(r -> rejected.add(r.value()));
                 assertThat(finals).containsKey(DAY_KEY);
-                assertThat(rejected).hasSize(1);
+                assertThat(dlq.records).hasSize(1);
             });
+            rejected = List.copyOf(dlq.records);
         }
         IndicatorValue day = finals.get(DAY_KEY);
         // (12 × 40 + 12 × 80) / 24 = 60
@@ -149,14 +137,5 @@ class Iv3ApplicationIT {
     private <V> KafkaProducer<String, V> producer(org.apache.kafka.common.serialization.Serializer<V> valueSerializer) {
         Map<String, Object> props = clients.producer("indicators-it-producer");
         return new KafkaProducer<>(props, new StringSerializer(), valueSerializer);
-    }
-
-    private <V extends SpecificRecord> KafkaConsumer<String, V> consumer(TopicSpec<V> topic) {
-        Properties props = new Properties();
-        props.putAll(clients.consumer("indicators-it-" + topic.name(), "indicators-it-" + topic.name()));
-        KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, serdes.key().deserializer(),
-                serdes.value(topic).deserializer());
-        consumer.subscribe(List.of(topic.name()));
-        return consumer;
     }
 }

@@ -18,6 +18,7 @@ import pl.krakow.pulse.events.environment.Pollutant;
 import pl.krakow.pulse.events.indicators.IndicatorStatus;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
+import pl.krakow.pulse.testsupport.data.KrakowPmHourly2017Q1;
 
 /**
  * {@code iv3.aqi.class} over the real GIOŚ/WIOŚ Kraków hourly PM10 and PM2.5 of 2017-Q1 (see

@@ -19,6 +19,8 @@ import pl.krakow.pulse.events.environment.Pollutant;
 import pl.krakow.pulse.events.indicators.IndicatorStatus;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
+import pl.krakow.pulse.testsupport.data.KrakowPmHourly2017Q1;
+import pl.krakow.pulse.testsupport.data.KrakowPmHourly2017Q1.Reading;
 
 /**
  * Real GIOŚ/WIOŚ Kraków hourly PM10 and PM2.5 of 2017-Q1 (see data/air-quality-krakow/PROVENANCE.md)
@@ -29,9 +31,6 @@ class RealKrakowDataDailyMeanTest extends IndicatorsTestBase {
 
     /** Far after the cut: its stream time closes every day of the quarter. */
     private static final Instant CLOSE_ALL = Instant.parse("2017-04-10T00:00:00Z");
-
-    record Reading(Pollutant pollutant, String station, Instant hourEnd, double valueUgM3) {
-    }
 
     record Expected(double sum, int count, int hours) {
     }
@@ -194,8 +193,6 @@ class RealKrakowDataDailyMeanTest extends IndicatorsTestBase {
     }
 
     private static List<Reading> read() {
-        return KrakowPmHourly2017Q1.read().stream()
-                .map(r -> new Reading(r.pollutant(), r.station(), r.hourEnd(), r.valueUgM3()))
-                .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+        return new ArrayList<>(KrakowPmHourly2017Q1.read());
     }
 }

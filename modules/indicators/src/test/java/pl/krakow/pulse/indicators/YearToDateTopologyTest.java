@@ -15,6 +15,7 @@ import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.indicators.ytd.YearState;
 import pl.krakow.pulse.indicators.ytd.YearToDateKind;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
+import pl.krakow.pulse.testsupport.time.TestInstants;
 
 /**
  * The year-to-date indicators ({@code exceedance_days}, {@code annual_mean}) and the hourly value, through the
@@ -28,7 +29,7 @@ class YearToDateTopologyTest extends IndicatorsTestBase {
     private static final String PM10_HOURLY = "iv3.pm10.hourly";
     private static final String YEAR_2017 = "|2017-01-01T00:00:00+01:00";
     /** 2017-01-01 00:00 local (CET) and 2018-01-01 00:00 local. */
-    private static final Instant YEAR_2017_START = Instant.parse("2016-12-31T23:00:00Z");
+    private static final Instant YEAR_2017_START = TestInstants.JAN_1_2017_WARSAW;
     private static final Instant YEAR_2018_START = Instant.parse("2017-12-31T23:00:00Z");
     private static final Instant YEAR_2019_START = Instant.parse("2018-12-31T23:00:00Z");
     /** 2017-12-31, the last local day of 2017: [2017-12-30T23:00Z, 2017-12-31T23:00Z). */

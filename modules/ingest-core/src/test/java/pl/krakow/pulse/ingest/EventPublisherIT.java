@@ -8,36 +8,27 @@ import static pl.krakow.pulse.ingest.TestInstants.T0_PLUS_1H;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
-import pl.krakow.pulse.embedded.EmbeddedSchemaRegistry;
 import pl.krakow.pulse.events.environment.AirQualityMeasurement;
 import pl.krakow.pulse.events.environment.Pollutant;
 import pl.krakow.pulse.events.ingest.RejectedRecord;
 import pl.krakow.pulse.platform.config.PulseConfig;
-import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
-import pl.krakow.pulse.platform.registry.HttpSchemaRegistryClient;
-import pl.krakow.pulse.platform.serde.PulseSerdes;
 import pl.krakow.pulse.platform.topics.Compatibility;
-import pl.krakow.pulse.platform.topics.TopicProvisioner;
 import pl.krakow.pulse.platform.topics.TopicSpec;
 import pl.krakow.pulse.platform.topics.Topics;
+import pl.krakow.pulse.testsupport.kafka.EmbeddedPlatform;
 
 /** The publisher against the embedded broker and schema registry. */
 class EventPublisherIT {
@@ -45,30 +36,21 @@ class EventPublisherIT {
     @TempDir
     static Path dataDir;
 
-    private static EmbeddedKafkaBroker broker;
-    private static EmbeddedSchemaRegistry registry;
-    private static PulseSerdes serdes;
+    private static EmbeddedPlatform platform;
 
     private final PulseMetrics metrics = new PulseMetrics("ingest-core-it");
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @BeforeAll
     static void startPlatform() {
-        broker = new EmbeddedKafkaBroker(dataDir.resolve("kafka")).start();
-        registry = new EmbeddedSchemaRegistry(broker.bootstrapServers()).start();
-        serdes = new PulseSerdes(new HttpSchemaRegistryClient(registry.url()));
-        try (Admin admin = Admin.create(new KafkaClients(broker.bootstrapServers(), PulseConfig.defaults()).admin("it-admin"))) {
-            TopicProvisioner.ensure(admin, List.of(Topics.AIR_QUALITY, Topics.REJECTED), 1);
-        }
+        platform = EmbeddedPlatform.builder(dataDir, "ingest-core-it").schemaRegistry().start()
+                .provision(Topics.AIR_QUALITY, Topics.REJECTED);
     }
 
     @AfterAll
     static void stopPlatform() {
-        if (registry != null) {
-            registry.close();
-        }
-        if (broker != null) {
-            broker.close();
+        if (platform != null) {
+            platform.close();
         }
     }
 
@@ -81,7 +63,7 @@ class EventPublisherIT {
     }
 
     private EventPublisher publisher(PulseConfig config, EventPublisher.SendFailureListener listener) {
-        EventPublisher p = new EventPublisher(new KafkaClients(broker.bootstrapServers(), config), serdes, metrics,
+        EventPublisher p = new EventPublisher(platform.clients(config), platform.serdes(), metrics,
                 "publisher-it", EventPublisher.RecordTimestamp.EVENT_TIME, listener);
         toClose.add(p);
         return p;
@@ -94,25 +76,10 @@ class EventPublisherIT {
     }
 
     static <V extends SpecificRecord> List<ConsumerRecord<String, V>> readAll(TopicSpec<V> topic, String feedKey, int atLeast) {
-        Map<String, Object> config = new KafkaClients(broker.bootstrapServers(), PulseConfig.defaults()).consumer("it-reader", null);
-        List<ConsumerRecord<String, V>> out = new ArrayList<>();
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(config, serdes.key().deserializer(),
-                serdes.value(topic).deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline && partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (feedKey == null || feedKey.equals(r.key()) || (r.value() instanceof AirQualityMeasurement m
-                            && m.getFeed().equals(feedKey))) {
-                        out.add(r);
-                    }
-                });
-            }
-        }
+        List<ConsumerRecord<String, V>> out = platform.readToEnd(topic).stream()
+                .filter(r -> feedKey == null || feedKey.equals(r.key())
+                        || (r.value() instanceof AirQualityMeasurement m && m.getFeed().equals(feedKey)))
+                .toList();
         assertThat(out).hasSizeGreaterThanOrEqualTo(atLeast);
         return out;
     }

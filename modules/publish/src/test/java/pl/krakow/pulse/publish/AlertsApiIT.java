@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -25,20 +24,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
-import pl.krakow.pulse.embedded.EmbeddedSchemaRegistry;
 import pl.krakow.pulse.events.alerts.Alert;
 import pl.krakow.pulse.events.alerts.AlertLevel;
 import pl.krakow.pulse.events.alerts.AlertState;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
-import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
-import pl.krakow.pulse.platform.registry.HttpSchemaRegistryClient;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
-import pl.krakow.pulse.platform.topics.TopicProvisioner;
-import pl.krakow.pulse.platform.topics.TopicSpec;
 import pl.krakow.pulse.platform.topics.Topics;
+import pl.krakow.pulse.testsupport.kafka.EmbeddedPlatform;
 
 /**
  * Alerts end to end over the embedded broker and registry: Alert records (as the alerting app writes
@@ -52,8 +46,7 @@ class AlertsApiIT {
     private static final Instant JAN_2_NOON = Instant.parse("2017-01-02T11:00:00Z");
     private static final Instant JAN_3_NOON = Instant.parse("2017-01-03T11:00:00Z");
 
-    private EmbeddedKafkaBroker broker;
-    private EmbeddedSchemaRegistry registry;
+    private EmbeddedPlatform platform;
     private KafkaClients clients;
     private PulseSerdes serdes;
     private PulseMetrics metrics;
@@ -64,14 +57,10 @@ class AlertsApiIT {
 
     @BeforeAll
     void start(@TempDir Path dataDir) throws Exception {
-        broker = new EmbeddedKafkaBroker(dataDir.resolve("kafka")).start();
-        registry = new EmbeddedSchemaRegistry(broker.bootstrapServers()).start();
-        clients = new KafkaClients(broker.bootstrapServers(), PulseConfig.defaults());
-        try (Admin admin = Admin.create(clients.admin("alerts-it-admin"))) {
-            TopicProvisioner.ensure(admin, List.<TopicSpec<?>>of(Topics.ALERTS, Topics.INDICATORS_IV3, Topics.INDICATORS_IV4,
-                    Topics.INDICATORS_IV5), 1);
-        }
-        serdes = new PulseSerdes(new HttpSchemaRegistryClient(registry.url()));
+        platform = EmbeddedPlatform.builder(dataDir, "alerts-it").schemaRegistry().start()
+                .provision(Topics.ALERTS, Topics.INDICATORS_IV3, Topics.INDICATORS_IV4, Topics.INDICATORS_IV5);
+        clients = platform.clients();
+        serdes = platform.serdes();
         send(alert("ep-1", PM10_DAILY, KRASINSKIEGO, AlertState.RAISED, AlertLevel.WARNING, 120, 100, JAN_2_NOON, JAN_2_NOON));
         send(alert("ep-2", PM10_DAILY, BUJAKA, AlertState.RAISED, AlertLevel.INFO, 55, 50, JAN_2_NOON, JAN_2_NOON));
         send(alert("ep-1", PM10_DAILY, KRASINSKIEGO, AlertState.CLEARED, AlertLevel.WARNING, 80, 100, JAN_2_NOON, JAN_3_NOON));
@@ -80,8 +69,8 @@ class AlertsApiIT {
             raw.send(new ProducerRecord<>(Topics.ALERTS.name(), "x|y|z", "not avro".getBytes(StandardCharsets.UTF_8))).get();
         }
 
-        metrics = new PulseMetrics("alerts-it");
-        PulseSerdes readerSerdes = new PulseSerdes(new HttpSchemaRegistryClient(registry.url()));
+        metrics = platform.metrics();
+        PulseSerdes readerSerdes = platform.serdesOfAnotherProcess();
         indicators = new IndicatorReadModel(clients, readerSerdes, metrics).start();
         alerts = new AlertReadModel(clients, readerSerdes, metrics).start();
         assertThat(alerts.awaitCaughtUp(Duration.ofSeconds(60))).isTrue();
@@ -100,7 +89,7 @@ class AlertsApiIT {
 
     @AfterAll
     void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {server, alerts, indicators, metrics, registry, broker}) {
+        for (AutoCloseable c : new AutoCloseable[] {server, alerts, indicators, platform}) {
             try {
                 if (c != null) {
                     c.close();

@@ -23,7 +23,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -37,23 +36,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
-import pl.krakow.pulse.embedded.EmbeddedSchemaRegistry;
 import pl.krakow.pulse.events.indicators.IndicatorStatus;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.catalog.Scopes;
 import pl.krakow.pulse.platform.catalog.IndicatorKeys;
-import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
-import pl.krakow.pulse.platform.registry.HttpSchemaRegistryClient;
 import pl.krakow.pulse.platform.registry.SchemaRegistryException;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
 import pl.krakow.pulse.platform.topics.Compatibility;
-import pl.krakow.pulse.platform.topics.TopicProvisioner;
 import pl.krakow.pulse.platform.topics.TopicSpec;
 import pl.krakow.pulse.platform.topics.Topics;
+import pl.krakow.pulse.testsupport.kafka.EmbeddedPlatform;
 
 /**
  * The API end to end over the embedded broker and schema registry: indicator values are produced
@@ -66,8 +61,7 @@ class PublishApiIT {
 
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(60);
 
-    private EmbeddedKafkaBroker broker;
-    private EmbeddedSchemaRegistry registry;
+    private EmbeddedPlatform platform;
     private KafkaClients clients;
     private PulseSerdes producerSerdes;
     private PulseMetrics metrics;
@@ -83,13 +77,10 @@ class PublishApiIT {
 
     @BeforeAll
     void startPlatformProduceAndServe(@TempDir Path dataDir) throws Exception {
-        broker = new EmbeddedKafkaBroker(dataDir.resolve("kafka")).start();
-        registry = new EmbeddedSchemaRegistry(broker.bootstrapServers()).start();
-        clients = new KafkaClients(broker.bootstrapServers(), PulseConfig.defaults());
-        try (Admin admin = Admin.create(clients.admin("publish-it-admin"))) {
-            TopicProvisioner.ensure(admin, List.<TopicSpec<?>>copyOf(IndicatorReadModel.INDICATOR_TABLES), 1);
-        }
-        producerSerdes = new PulseSerdes(new HttpSchemaRegistryClient(registry.url()));
+        platform = EmbeddedPlatform.builder(dataDir, "publish-it").schemaRegistry().start()
+                .provision(IndicatorReadModel.INDICATOR_TABLES);
+        clients = platform.clients();
+        producerSerdes = platform.serdes();
 
         try (KafkaProducer<String, IndicatorValue> producer = producer()) {
             for (int day = 1; day <= 4; day++) {
@@ -121,9 +112,9 @@ class PublishApiIT {
             iv3Records++;
         }
 
-        metrics = new PulseMetrics("publish-it");
+        metrics = platform.metrics();
         // The read model has its own registry client: it finds the writer schema by id, as any consumer would.
-        model = new IndicatorReadModel(clients, new PulseSerdes(new HttpSchemaRegistryClient(registry.url())), metrics);
+        model = new IndicatorReadModel(clients, platform.serdesOfAnotherProcess(), metrics);
         model.onUpdate(updatesSeen::add);
         model.start();
         assertThat(model.awaitCaughtUp(CATCH_UP_TIMEOUT)).as("read model caught up").isTrue();
@@ -137,7 +128,7 @@ class PublishApiIT {
 
     @AfterAll
     void stopEverything() {
-        for (AutoCloseable c : new AutoCloseable[] {server, model, metrics, registry, broker}) {
+        for (AutoCloseable c : new AutoCloseable[] {server, model, platform}) {
             try {
                 if (c != null) {
                     c.close();
@@ -285,15 +276,13 @@ class PublishApiIT {
                 Map.of("cleanup.policy", "compact"), Compatibility.FULL_TRANSITIVE, "indicator id|scope|window start");
         try (PulseMetrics ownMetrics = new PulseMetrics("publish-it-late");
              IndicatorReadModel late = new IndicatorReadModel(clients,
-                     new PulseSerdes(new HttpSchemaRegistryClient(registry.url())), ownMetrics, List.of(lateTable))) {
+                     platform.serdesOfAnotherProcess(), ownMetrics, List.of(lateTable))) {
             late.start();
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> late.status().equals("waiting for topics [indicators.created-late.v1]"));
             assertThat(late.isCaughtUp()).isFalse();
 
-            try (Admin admin = Admin.create(clients.admin("publish-it-admin"))) {
-                TopicProvisioner.ensure(admin, List.of(lateTable), 1);
-            }
+            platform.provision(lateTable);
             IndicatorValue v = pm10Winter(KRASINSKIEGO, LocalDate.of(2017, 1, 1), 42.0);
             try (KafkaProducer<String, IndicatorValue> producer = producer()) {
                 producer.send(new ProducerRecord<>(lateTable.name(), key(v), v)).get();
@@ -310,16 +299,14 @@ class PublishApiIT {
     void unreachableRegistryIsRetriedAndDropsNothing() throws Exception {
         TopicSpec<IndicatorValue> table = new TopicSpec<>("indicators.registry-outage.v1", IndicatorValue.class, 1,
                 Map.of("cleanup.policy", "compact"), Compatibility.FULL_TRANSITIVE, "indicator id|scope|window start");
-        try (Admin admin = Admin.create(clients.admin("publish-it-admin"))) {
-            TopicProvisioner.ensure(admin, List.of(table), 1);
-        }
+        platform.provision(table);
         IndicatorValue jan1 = pm10Winter(BUJAKA, LocalDate.of(2017, 1, 1), 11.0);
         IndicatorValue jan2 = pm10Winter(BUJAKA, LocalDate.of(2017, 1, 2), 12.0);
         try (KafkaProducer<String, IndicatorValue> producer = producer()) {
             producer.send(new ProducerRecord<>(table.name(), key(jan1), jan1)).get();
             producer.send(new ProducerRecord<>(table.name(), key(jan2), jan2)).get();
         }
-        Deserializer<IndicatorValue> real = new PulseSerdes(new HttpSchemaRegistryClient(registry.url()))
+        Deserializer<IndicatorValue> real = platform.serdesOfAnotherProcess()
                 .value(IndicatorValue.class).deserializer();
         AtomicInteger outageCalls = new AtomicInteger(1);
         Deserializer<IndicatorValue> registryDownOnce = (topic, data) -> {

@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import pl.krakow.pulse.events.indicators.IndicatorStatus;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
+import pl.krakow.pulse.testsupport.time.TestInstants;
 
 /**
  * Named instants and indicator values shared by the publish tests. Days are Europe/Warsaw calendar
@@ -16,7 +17,7 @@ final class PublishTestData {
     private PublishTestData() {
     }
 
-    static final ZoneId WARSAW = ZoneId.of("Europe/Warsaw");
+    static final ZoneId WARSAW = TestInstants.WARSAW;
 
     static final String PM10_DAILY = "iv3.pm10.daily_mean";
     static final String PM25_DAILY = "iv3.pm25.daily_mean";
@@ -25,14 +26,14 @@ final class PublishTestData {
     static final String BUJAKA = "station:MpKrakBujaka";
 
     /** 2017-01-01 00:00 in Kraków (CET, UTC+1). */
-    static final Instant T0 = Instant.parse("2016-12-31T23:00:00Z");
+    static final Instant T0 = TestInstants.JAN_1_2017_WARSAW;
     static final Instant T0_PLUS_1D = Instant.parse("2017-01-01T23:00:00Z");
     static final Instant T0_PLUS_2D = Instant.parse("2017-01-02T23:00:00Z");
     /** 2017-02-01 00:00 in Kraków: the first instant after a range ending on 2017-01-31. */
     static final Instant FEB_1 = Instant.parse("2017-01-31T23:00:00Z");
     /** 2017-03-26, the spring DST day: 23 hours, from 00:00+01:00 to 00:00+02:00. */
-    static final Instant DST_SPRING_DAY = Instant.parse("2017-03-25T23:00:00Z");
-    static final Instant DST_SPRING_DAY_END = Instant.parse("2017-03-26T22:00:00Z");
+    static final Instant DST_SPRING_DAY = TestInstants.DST_SPRING_DAY;
+    static final Instant DST_SPRING_DAY_END = TestInstants.DST_SPRING_DAY_END;
     /** 2017-10-29, the autumn DST day: 25 hours. */
     static final Instant DST_AUTUMN_DAY = Instant.parse("2017-10-28T22:00:00Z");
     static final Instant DST_AUTUMN_DAY_END = Instant.parse("2017-10-29T23:00:00Z");

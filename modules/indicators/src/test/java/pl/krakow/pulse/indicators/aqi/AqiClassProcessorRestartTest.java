@@ -2,12 +2,13 @@ package pl.krakow.pulse.indicators.aqi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static pl.krakow.pulse.testsupport.time.TestInstants.JAN_10_2017_WARSAW;
+import static pl.krakow.pulse.testsupport.time.TestInstants.WARSAW;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +32,6 @@ import pl.krakow.pulse.events.indicators.IndicatorValue;
 class AqiClassProcessorRestartTest {
 
     private static final String STATION = "MpKrakAlKras";
-    /** 2017-01-10 00:00 in Warsaw. */
-    private static final Instant T0 = Instant.parse("2017-01-09T23:00:00Z");
-    private static final ZoneId WARSAW = ZoneId.of("Europe/Warsaw");
 
     /** PM10 on 24-hour running means (18 of 24 hours), 3-hour grace. */
     private final AqiClassDefinition definition = new AqiClassDefinition("iv3.aqi.class", "IV.3", "class 1-6",
@@ -57,14 +55,14 @@ class AqiClassProcessorRestartTest {
                 storeOpen = true;
             }
             context.addStateStore(store);
-            processor = new AqiClassProcessor(definition, WARSAW, Clock.fixed(T0, ZoneOffset.UTC),
+            processor = new AqiClassProcessor(definition, WARSAW, Clock.fixed(JAN_10_2017_WARSAW, ZoneOffset.UTC),
                     new SimpleMeterRegistry(), emitInterval);
             processor.init(context);
         }
 
-        /** The PM10 value of hour {@code n} (1-based) after T0, then the stream-time punctuation it triggers. */
+        /** The PM10 value of hour {@code n} (1-based) after JAN_10_2017_WARSAW, then the stream-time punctuation it triggers. */
         void pm10(int n, double valueUgM3) {
-            Instant hourEnd = T0.plus(Duration.ofHours(n));
+            Instant hourEnd = JAN_10_2017_WARSAW.plus(Duration.ofHours(n));
             streamTimeMs = Math.max(streamTimeMs, hourEnd.toEpochMilli());
             context.setCurrentStreamTimeMs(streamTimeMs);
             processor.process(new Record<>(STATION, AirQualityMeasurement.newBuilder()
@@ -86,7 +84,7 @@ class AqiClassProcessorRestartTest {
     }
 
     private static Instant hourStart(int n) {
-        return T0.plus(Duration.ofHours(n - 1));
+        return JAN_10_2017_WARSAW.plus(Duration.ofHours(n - 1));
     }
 
     @Test
@@ -134,14 +132,14 @@ class AqiClassProcessorRestartTest {
         assertThat(before.forwarded()).as("no wall-clock punctuation yet").isEmpty();
 
         Task after = new Task(Duration.ofMillis(100));
-        after.punctuate(PunctuationType.WALL_CLOCK_TIME, T0.toEpochMilli());
+        after.punctuate(PunctuationType.WALL_CLOCK_TIME, JAN_10_2017_WARSAW.toEpochMilli());
         assertThat(after.forwarded()).singleElement().satisfies(v -> {
             assertThat(v.getWindowStart()).isEqualTo(hourStart(18));
             assertThat(v.getValue()).isEqualTo(1.0);
             assertThat(v.getStatus()).isEqualTo(IndicatorStatus.PROVISIONAL);
         });
         after.context.resetForwards();
-        after.punctuate(PunctuationType.WALL_CLOCK_TIME, T0.toEpochMilli() + 100);
+        after.punctuate(PunctuationType.WALL_CLOCK_TIME, JAN_10_2017_WARSAW.toEpochMilli() + 100);
         assertThat(after.forwarded()).as("published once").isEmpty();
     }
 }

@@ -1,5 +1,7 @@
 package pl.krakow.pulse.indicators.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import pl.krakow.pulse.runtime.streams.TopologyOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,11 +9,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
 import pl.krakow.pulse.events.environment.AirQualityMeasurement;
 import pl.krakow.pulse.events.environment.Pollutant;
 import pl.krakow.pulse.runtime.streams.StreamsApplication;
@@ -20,10 +20,9 @@ import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
-import pl.krakow.pulse.platform.registry.InMemorySchemaRegistryClient;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
-import pl.krakow.pulse.platform.topics.TopicProvisioner;
 import pl.krakow.pulse.platform.topics.Topics;
+import pl.krakow.pulse.testsupport.kafka.EmbeddedPlatform;
 
 /**
  * Manual throughput probe (not a test: DESIGN §13 keeps timing out of tests): preloads N hourly PM10
@@ -38,16 +37,11 @@ public final class DailyMeanThroughput {
         String threads = args.length > 2 ? args[2] : "1";
         Duration emitInterval = Duration.ofMillis(args.length > 3 ? Long.parseLong(args[3]) : 0);
         Path dir = Files.createTempDirectory("indicators-bench");
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(dir.resolve("kafka")).build().start()) {
-            KafkaClients clients = new KafkaClients(broker.bootstrapServers(),
-                    PulseConfig.defaults().with(Map.of("streams.num.threads", threads)));
-            try (Admin admin = Admin.create(clients.admin("bench-admin"))) {
-                TopicProvisioner.ensure(admin, Topics.all(), 1);
-            }
-            // Freshly created partitions elect their leader asynchronously; an idempotent producer racing
-            // that gets OUT_OF_ORDER_SEQUENCE_NUMBER and stalls until its delivery timeout.
-            Thread.sleep(3000);
-            PulseSerdes serdes = new PulseSerdes(new InMemorySchemaRegistryClient());
+        // provision() returns once every partition has its leader: the preload's idempotent producer must not race it.
+        try (EmbeddedPlatform platform = EmbeddedPlatform.builder(dir, "bench")
+                .config(PulseConfig.defaults().with(Map.of("streams.num.threads", threads))).start().provision(Topics.all())) {
+            KafkaClients clients = platform.clients();
+            PulseSerdes serdes = platform.serdes();
             Instant start = Instant.parse("2016-01-01T00:00:00Z");
             long t0 = System.nanoTime();
             java.util.concurrent.atomic.AtomicLong acked = new java.util.concurrent.atomic.AtomicLong();
@@ -71,28 +65,24 @@ public final class DailyMeanThroughput {
             System.out.printf("preloaded %d events (%d failed) in %d ms%n", acked.get(), failed.get(),
                     (System.nanoTime() - t0) / 1_000_000);
             long target = acked.get();
-            try (PulseMetrics metrics = new PulseMetrics("bench");
-                 StreamsApplication app = Iv3EnvironmentTopology.application(clients, serdes, IndicatorCatalog.bundled(),
+            PulseMetrics metrics = platform.metrics();
+            try (StreamsApplication app = Iv3EnvironmentTopology.application(clients, serdes, IndicatorCatalog.bundled(),
                          ZoneId.of("Europe/Warsaw"), metrics, dir.resolve("state"),
                          TopologyOptions.defaults().withMeters(metrics.registry()).withEmitInterval(emitInterval))) {
                 long t1 = System.nanoTime();
                 app.start();
                 // Every event but those of the last open days ends in a FINAL value; count processed input
                 // with Kafka Streams' own per-task process counter.
-                double processed = 0;
-                long lastReport = System.nanoTime();
-                while (processed < target) {
-                    Thread.sleep(100);
-                    processed = metrics.registry().find("kafka.stream.thread.process.total").functionCounters().stream()
+                long[] lastReport = {System.nanoTime()};
+                await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                    double processed = metrics.registry().find("kafka.stream.thread.process.total").functionCounters().stream()
                             .mapToDouble(io.micrometer.core.instrument.FunctionCounter::count).sum();
-                    if (System.nanoTime() - lastReport > 5_000_000_000L) {
-                        lastReport = System.nanoTime();
-                        System.out.printf("  %.0f processed after %d ms%n", processed, (lastReport - t1) / 1_000_000);
+                    if (System.nanoTime() - lastReport[0] > 5_000_000_000L) {
+                        lastReport[0] = System.nanoTime();
+                        System.out.printf("  %.0f processed after %d ms%n", processed, (lastReport[0] - t1) / 1_000_000);
                     }
-                    if ((System.nanoTime() - t1) > Duration.ofMinutes(10).toNanos()) {
-                        throw new IllegalStateException("timed out");
-                    }
-                }
+                    return processed >= target;
+                });
                 long ms = (System.nanoTime() - t1) / 1_000_000;
                 System.out.printf("processed %d events in %d ms (incl. start-up): %.0f events/s%n", target, ms, target * 1000.0 / ms);
             }

@@ -20,6 +20,7 @@ import pl.krakow.pulse.events.indicators.IndicatorStatus;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.runtime.streams.watermark.Progress;
 import pl.krakow.pulse.runtime.streams.watermark.UpstreamWatermark;
+import pl.krakow.pulse.testsupport.time.TestInstants;
 
 /**
  * The city stage's watermark and revision rules, fed station values and the progress markers of two upstream
@@ -28,7 +29,7 @@ import pl.krakow.pulse.runtime.streams.watermark.UpstreamWatermark;
  */
 class CityAggregateProcessorTest {
 
-    private static final Instant DAY_START = Instant.parse("2017-01-09T23:00:00Z");
+    private static final Instant DAY_START = TestInstants.JAN_10_2017_WARSAW;
     private static final Instant DAY_END = Instant.parse("2017-01-10T23:00:00Z");
     private static final Instant DUE = DAY_END.plus(Duration.ofHours(3));
     private static final String KEY = "iv3.pm10.daily_mean|city:krakow|2017-01-10T00:00:00+01:00";

@@ -39,7 +39,6 @@ import pl.krakow.pulse.events.indicators.IndicatorStatus;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.events.safety.Incident;
 import pl.krakow.pulse.events.safety.IncidentCategory;
-import pl.krakow.pulse.indicators.EmbeddedPlatform;
 import pl.krakow.pulse.runtime.streams.StreamsApplication;
 import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
 import pl.krakow.pulse.ingest.IngestContext;
@@ -52,6 +51,8 @@ import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
 import pl.krakow.pulse.platform.topics.Topics;
+import pl.krakow.pulse.testsupport.kafka.EmbeddedPlatform;
+import pl.krakow.pulse.testsupport.kafka.IndicatorTable;
 
 /**
  * IV.5 when the input partitions progress at very different speeds, on the real embedded broker with the production
@@ -267,7 +268,7 @@ class Iv5AcrossPartitionsIT {
     }
 
     /** Everything written to {@code indicators.iv5.v1} (read committed), in order. */
-    private final class Table extends EmbeddedPlatform.IndicatorTable {
+    private final class Table extends IndicatorTable {
 
         Table() {
             super(platform, Topics.INDICATORS_IV5);

@@ -15,18 +15,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
-import pl.krakow.pulse.embedded.EmbeddedSchemaRegistry;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.events.ingest.RejectedRecord;
 import pl.krakow.pulse.runtime.streams.StreamsApplication;
@@ -43,11 +36,10 @@ import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
-import pl.krakow.pulse.platform.registry.HttpSchemaRegistryClient;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
-import pl.krakow.pulse.platform.topics.TopicProvisioner;
-import pl.krakow.pulse.platform.topics.TopicSpec;
 import pl.krakow.pulse.platform.topics.Topics;
+import pl.krakow.pulse.testsupport.kafka.EmbeddedPlatform;
+import pl.krakow.pulse.testsupport.kafka.TableReader;
 
 /**
  * End to end on the real embedded KRaft broker and schema registry: the real city-guard register (plus one
@@ -61,8 +53,7 @@ class Iv5ReplayIT {
     @TempDir
     Path dir;
 
-    private EmbeddedKafkaBroker broker;
-    private EmbeddedSchemaRegistry registry;
+    private EmbeddedPlatform platform;
     private KafkaClients clients;
     private PulseSerdes serdes;
     private PulseMetrics metrics;
@@ -70,14 +61,11 @@ class Iv5ReplayIT {
 
     @BeforeEach
     void startPlatform() {
-        broker = EmbeddedKafkaBroker.builder().dataDir(dir.resolve("kafka")).build().start();
-        registry = new EmbeddedSchemaRegistry(broker.bootstrapServers()).start();
-        serdes = new PulseSerdes(new HttpSchemaRegistryClient(registry.url()));
-        clients = new KafkaClients(broker.bootstrapServers(), PulseConfig.defaults());
-        try (Admin admin = Admin.create(clients.admin("iv5-it-admin"))) {
-            TopicProvisioner.ensure(admin, List.of(Topics.INCIDENTS, Topics.INDICATORS_IV5, Topics.REJECTED), 1);
-        }
-        metrics = new PulseMetrics("iv5-it");
+        platform = EmbeddedPlatform.builder(dir, "iv5-it").schemaRegistry().start()
+                .provision(Topics.INCIDENTS, Topics.INDICATORS_IV5, Topics.REJECTED);
+        serdes = platform.serdes();
+        clients = platform.clients();
+        metrics = platform.metrics();
     }
 
     @AfterEach
@@ -85,14 +73,8 @@ class Iv5ReplayIT {
         if (app != null) {
             app.close(Duration.ofSeconds(30));
         }
-        if (metrics != null) {
-            metrics.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
-        if (broker != null) {
-            broker.close();
+        if (platform != null) {
+            platform.close();
         }
     }
 
@@ -134,19 +116,19 @@ class Iv5ReplayIT {
         String day = "2018-05-15";
         String dayKey = "iv5.incidents.count|city:wroclaw|" + day + "T00:00:00+02:00";
         int expectedMay = mayReports;
-        Map<String, IndicatorValue> latest = new HashMap<>();
-        List<RejectedRecord> rejected = new ArrayList<>();
-        try (KafkaConsumer<String, IndicatorValue> table = consumer(Topics.INDICATORS_IV5);
-             KafkaConsumer<String, RejectedRecord> dlq = consumer(Topics.REJECTED)) {
+        Map<String, IndicatorValue> latest;
+        List<RejectedRecord> rejected;
+        try (TableReader<IndicatorValue> table = new TableReader<>(platform, Topics.INDICATORS_IV5);
+             TableReader<RejectedRecord> dlq = new TableReader<>(platform, Topics.REJECTED)) {
             await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-                for (ConsumerRecord<String, IndicatorValue> r : table.poll(Duration.ofMillis(200))) {
-                    latest.put(r.key(), r.value());
-                }
-                dlq.poll(Duration.ofMillis(100)).forEach(r -> rejected.add(r.value()));
-                assertThat(latest).containsKeys(mayKey, dayKey);
-                assertThat(latest.get(mayKey).getObservedCount()).isEqualTo(expectedMay);
-                assertThat(rejected).isNotEmpty();
+                table.poll();
+                dlq.poll();
+                assertThat(table.latest()).containsKeys(mayKey, dayKey);
+                assertThat(table.latest().get(mayKey).getObservedCount()).isEqualTo(expectedMay);
+                assertThat(dlq.records).isNotEmpty();
             });
+            latest = table.latest();
+            rejected = List.copyOf(dlq.records);
         }
         assertThat(latest.get(dayKey).getValue()).isEqualTo(reportsPerDay.get(day).doubleValue());
         assertThat(latest.get(mayKey).getUnit()).isEqualTo("min");
@@ -158,13 +140,5 @@ class Iv5ReplayIT {
         assertThat(app.applicationId()).endsWith("indicators-iv5");
         System.out.printf("IV.5 IT: %d incidents replayed, May handling p50 %.1f min over %d reports, %s on %s%n",
                 report.accepted(), latest.get(mayKey).getValue(), mayReports, latest.get(dayKey).getValue(), day);
-    }
-
-    private <V extends SpecificRecord> KafkaConsumer<String, V> consumer(TopicSpec<V> topic) {
-        Properties props = new Properties();
-        props.putAll(clients.consumer("iv5-it-" + topic.name(), "iv5-it-" + topic.name()));
-        KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, serdes.key().deserializer(), serdes.value(topic).deserializer());
-        consumer.subscribe(List.of(topic.name()));
-        return consumer;
     }
 }

@@ -1,6 +1,7 @@
 package pl.krakow.pulse.ingest.push;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static pl.krakow.pulse.testsupport.time.TestInstants.LIVE_READING_2026;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -27,7 +27,6 @@ import pl.krakow.pulse.platform.topics.Topics;
 /** The endpoint's HTTP contract (auth, status codes, size limit) with a line parser and a recording sink; loopback only. */
 class SensorPushServerTest {
 
-    static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
     static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** One outcome per line: "good..." accepted, anything else MALFORMED. */
@@ -37,11 +36,11 @@ class SensorPushServerTest {
         for (int i = 0; i < lines.length; i++) {
             String id = sourceId + '[' + i + ']';
             if (lines[i].startsWith("good")) {
-                RejectedRecord v = new RejectedRecord("t", id, "NONE", "", null, null, ByteBuffer.allocate(0), T0);
-                out.add(new ParseOutcome.Accepted<>("t", Topics.REJECTED, "k", v, T0, lines[i], id));
+                RejectedRecord v = new RejectedRecord("t", id, "NONE", "", null, null, ByteBuffer.allocate(0), LIVE_READING_2026);
+                out.add(new ParseOutcome.Accepted<>("t", Topics.REJECTED, "k", v, LIVE_READING_2026, lines[i], id));
             } else {
                 out.add(new ParseOutcome.Rejected("t", ReasonCode.MALFORMED, "bad line", lines[i].getBytes(StandardCharsets.UTF_8),
-                        id, "text/plain", null, T0));
+                        id, "text/plain", null, LIVE_READING_2026));
             }
         }
         return out;

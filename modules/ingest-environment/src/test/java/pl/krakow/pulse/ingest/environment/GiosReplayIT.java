@@ -10,24 +10,17 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
+import java.util.ArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
-import pl.krakow.pulse.embedded.EmbeddedSchemaRegistry;
 import pl.krakow.pulse.events.environment.AirQualityMeasurement;
 import pl.krakow.pulse.events.ingest.RejectedRecord;
 import pl.krakow.pulse.ingest.ConsoleProgressBar;
@@ -39,13 +32,9 @@ import pl.krakow.pulse.ingest.ReasonCode;
 import pl.krakow.pulse.ingest.ReplayReport;
 import pl.krakow.pulse.ingest.ReplaySpeed;
 import pl.krakow.pulse.platform.config.PulseConfig;
-import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
-import pl.krakow.pulse.platform.registry.HttpSchemaRegistryClient;
-import pl.krakow.pulse.platform.serde.PulseSerdes;
-import pl.krakow.pulse.platform.topics.TopicProvisioner;
-import pl.krakow.pulse.platform.topics.TopicSpec;
 import pl.krakow.pulse.platform.topics.Topics;
+import pl.krakow.pulse.testsupport.kafka.EmbeddedPlatform;
 
 /**
  * A real excerpt of the bundled file plus one bad line, replayed through the production wiring
@@ -58,27 +47,18 @@ class GiosReplayIT {
     @TempDir
     static Path dir;
 
-    private static EmbeddedKafkaBroker broker;
-    private static EmbeddedSchemaRegistry registry;
-    private static PulseSerdes serdes;
+    private static EmbeddedPlatform platform;
 
     @BeforeAll
     static void startPlatform() {
-        broker = new EmbeddedKafkaBroker(dir.resolve("kafka")).start();
-        registry = new EmbeddedSchemaRegistry(broker.bootstrapServers()).start();
-        serdes = new PulseSerdes(new HttpSchemaRegistryClient(registry.url()));
-        try (Admin admin = Admin.create(new KafkaClients(broker.bootstrapServers(), PulseConfig.defaults()).admin("it-admin"))) {
-            TopicProvisioner.ensure(admin, List.of(Topics.AIR_QUALITY, Topics.REJECTED), 1);
-        }
+        platform = EmbeddedPlatform.builder(dir, "gios-replay-it").schemaRegistry().start()
+                .provision(Topics.AIR_QUALITY, Topics.REJECTED);
     }
 
     @AfterAll
     static void stopPlatform() {
-        if (registry != null) {
-            registry.close();
-        }
-        if (broker != null) {
-            broker.close();
+        if (platform != null) {
+            platform.close();
         }
     }
 
@@ -101,8 +81,7 @@ class GiosReplayIT {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         ReplayReport report;
         try (PulseMetrics metrics = new PulseMetrics("gios-replay-it");
-             EventPublisher publisher = new EventPublisher(new KafkaClients(broker.bootstrapServers(), PulseConfig.defaults()),
-                     serdes, metrics, "gios-replay-it")) {
+             EventPublisher publisher = new EventPublisher(platform.clients(), platform.serdes(), metrics, "gios-replay-it")) {
             report = new FileReplayer(publisher, IngestContext.from(PulseConfig.defaults(), metrics.registry()))
                     .replayFiles(FeedFormats.discover().get("gios-wide-csv"), List.of(file), ReplaySpeed.MAX,
                             new ConsoleProgressBar(new PrintStream(console, true, StandardCharsets.UTF_8)));
@@ -117,7 +96,7 @@ class GiosReplayIT {
         assertThat(report.rejectedByReason()).containsExactlyEntriesOf(Map.of(ReasonCode.MALFORMED, 1L));
         assertThat(console.toString(StandardCharsets.UTF_8)).contains("\r[").contains(report.summary());
 
-        List<ConsumerRecord<String, AirQualityMeasurement>> events = readAll(Topics.AIR_QUALITY);
+        List<ConsumerRecord<String, AirQualityMeasurement>> events = platform.readToEnd(Topics.AIR_QUALITY);
         assertThat(events).hasSize((int) expectedTotal);
         Map<String, Long> perSeries = events.stream().collect(Collectors.groupingBy(
                 r -> r.value().getStationCode() + "/" + r.value().getPollutant(), TreeMap::new, Collectors.counting()));
@@ -130,7 +109,7 @@ class GiosReplayIT {
             assertThat(r.value().getSourceId()).startsWith("excerpt.csv:");
         });
 
-        List<ConsumerRecord<String, RejectedRecord>> rejected = readAll(Topics.REJECTED);
+        List<ConsumerRecord<String, RejectedRecord>> rejected = platform.readToEnd(Topics.REJECTED);
         assertThat(rejected).singleElement().satisfies(r -> {
             assertThat(r.key()).isEqualTo("gios-wide-csv");
             RejectedRecord v = r.value();
@@ -140,23 +119,5 @@ class GiosReplayIT {
             assertThat(v.getContentType()).isEqualTo("text/csv");
             assertThat(StandardCharsets.UTF_8.decode(v.getRawPayload()).toString()).isEqualTo(badLine);
         });
-    }
-
-    private static <V extends SpecificRecord> List<ConsumerRecord<String, V>> readAll(TopicSpec<V> topic) {
-        Map<String, Object> config = new KafkaClients(broker.bootstrapServers(), PulseConfig.defaults()).consumer("it-reader", null);
-        List<ConsumerRecord<String, V>> out = new ArrayList<>();
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(config, serdes.key().deserializer(),
-                serdes.value(topic).deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline && partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
     }
 }

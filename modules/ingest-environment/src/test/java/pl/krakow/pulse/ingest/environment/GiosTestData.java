@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import pl.krakow.pulse.testsupport.time.TestInstants;
 
 /** Named instants, real rows of the bundled file, and an independent column → station table. */
 final class GiosTestData {
@@ -18,7 +19,7 @@ final class GiosTestData {
     static final Clock FIXED_CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
     /** End of the first hour of 2017 (UTC) = epoch 1483228800 = GIOŚ label "2017-01-01 01:00" CET. */
-    static final Instant T0 = Instant.parse("2017-01-01T00:00:00Z");
+    static final Instant T0 = TestInstants.JAN_1_2017_UTC;
     static final Instant T0_PLUS_1H = T0.plusSeconds(3600);
     static final Instant T0_PLUS_2H = T0.plusSeconds(7200);
     /** The last hour of 2017-Q1. */

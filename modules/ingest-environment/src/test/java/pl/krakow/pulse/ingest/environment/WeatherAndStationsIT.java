@@ -10,21 +10,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
-import pl.krakow.pulse.embedded.EmbeddedSchemaRegistry;
 import pl.krakow.pulse.events.environment.WeatherObservation;
 import pl.krakow.pulse.events.ingest.RejectedRecord;
 import pl.krakow.pulse.events.reference.MonitoringStation;
@@ -36,13 +28,9 @@ import pl.krakow.pulse.ingest.ReasonCode;
 import pl.krakow.pulse.ingest.ReplayReport;
 import pl.krakow.pulse.ingest.ReplaySpeed;
 import pl.krakow.pulse.platform.config.PulseConfig;
-import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
-import pl.krakow.pulse.platform.registry.HttpSchemaRegistryClient;
-import pl.krakow.pulse.platform.serde.PulseSerdes;
-import pl.krakow.pulse.platform.topics.TopicProvisioner;
-import pl.krakow.pulse.platform.topics.TopicSpec;
 import pl.krakow.pulse.platform.topics.Topics;
+import pl.krakow.pulse.testsupport.kafka.EmbeddedPlatform;
 
 /**
  * The bundled IMGW file (plus one out-of-range line) and the station reference data, through the
@@ -55,27 +43,18 @@ class WeatherAndStationsIT {
     @TempDir
     static Path dir;
 
-    private static EmbeddedKafkaBroker broker;
-    private static EmbeddedSchemaRegistry registry;
-    private static PulseSerdes serdes;
+    private static EmbeddedPlatform platform;
 
     @BeforeAll
     static void startPlatform() {
-        broker = new EmbeddedKafkaBroker(dir.resolve("kafka")).start();
-        registry = new EmbeddedSchemaRegistry(broker.bootstrapServers()).start();
-        serdes = new PulseSerdes(new HttpSchemaRegistryClient(registry.url()));
-        try (Admin admin = Admin.create(new KafkaClients(broker.bootstrapServers(), PulseConfig.defaults()).admin("it-admin"))) {
-            TopicProvisioner.ensure(admin, List.of(Topics.WEATHER, Topics.REFERENCE_STATIONS, Topics.REJECTED), 1);
-        }
+        platform = EmbeddedPlatform.builder(dir, "weather-it").schemaRegistry().start()
+                .provision(Topics.WEATHER, Topics.REFERENCE_STATIONS, Topics.REJECTED);
     }
 
     @AfterAll
     static void stopPlatform() {
-        if (registry != null) {
-            registry.close();
-        }
-        if (broker != null) {
-            broker.close();
+        if (platform != null) {
+            platform.close();
         }
     }
 
@@ -95,8 +74,7 @@ class WeatherAndStationsIT {
 
         ReplayReport report;
         try (PulseMetrics metrics = new PulseMetrics("weather-it");
-             EventPublisher publisher = new EventPublisher(new KafkaClients(broker.bootstrapServers(), PulseConfig.defaults()),
-                     serdes, metrics, "weather-it")) {
+             EventPublisher publisher = new EventPublisher(platform.clients(), platform.serdes(), metrics, "weather-it")) {
             report = new FileReplayer(publisher, IngestContext.from(PulseConfig.defaults(), metrics.registry()))
                     .replayFiles(FeedFormats.discover().get("imgw-synop-csv"), List.of(file), ReplaySpeed.MAX, null);
             assertThat(publisher.sendFailures()).isZero();
@@ -104,12 +82,12 @@ class WeatherAndStationsIT {
         assertThat(report.accepted()).isEqualTo(744);
         assertThat(report.rejectedByReason()).containsExactlyEntriesOf(Map.of(ReasonCode.OUT_OF_RANGE, 1L));
 
-        List<ConsumerRecord<String, WeatherObservation>> events = readAll(Topics.WEATHER);
+        List<ConsumerRecord<String, WeatherObservation>> events = platform.readToEnd(Topics.WEATHER);
         assertThat(events).hasSize(744).allSatisfy(r -> {
             assertThat(r.key()).isEqualTo("350190566");
             assertThat(r.value().getEventId()).startsWith("imgw-synop-csv:350190566:");
         });
-        List<ConsumerRecord<String, RejectedRecord>> rejected = readAll(Topics.REJECTED);
+        List<ConsumerRecord<String, RejectedRecord>> rejected = platform.readToEnd(Topics.REJECTED);
         assertThat(rejected).singleElement().satisfies(r -> {
             assertThat(r.key()).isEqualTo("imgw-synop-csv");
             assertThat(r.value().getReasonCode()).isEqualTo("OUT_OF_RANGE");
@@ -123,12 +101,11 @@ class WeatherAndStationsIT {
     void stationReferenceIsPublishedKeyedByCodeWithDistricts() {
         List<MonitoringStation> expected = StationReference.bundled(java.time.Clock.systemUTC()).records();
         try (PulseMetrics metrics = new PulseMetrics("stations-it");
-             EventPublisher publisher = new EventPublisher(new KafkaClients(broker.bootstrapServers(), PulseConfig.defaults()),
-                     serdes, metrics, "stations-it")) {
+             EventPublisher publisher = new EventPublisher(platform.clients(), platform.serdes(), metrics, "stations-it")) {
             assertThat(StationReference.bundled(java.time.Clock.systemUTC()).publish(publisher)).isEqualTo(14);
             assertThat(publisher.sendFailures()).isZero();
         }
-        List<ConsumerRecord<String, MonitoringStation>> records = readAll(Topics.REFERENCE_STATIONS);
+        List<ConsumerRecord<String, MonitoringStation>> records = platform.readToEnd(Topics.REFERENCE_STATIONS);
         assertThat(records).hasSize(14).allSatisfy(r -> assertThat(r.key()).isEqualTo(r.value().getStationCode()));
         assertThat(records).extracting(r -> r.value().getStationCode() + "=" + r.value().getDistrict())
                 .containsExactlyInAnyOrderElementsOf(expected.stream().map(m -> m.getStationCode() + "=" + m.getDistrict()).toList())
@@ -145,24 +122,6 @@ class WeatherAndStationsIT {
     private static byte[] bytes(ByteBuffer buffer) {
         byte[] out = new byte[buffer.remaining()];
         buffer.duplicate().get(out);
-        return out;
-    }
-
-    private static <V extends SpecificRecord> List<ConsumerRecord<String, V>> readAll(TopicSpec<V> topic) {
-        Map<String, Object> config = new KafkaClients(broker.bootstrapServers(), PulseConfig.defaults()).consumer("it-reader", null);
-        List<ConsumerRecord<String, V>> out = new ArrayList<>();
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(config, serdes.key().deserializer(),
-                serdes.value(topic).deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline && partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
         return out;
     }
 }

@@ -31,6 +31,7 @@ import pl.krakow.pulse.ingest.push.MqttSensorSubscriber;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.topics.Topics;
+import pl.krakow.pulse.testsupport.kafka.EmbeddedPlatform;
 
 /**
  * MQTT push through the production wiring (embedded Moquette broker → subscriber → JSON parser →
@@ -44,7 +45,7 @@ class SensorMqttIT {
     @TempDir
     static Path dir;
 
-    private static SensorPlatform platform;
+    private static EmbeddedPlatform platform;
     private static PulseMetrics metrics;
     private static EventPublisher publisher;
     private static EmbeddedMqttBroker mqtt;
@@ -53,15 +54,16 @@ class SensorMqttIT {
 
     @BeforeAll
     static void start() throws MqttException {
-        platform = new SensorPlatform(dir);
-        metrics = new PulseMetrics("sensor-mqtt-it");
-        publisher = platform.publisher(metrics, "sensor-mqtt-it");
+        platform = EmbeddedPlatform.builder(dir, "sensor-mqtt-it").schemaRegistry().start()
+                .provision(Topics.AIR_QUALITY, Topics.NOISE, Topics.REJECTED);
+        metrics = platform.metrics();
+        publisher = platform.track(new EventPublisher(platform.clients(), platform.serdes(), metrics, "sensor-mqtt-it"));
         Clock clock = Clock.systemUTC();
         SensorReadingParser parser = new SensorReadingParser(
                 EventValidator.of(IngestContext.from(PulseConfig.defaults(), metrics.registry(), clock), Set.of()), clock, Set.of());
-        mqtt = new EmbeddedMqttBroker("127.0.0.1", 0, USER, PASSWORD);
-        subscriber = new MqttSensorSubscriber(mqtt.serverUri(), "pulse-ingest-it", MqttSensorSubscriber.DEFAULT_TOPIC_FILTER, 1,
-                USER, PASSWORD, parser, publisher);
+        mqtt = platform.track(new EmbeddedMqttBroker("127.0.0.1", 0, USER, PASSWORD));
+        subscriber = platform.track(new MqttSensorSubscriber(mqtt.serverUri(), "pulse-ingest-it", MqttSensorSubscriber.DEFAULT_TOPIC_FILTER, 1,
+                USER, PASSWORD, parser, publisher));
         subscriber.start();
         sensor = new MqttClient(mqtt.serverUri(), "lcs-publisher", new MemoryPersistence());
         sensor.connect(options(PASSWORD));
@@ -73,19 +75,7 @@ class SensorMqttIT {
             sensor.disconnect();
             sensor.close();
         }
-        if (subscriber != null) {
-            subscriber.close();
-        }
-        if (mqtt != null) {
-            mqtt.close();
-        }
-        if (publisher != null) {
-            publisher.close();
-        }
-        if (metrics != null) {
-            metrics.close();
-        }
-        if (platform != null) {
+        if (platform != null) { // and what it tracks: the subscriber, the MQTT broker, then the publisher
             platform.close();
         }
     }
@@ -107,7 +97,7 @@ class SensorMqttIT {
     }
 
     private static List<AirQualityMeasurement> airOf(String sensorId) {
-        return platform.readAll(Topics.AIR_QUALITY).stream().map(ConsumerRecord::value)
+        return platform.readToEnd(Topics.AIR_QUALITY).stream().map(ConsumerRecord::value)
                 .filter(v -> v.getStationCode().equals("sensor:" + sensorId)).toList();
     }
 
@@ -130,7 +120,7 @@ class SensorMqttIT {
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(airOf("lcs-mqtt-2")).singleElement()
                 .satisfies(v -> assertThat(v.getConcentrationUgM3()).isEqualTo(17.0)));
-        List<RejectedRecord> dlq = platform.readAll(Topics.REJECTED).stream().map(ConsumerRecord::value)
+        List<RejectedRecord> dlq = platform.readToEnd(Topics.REJECTED).stream().map(ConsumerRecord::value)
                 .filter(v -> v.getSourceId().equals(topic)).toList();
         assertThat(dlq).extracting(RejectedRecord::getReasonCode).containsExactly("MALFORMED", "MALFORMED");
         assertThat(StandardCharsets.UTF_8.decode(dlq.get(0).getRawPayload()).toString()).isEqualTo("pm10=12;oops");

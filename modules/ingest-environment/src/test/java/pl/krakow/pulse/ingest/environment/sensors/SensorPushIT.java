@@ -31,6 +31,7 @@ import pl.krakow.pulse.ingest.push.SensorPushServer;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.topics.Topics;
+import pl.krakow.pulse.testsupport.kafka.EmbeddedPlatform;
 
 /** HTTP push through the production wiring (endpoint → JSON parser → publisher) into the embedded broker and registry. */
 class SensorPushIT {
@@ -38,7 +39,7 @@ class SensorPushIT {
     @TempDir
     static Path dir;
 
-    private static SensorPlatform platform;
+    private static EmbeddedPlatform platform;
     private static PulseMetrics metrics;
     private static EventPublisher publisher;
     private static SensorPushServer server;
@@ -48,29 +49,21 @@ class SensorPushIT {
 
     @BeforeAll
     static void start() {
-        platform = new SensorPlatform(dir);
-        metrics = new PulseMetrics("sensor-push-it");
-        publisher = platform.publisher(metrics, "sensor-push-it");
+        platform = EmbeddedPlatform.builder(dir, "sensor-push-it").schemaRegistry().start()
+                .provision(Topics.AIR_QUALITY, Topics.NOISE, Topics.REJECTED);
+        metrics = platform.metrics();
+        publisher = platform.track(new EventPublisher(platform.clients(), platform.serdes(), metrics, "sensor-push-it"));
         Clock clock = Clock.systemUTC();
         SensorReadingParser parser = new SensorReadingParser(
                 EventValidator.of(IngestContext.from(PulseConfig.defaults(), metrics.registry(), clock), Set.of()), clock, Set.of());
-        server = new SensorPushServer(parser, publisher, Map.of("token-of-lcs-network", "lcs-network"), "127.0.0.1", 0,
-                SensorPushServer.DEFAULT_MAX_BODY_BYTES);
+        server = platform.track(new SensorPushServer(parser, publisher, Map.of("token-of-lcs-network", "lcs-network"), "127.0.0.1", 0,
+                SensorPushServer.DEFAULT_MAX_BODY_BYTES));
         server.start();
     }
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (publisher != null) {
-            publisher.close();
-        }
-        if (metrics != null) {
-            metrics.close();
-        }
-        if (platform != null) {
+        if (platform != null) { // and what it tracks: the server, then the publisher
             platform.close();
         }
     }
@@ -89,7 +82,7 @@ class SensorPushIT {
         String reading = "{\"sensorId\":\"unauth-1\",\"time\":\"" + TIME + "\",\"pm10\":20}";
         assertThat(post(null, reading).statusCode()).isEqualTo(401);
         assertThat(post("wrong-token", reading).statusCode()).isEqualTo(401);
-        assertThat(platform.readAll(Topics.AIR_QUALITY)).noneMatch(r -> r.key().equals("sensor:unauth-1"));
+        assertThat(platform.readToEnd(Topics.AIR_QUALITY)).noneMatch(r -> r.key().equals("sensor:unauth-1"));
     }
 
     @Test
@@ -102,7 +95,7 @@ class SensorPushIT {
         assertThat(json.get("accepted").asInt()).isEqualTo(3);
         assertThat(json.get("rejected").asInt()).isZero();
 
-        List<ConsumerRecord<String, AirQualityMeasurement>> air = platform.readAll(Topics.AIR_QUALITY).stream()
+        List<ConsumerRecord<String, AirQualityMeasurement>> air = platform.readToEnd(Topics.AIR_QUALITY).stream()
                 .filter(c -> c.key().equals("sensor:good-1")).toList();
         assertThat(air).extracting(c -> c.value().getConcentrationUgM3()).containsExactlyInAnyOrder(23.4, 12.1);
         assertThat(air).allSatisfy(c -> {
@@ -110,7 +103,7 @@ class SensorPushIT {
             assertThat(c.value().getSourceId()).isEqualTo("http:lcs-network[0]");
             assertThat(c.value().getValidated()).isFalse();
         });
-        List<ConsumerRecord<String, NoiseMeasurement>> noise = platform.readAll(Topics.NOISE).stream()
+        List<ConsumerRecord<String, NoiseMeasurement>> noise = platform.readToEnd(Topics.NOISE).stream()
                 .filter(c -> c.key().equals("noise-good-1")).toList();
         assertThat(noise).singleElement().satisfies(c -> {
             assertThat(c.value().getLaeqDb()).isEqualTo(61.2);
@@ -130,9 +123,9 @@ class SensorPushIT {
         assertThat(json.get("rejected").asInt()).isEqualTo(2);
         assertThat(json.get("errors")).extracting(e -> e.get("reason").asText()).containsExactly("OUT_OF_RANGE", "WRONG_UNIT");
 
-        assertThat(platform.readAll(Topics.AIR_QUALITY)).filteredOn(c -> c.key().startsWith("sensor:mixed-"))
+        assertThat(platform.readToEnd(Topics.AIR_QUALITY)).filteredOn(c -> c.key().startsWith("sensor:mixed-"))
                 .singleElement().satisfies(c -> assertThat(c.value().getConcentrationUgM3()).isEqualTo(31.0));
-        List<RejectedRecord> dlq = platform.readAll(Topics.REJECTED).stream().map(ConsumerRecord::value)
+        List<RejectedRecord> dlq = platform.readToEnd(Topics.REJECTED).stream().map(ConsumerRecord::value)
                 .filter(v -> v.getSourceId().startsWith("http:lcs-network")).toList();
         assertThat(dlq).extracting(RejectedRecord::getReasonCode).contains("OUT_OF_RANGE", "WRONG_UNIT");
         assertThat(dlq).filteredOn(v -> v.getReasonCode().equals("OUT_OF_RANGE")).singleElement().satisfies(v -> {

@@ -1,6 +1,7 @@
 package pl.krakow.pulse.ingest.environment.sensors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static pl.krakow.pulse.testsupport.time.TestInstants.LIVE_READING_2026;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -22,7 +23,6 @@ import pl.krakow.pulse.platform.topics.Topics;
 class SensorReadingParserTest {
 
     static final Instant NOW = Instant.parse("2026-11-25T10:30:00Z");
-    static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
     private SensorReadingParser parser = parser(Set.of());
@@ -52,7 +52,7 @@ class SensorReadingParserTest {
         assertThat(a.topic()).isEqualTo(Topics.AIR_QUALITY);
         assertThat(a.key()).isEqualTo("sensor:lcs-042");
         AirQualityMeasurement m = (AirQualityMeasurement) a.value();
-        assertThat(m.getEventId()).isEqualTo("sensor-push:lcs-042:PM10:" + T0.toEpochMilli());
+        assertThat(m.getEventId()).isEqualTo("sensor-push:lcs-042:PM10:" + LIVE_READING_2026.toEpochMilli());
         assertThat(m.getStationCode()).isEqualTo("sensor:lcs-042");
         assertThat(m.getPollutant()).isEqualTo(Pollutant.PM10);
         assertThat(m.getConcentrationUgM3()).isEqualTo(23.4);
@@ -60,7 +60,7 @@ class SensorReadingParserTest {
         assertThat(m.getValidated()).isFalse();
         assertThat(m.getFeed()).isEqualTo("sensor-push");
         assertThat(m.getSourceId()).isEqualTo("http:test");
-        assertThat(m.getEventTime()).isEqualTo(T0);
+        assertThat(m.getEventTime()).isEqualTo(LIVE_READING_2026);
         assertThat(m.getIngestedAt()).isEqualTo(NOW);
         assertThat(((AirQualityMeasurement) ((ParseOutcome.Accepted<?>) out.get(1)).value()).getPollutant()).isEqualTo(Pollutant.PM25);
     }
