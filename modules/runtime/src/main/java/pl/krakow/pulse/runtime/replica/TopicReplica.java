@@ -13,7 +13,6 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -54,8 +53,8 @@ import pl.krakow.pulse.runtime.service.Service;
  * After {@link RestartBackoff#maxRestarts()} consecutive failures the thread gives up: {@link #health()} is
  * DOWN and {@link #failure()} says why. Topics that do not exist yet are waited for (checked every second).
  *
- * <p><b>Threads.</b> Listeners run on the replica's one thread, in order; every other method may be called from
- * any thread.
+ * <p><b>Threads.</b> Listeners (fixed when built) run on the replica's one thread, in order; every other method may
+ * be called from any thread.
  */
 public final class TopicReplica<K, V> implements Service {
 
@@ -73,7 +72,7 @@ public final class TopicReplica<K, V> implements Service {
     private final RestartBackoff backoff;
     private final Duration pollTimeout;
     private final MeterRegistry clientMetrics;
-    private final List<ReplicaListener<K, V>> listeners = new CopyOnWriteArrayList<>();
+    private final List<ReplicaListener<K, V>> listeners;
 
     private final CountDownLatch caughtUpLatch = new CountDownLatch(1);
     private final CountDownLatch stoppedLatch = new CountDownLatch(1);
@@ -112,7 +111,7 @@ public final class TopicReplica<K, V> implements Service {
         this.backoff = b.backoff;
         this.pollTimeout = b.pollTimeout;
         this.clientMetrics = b.clientMetrics;
-        this.listeners.addAll(b.listeners);
+        this.listeners = List.copyOf(b.listeners);
     }
 
     /**
@@ -249,12 +248,6 @@ public final class TopicReplica<K, V> implements Service {
         return state;
     }
 
-    /** Adds a listener for every record applied from now on; closing the returned handle removes it. */
-    public AutoCloseable subscribe(ReplicaListener<K, V> listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
-        return () -> listeners.remove(listener);
-    }
-
     // --- the consumer thread ------------------------------------------------------------------------
 
     private void run() {
@@ -336,7 +329,7 @@ public final class TopicReplica<K, V> implements Service {
             Map<TopicPartition, Long> beginning = c.beginningOffsets(partitions);
             offsetsBehindAtStart = behindAtStart.entrySet().stream()
                     .mapToLong(e -> e.getValue() - beginning.getOrDefault(e.getKey(), 0L)).sum();
-            LOG.info("Replica {} reading {} partitions of {} from the beginning ({} offsets behind)", name, partitions.size(),
+            LOG.debug("Replica {} reading {} partitions of {} from the beginning ({} offsets behind)", name, partitions.size(),
                     topics, offsetsBehindAtStart);
         } else if (caughtUp) {
             LOG.info("Replica {} consumer restarted; resuming {}", name, topics);
