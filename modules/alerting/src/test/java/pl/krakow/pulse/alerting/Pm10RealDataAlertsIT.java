@@ -1,5 +1,6 @@
 package pl.krakow.pulse.alerting;
 
+import pl.krakow.pulse.runtime.replica.TopicReplica;
 import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -16,8 +17,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -303,21 +302,9 @@ class Pm10RealDataAlertsIT {
         @SuppressWarnings("unchecked")
         org.apache.kafka.common.serialization.Deserializer<SpecificRecord> de =
                 (org.apache.kafka.common.serialization.Deserializer<SpecificRecord>) serdes.value(topic).deserializer();
-        try (KafkaConsumer<String, SpecificRecord> consumer = new KafkaConsumer<>(
-                clients.consumer("alerting-it-reader-" + UUID.randomUUID(), null), serdes.key().deserializer(), de)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw new AssertionError("could not read " + topic.name() + " to its end within 30 s");
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
+        String clientId = "alerting-it-reader-" + UUID.randomUUID();
+        TopicReplica.readToEnd(clientId, clients.consumer(clientId, null), List.of(topic.name()), serdes.key().deserializer(),
+                de, out::add, Duration.ofSeconds(30));
         // Per-partition order is what matters for one key; sort by the alert's own change time within a key.
         return out;
     }

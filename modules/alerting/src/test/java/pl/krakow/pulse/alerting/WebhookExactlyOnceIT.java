@@ -1,5 +1,6 @@
 package pl.krakow.pulse.alerting;
 
+import pl.krakow.pulse.runtime.replica.TopicReplica;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,10 +16,8 @@ import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -120,17 +119,9 @@ class WebhookExactlyOnceIT {
 
     private List<ConsumerRecord<String, Alert>> alertsOnTopic() {
         List<ConsumerRecord<String, Alert>> out = new ArrayList<>();
-        try (KafkaConsumer<String, Alert> consumer = new KafkaConsumer<>(clients.consumer("webhook-it-" + UUID.randomUUID(), null),
-                serdes.key().deserializer(), serdes.value(Topics.ALERTS).deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.ALERTS.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
+        String clientId = "webhook-it-" + UUID.randomUUID();
+        TopicReplica.readToEnd(clientId, clients.consumer(clientId, null), List.of(Topics.ALERTS.name()),
+                serdes.key().deserializer(), serdes.value(Topics.ALERTS).deserializer(), out::add, Duration.ofSeconds(30));
         return out;
     }
 

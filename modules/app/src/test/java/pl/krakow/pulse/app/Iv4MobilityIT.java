@@ -19,11 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -255,25 +251,6 @@ class Iv4MobilityIT {
 
     /** A topic as a table: the last value per key, read to the end of every partition. */
     private <V extends SpecificRecord> Map<String, V> read(TopicSpec<V> topic) {
-        Map<String, V> table = new HashMap<>();
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(
-                runtime.clients().consumer("it-iv4-reader-" + UUID.randomUUID(), null),
-                runtime.serdes().key().deserializer(), runtime.serdes().value(topic).deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw new AssertionError("could not read " + topic.name() + " to its end within 30 s");
-                }
-                for (ConsumerRecord<String, V> r : consumer.poll(Duration.ofMillis(200))) {
-                    table.put(r.key(), r.value());
-                }
-            }
-        }
-        return table;
+        return PulseTestRuntime.readLatest(runtime, topic);
     }
 }

@@ -1,5 +1,8 @@
 package pl.krakow.pulse.indicators;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -7,12 +10,9 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
 import pl.krakow.pulse.events.indicators.IndicatorStatus;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
@@ -24,6 +24,9 @@ import pl.krakow.pulse.platform.serde.PulseSerdes;
 import pl.krakow.pulse.platform.topics.TopicProvisioner;
 import pl.krakow.pulse.platform.topics.TopicSpec;
 import pl.krakow.pulse.platform.topics.Topics;
+import pl.krakow.pulse.runtime.replica.ConsumerGroupLag;
+import pl.krakow.pulse.runtime.replica.RestartBackoff;
+import pl.krakow.pulse.runtime.replica.TopicReplica;
 
 /**
  * The real embedded KRaft broker with the clients, serdes and metrics an indicators IT needs, and readers of the
@@ -91,41 +94,75 @@ public final class EmbeddedPlatform implements AutoCloseable {
     }
 
     /**
-     * Everything written to a table topic, read committed from the beginning of every partition, in the order polled
-     * (per partition, the order written).
+     * Waits until every consumer group on the broker — the Streams applications under test — has committed offsets
+     * at the end of every partition it reads ({@link ConsumerGroupLag}): with exactly-once, everything they derive
+     * from their input so far is then committed to their output topics.
+     */
+    public void awaitInputConsumed(Duration timeout) {
+        try (Admin admin = Admin.create(clients.admin(name + "-lag"))) {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(100))
+                    .untilAsserted(() -> assertThat(ConsumerGroupLag.behind(admin)).as("consumer groups behind").isEmpty());
+        }
+    }
+
+    /**
+     * Everything written to a table topic, read committed from the beginning of every partition by a background
+     * {@link TopicReplica}, in the order read (per partition, the order written). The public lists change only in
+     * {@link #poll()} and {@link #readToEnd()}, on the caller's thread.
      */
     public static class TableReader<V extends org.apache.avro.specific.SpecificRecord> implements AutoCloseable {
         public final List<String> keys = new ArrayList<>();
         public final List<V> records = new ArrayList<>();
-        private final KafkaConsumer<String, V> consumer;
+        /** What the replica read and the caller has not taken in yet. Guarded by itself. */
+        private final List<ConsumerRecord<String, V>> arrived = new ArrayList<>();
+        private final TopicReplica<String, V> replica;
 
         public TableReader(EmbeddedPlatform platform, TopicSpec<V> topic) {
-            Properties props = new Properties();
-            props.putAll(platform.clients.consumer(platform.name + "-table", platform.name + "-table-" + System.nanoTime()));
-            props.put("isolation.level", "read_committed");
-            consumer = new KafkaConsumer<>(props, platform.serdes.key().deserializer(),
-                    platform.serdes.value(topic).deserializer());
-            List<TopicPartition> tps = consumer.partitionsFor(topic.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
+            replica = TopicReplica.builder(platform.name + "-table-" + System.nanoTime(),
+                            platform.clients.consumer(platform.name + "-table", null), List.of(topic.name()),
+                            platform.serdes.key().deserializer(), platform.serdes.value(topic).deserializer())
+                    .listener(r -> {
+                        synchronized (arrived) {
+                            arrived.add(r);
+                        }
+                    })
+                    .restartBackoff(RestartBackoff.none())
+                    .pollTimeout(Duration.ofMillis(50))
+                    .build();
+            replica.start();
         }
 
-        /** One poll of up to 200 ms; returns this. */
+        /** Takes in what is committed now, as far as it is read within 200 ms; returns this (for polling loops). */
         public TableReader<V> poll() {
-            for (ConsumerRecord<String, V> r : consumer.poll(Duration.ofMillis(200))) {
-                keys.add(r.key());
-                records.add(r.value());
+            try {
+                replica.awaitCaughtUp(Duration.ofMillis(200));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return takeIn();
+        }
+
+        /** Takes in everything committed to the table when called; fails if it cannot be read within 30 s. */
+        public TableReader<V> readToEnd() {
+            try {
+                assertThat(replica.awaitCaughtUp(Duration.ofSeconds(30))).as("table read to its end offsets").isTrue();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+            return takeIn();
+        }
+
+        private TableReader<V> takeIn() {
+            assertThat(replica.failure()).as("table reader failure").isNull();
+            synchronized (arrived) {
+                for (ConsumerRecord<String, V> r : arrived) {
+                    keys.add(r.key());
+                    records.add(r.value());
+                }
+                arrived.clear();
             }
             return this;
-        }
-
-        /** Keeps polling for {@code duration}: what follows the last expected record (a revision) is seen too. */
-        public void pollFor(Duration duration) {
-            long end = System.nanoTime() + duration.toNanos();
-            while (System.nanoTime() < end) {
-                poll();
-            }
         }
 
         /** The latest record per key, keys sorted. */
@@ -139,7 +176,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
 
         @Override
         public void close() {
-            consumer.close();
+            replica.close();
         }
     }
 

@@ -1,5 +1,6 @@
 package pl.krakow.pulse.ingest;
 
+import pl.krakow.pulse.runtime.replica.TopicReplica;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static pl.krakow.pulse.ingest.TestInstants.NOW;
@@ -17,8 +18,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,23 +95,13 @@ class EventPublisherIT {
     static <V extends SpecificRecord> List<ConsumerRecord<String, V>> readAll(TopicSpec<V> topic, String feedKey, int atLeast) {
         Map<String, Object> config = new KafkaClients(broker.bootstrapServers(), PulseConfig.defaults()).consumer("it-reader", null);
         List<ConsumerRecord<String, V>> out = new ArrayList<>();
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(config, serdes.key().deserializer(),
-                serdes.value(topic).deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline && partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+        TopicReplica.readToEnd("it-reader", config, List.of(topic.name()), serdes.key().deserializer(),
+                serdes.value(topic).deserializer(), r -> {
                     if (feedKey == null || feedKey.equals(r.key()) || (r.value() instanceof AirQualityMeasurement m
                             && m.getFeed().equals(feedKey))) {
                         out.add(r);
                     }
-                });
-            }
-        }
+                }, Duration.ofSeconds(30));
         assertThat(out).hasSizeGreaterThanOrEqualTo(atLeast);
         return out;
     }

@@ -1,5 +1,6 @@
 package pl.krakow.pulse.ingest.environment;
 
+import pl.krakow.pulse.runtime.replica.TopicReplica;
 import static org.assertj.core.api.Assertions.assertThat;
 import static pl.krakow.pulse.ingest.environment.GiosTestData.COLUMN_TO_SERIES;
 import static pl.krakow.pulse.ingest.environment.GiosTestData.bundledCsv;
@@ -20,8 +21,6 @@ import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -143,20 +142,9 @@ class GiosReplayIT {
     }
 
     private static <V extends SpecificRecord> List<ConsumerRecord<String, V>> readAll(TopicSpec<V> topic) {
-        Map<String, Object> config = new KafkaClients(broker.bootstrapServers(), PulseConfig.defaults()).consumer("it-reader", null);
         List<ConsumerRecord<String, V>> out = new ArrayList<>();
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(config, serdes.key().deserializer(),
-                serdes.value(topic).deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline && partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
+        TopicReplica.readToEnd("it-reader", new KafkaClients(broker.bootstrapServers(), PulseConfig.defaults()).consumer("it-reader", null), List.of(topic.name()), serdes.key().deserializer(),
+                serdes.value(topic).deserializer(), out::add, Duration.ofSeconds(30));
         return out;
     }
 }

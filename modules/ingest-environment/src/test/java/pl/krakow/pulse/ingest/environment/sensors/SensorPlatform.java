@@ -1,15 +1,13 @@
 package pl.krakow.pulse.ingest.environment.sensors;
 
+import pl.krakow.pulse.runtime.replica.TopicReplica;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
 import pl.krakow.pulse.embedded.EmbeddedSchemaRegistry;
 import pl.krakow.pulse.ingest.EventPublisher;
@@ -48,20 +46,9 @@ final class SensorPlatform implements AutoCloseable {
 
     /** Everything on the topic now. */
     <V extends SpecificRecord> List<ConsumerRecord<String, V>> readAll(TopicSpec<V> topic) {
-        Map<String, Object> config = clients().consumer("it-reader", null);
         List<ConsumerRecord<String, V>> out = new ArrayList<>();
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(config, serdes.key().deserializer(),
-                serdes.value(topic).deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline && partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
+        TopicReplica.readToEnd("it-reader", clients().consumer("it-reader", null), List.of(topic.name()), serdes.key().deserializer(),
+                serdes.value(topic).deserializer(), out::add, Duration.ofSeconds(30));
         return out;
     }
 
