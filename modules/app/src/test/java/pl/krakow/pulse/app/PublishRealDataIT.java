@@ -26,11 +26,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,19 +68,11 @@ class PublishRealDataIT {
     @BeforeAll
     void start() throws Exception {
         runtime = PulseRuntime.start(PulseTestRuntime.config(dataDir, true), false);
-        runtime.awaitReplay(Duration.ofMinutes(2));
-        // Stable: the read model holds exactly the topic's table, and the table no longer changes.
-        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(3)).until(() -> {
-            Map<String, IndicatorValue> first = PulseTestRuntime.readTable(runtime);
-            // Quiet for 10 s, not 1.5: FINAL values of the last hours arrive in bursts seconds apart under load.
-            Thread.sleep(10_000);
-            Map<String, IndicatorValue> second = PulseTestRuntime.readTable(runtime);
-            if (first.equals(second) && second.size() == PulseTestRuntime.readModelIv3Size(runtime) && second.size() > 1000) {
-                table = second;
-                return true;
-            }
-            return false;
-        });
+        // Nothing left to do: replay done, every application consumed its input, the read model applied the tables.
+        PulseTestRuntime.awaitQuiescent(runtime, Duration.ofMinutes(4));
+        table = PulseTestRuntime.readTable(runtime);
+        assertThat(table).hasSizeGreaterThan(1000);
+        assertThat(PulseTestRuntime.readModelIv3Size(runtime)).as("IV.3 values in the read model").isEqualTo(table.size());
     }
 
     @AfterAll
@@ -269,27 +257,7 @@ class PublishRealDataIT {
 
     /** alerts.v1 as compaction keeps it: the last record per key (alert family), read to the end of every partition. */
     Map<String, Alert> latestAlertPerFamily() {
-        Map<String, Alert> latest = new TreeMap<>();
-        @SuppressWarnings("unchecked")
-        org.apache.kafka.common.serialization.Deserializer<Alert> values =
-                (org.apache.kafka.common.serialization.Deserializer<Alert>) runtime.serdes().value(Topics.ALERTS).deserializer();
-        try (KafkaConsumer<String, Alert> consumer = new KafkaConsumer<>(
-                runtime.clients().consumer("it-alerts-reader-" + UUID.randomUUID(), null), runtime.serdes().key().deserializer(),
-                values)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.ALERTS.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                assertThat(System.currentTimeMillis()).as("alerts.v1 read to its end within 30 s").isLessThan(deadline);
-                for (ConsumerRecord<String, Alert> r : consumer.poll(Duration.ofMillis(200))) {
-                    latest.put(r.key(), r.value());
-                }
-            }
-        }
-        return latest;
+        return new TreeMap<>(PulseTestRuntime.readLatest(runtime, Topics.ALERTS));
     }
 
     @Test

@@ -1,20 +1,28 @@
 package pl.krakow.pulse.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.platform.topics.TopicSpec;
 import pl.krakow.pulse.platform.topics.Topics;
+import pl.krakow.pulse.runtime.replica.ConsumerGroupLag;
+import pl.krakow.pulse.runtime.replica.TopicReplica;
 
 /** Starts the real {@code pulse run} components on free loopback ports in a temporary data dir. */
 final class PulseTestRuntime {
+
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration POLL = Duration.ofMillis(500);
 
     private PulseTestRuntime() {
     }
@@ -50,25 +58,35 @@ final class PulseTestRuntime {
 
     /** The indicator table as a table: the last value per key, read to the end of every partition. */
     static Map<String, IndicatorValue> readTable(PulseRuntime runtime) {
-        Map<String, IndicatorValue> table = new HashMap<>();
-        try (KafkaConsumer<String, IndicatorValue> consumer = new KafkaConsumer<>(
-                runtime.clients().consumer("it-table-reader-" + UUID.randomUUID(), null),
-                runtime.serdes().key().deserializer(), runtime.serdes().value(Topics.INDICATORS_IV3).deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.INDICATORS_IV3.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw new AssertionError("could not read indicators.iv3.v1 to its end within 30 s");
-                }
-                for (ConsumerRecord<String, IndicatorValue> r : consumer.poll(Duration.ofMillis(200))) {
-                    table.put(r.key(), r.value());
-                }
-            }
-        }
+        return readLatest(runtime, Topics.INDICATORS_IV3);
+    }
+
+    /** A topic as compaction keeps it: the last value per key (null: a tombstone), read to the end of every partition. */
+    static <V extends SpecificRecord> Map<String, V> readLatest(PulseRuntime runtime, TopicSpec<V> topic) {
+        Map<String, V> table = new HashMap<>();
+        String clientId = "it-table-reader-" + UUID.randomUUID();
+        TopicReplica.readToEnd(clientId, runtime.clients().consumer(clientId, null), List.of(topic.name()),
+                runtime.serdes().key().deserializer(), runtime.serdes().value(topic).deserializer(),
+                r -> table.put(r.key(), r.value()), READ_TIMEOUT);
         return table;
+    }
+
+    /**
+     * Waits until the running pipeline has nothing left to do, instead of guessing with a quiet period: the bundled
+     * replay finished; every consumer group on the broker (each Streams application id, and any other group
+     * consumer) has committed, in one pass, offsets at the end of every partition it reads ({@link ConsumerGroupLag})
+     * — so, with exactly-once, everything it derived from them is committed too; and then the read model has applied
+     * everything on the indicator tables up to their end offsets of that moment.
+     */
+    static void awaitQuiescent(PulseRuntime runtime, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        assertThat(runtime.awaitReplay(timeout)).as("the bundled replay finished").isNotNull();
+        try (Admin admin = Admin.create(runtime.clients().admin("it-quiescence-" + UUID.randomUUID()))) {
+            await().atMost(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))).pollInterval(POLL)
+                    .untilAsserted(() -> assertThat(ConsumerGroupLag.behind(admin)).as("consumer groups behind").isEmpty());
+        }
+        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+        assertThat(runtime.readModel().awaitCurrentEndOffsets(left)).as("read model caught up with the indicator tables")
+                .isTrue();
     }
 }
