@@ -80,8 +80,8 @@ class DashboardBrowserIT {
 
         runtime = PulseRuntime.start(PulseTestRuntime.config(dataDir, true), false);
         // The dashboard and the API must be read while the table no longer changes: nothing left to do in the
-        // pipeline (replay done, every application consumed its input) and the read model applied the tables.
-        PulseTestRuntime.awaitQuiescent(runtime, Duration.ofMinutes(4));
+        // IV.3 pipeline (replay done, IV.3 and alerting consumed their input) and the read model applied the tables.
+        PulseTestRuntime.awaitQuiescent(runtime, Duration.ofMinutes(6));
         Map<String, IndicatorValue> table = PulseTestRuntime.readTable(runtime);
         assertThat(table).hasSizeGreaterThan(1000);
         assertThat(PulseTestRuntime.readModelIv3Size(runtime)).as("IV.3 values in the read model").isEqualTo(table.size());

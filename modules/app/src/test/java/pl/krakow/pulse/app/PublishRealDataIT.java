@@ -68,8 +68,8 @@ class PublishRealDataIT {
     @BeforeAll
     void start() throws Exception {
         runtime = PulseRuntime.start(PulseTestRuntime.config(dataDir, true), false);
-        // Nothing left to do: replay done, every application consumed its input, the read model applied the tables.
-        PulseTestRuntime.awaitQuiescent(runtime, Duration.ofMinutes(4));
+        // Nothing left to do: replay done, IV.3 and alerting consumed their input, the read model applied the tables.
+        PulseTestRuntime.awaitQuiescent(runtime, Duration.ofMinutes(6));
         table = PulseTestRuntime.readTable(runtime);
         assertThat(table).hasSizeGreaterThan(1000);
         assertThat(PulseTestRuntime.readModelIv3Size(runtime)).as("IV.3 values in the read model").isEqualTo(table.size());

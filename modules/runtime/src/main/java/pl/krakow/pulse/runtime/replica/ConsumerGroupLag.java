@@ -27,7 +27,8 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>Committed offsets are listed first and end offsets after: an offset equal to its end therefore also means
  * nothing was appended in between. Kafka Streams commits the consumer position when a task has nothing buffered,
- * so transaction markers at the end of an input do not keep a group "behind". Only classic and consumer-protocol
+ * so transaction markers at the end of an input do not keep a group "behind"; a plain consumer that commits "last
+ * record + 1" stays one offset behind a marker, so ask about the groups that matter. Only classic and consumer-protocol
  * groups are understood; a streams-protocol group (KIP-1071) is reported as not understood rather than ignored.
  */
 public final class ConsumerGroupLag {
