@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 /**
  * Whether consumer groups — each Kafka Streams application id is one — have consumed their inputs to the end:
@@ -57,8 +58,8 @@ public final class ConsumerGroupLag {
 
     /**
      * One line per partition where one of {@code groupIds} has not committed up to the end, e.g.
-     * {@code pulse-indicators-iv3 air-quality-0 at 12 of 40}; empty when every group is at the end. A failed
-     * request (a group rebalancing) is one line too: ask again.
+     * {@code pulse-indicators-iv3 air-quality-0 at 12 of 40}; empty when every group is at the end. A group that
+     * does not exist yet, or a failed request (a group rebalancing), is one line too: ask again.
      */
     public static List<String> behind(Admin admin, Collection<String> groupIds) throws InterruptedException {
         try {
@@ -68,7 +69,15 @@ public final class ConsumerGroupLag {
                 Map<TopicPartition, Long> offsets = new HashMap<>();
                 admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
                         .forEach((tp, om) -> offsets.put(tp, om == null ? 0L : om.offset()));
-                ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+                ConsumerGroupDescription d;
+                try {
+                    d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof GroupIdNotFoundException) {
+                        return List.of(group + " does not exist (yet)"); // an application that has not joined
+                    }
+                    throw e;
+                }
                 d.members().forEach(m -> m.assignment().topicPartitions().forEach(tp -> offsets.putIfAbsent(tp, 0L)));
                 committed.put(group, offsets);
                 partitions.addAll(offsets.keySet());

@@ -388,15 +388,17 @@ public final class TopicReplica<K, V> implements Service {
             state = "catching up (" + behindAtStart.size() + " partitions behind)";
             return;
         }
-        report = new CatchUpReport(Duration.ofNanos(System.nanoTime() - startedNanos), recordsApplied, offsetsBehindAtStart,
-                positions.size());
+        CatchUpReport done = new CatchUpReport(Duration.ofNanos(System.nanoTime() - startedNanos), recordsApplied,
+                offsetsBehindAtStart, positions.size());
+        LOG.info("Replica {} of {} caught up: {}", name, topics, done);
+        for (ReplicaListener<K, V> listener : listeners) {
+            listener.caughtUp(done);
+        }
+        // Ready only after the listeners heard of it: a caller of awaitReady sees what they did then.
+        report = done;
         caughtUp = true;
         state = "caught up";
         caughtUpLatch.countDown();
-        LOG.info("Replica {} of {} caught up: {}", name, topics, report);
-        for (ReplicaListener<K, V> listener : listeners) {
-            listener.caughtUp(report);
-        }
     }
 
     private void serveEndOffsetRequests(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> partitions) {
