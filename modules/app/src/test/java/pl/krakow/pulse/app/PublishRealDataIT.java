@@ -26,17 +26,15 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import pl.krakow.pulse.testsupport.data.KrakowPm10Days2017Q1;
+import pl.krakow.pulse.testsupport.kafka.TopicReader;
 import pl.krakow.pulse.events.alerts.Alert;
 import pl.krakow.pulse.events.alerts.AlertState;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
@@ -71,19 +69,11 @@ class PublishRealDataIT {
     @BeforeAll
     void start() throws Exception {
         runtime = PulseRuntime.start(PulseTestRuntime.config(dataDir, true), false);
-        runtime.awaitReplay(Duration.ofMinutes(2));
-        // Stable: the read model holds exactly the topic's table, and the table no longer changes.
-        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(3)).until(() -> {
-            Map<String, IndicatorValue> first = PulseTestRuntime.readTable(runtime);
-            // Quiet for 10 s, not 1.5: FINAL values of the last hours arrive in bursts seconds apart under load.
-            Thread.sleep(10_000);
-            Map<String, IndicatorValue> second = PulseTestRuntime.readTable(runtime);
-            if (first.equals(second) && second.size() == PulseTestRuntime.readModelIv3Size(runtime) && second.size() > 1000) {
-                table = second;
-                return true;
-            }
-            return false;
-        });
+        // Nothing left to do: replay done, IV.3 and alerting consumed their input, the read model applied the tables.
+        PulseTestRuntime.awaitQuiescent(runtime, Duration.ofMinutes(6));
+        table = PulseTestRuntime.readTable(runtime);
+        assertThat(table).hasSizeGreaterThan(1000);
+        assertThat(PulseTestRuntime.readModelIv3Size(runtime)).as("IV.3 values in the read model").isEqualTo(table.size());
     }
 
     @AfterAll
@@ -157,12 +147,12 @@ class PublishRealDataIT {
             String[] idScope = e.getKey().split("\\|");
             List<IndicatorValue> onTopic = e.getValue();
             // Hourly series are long: compare the first month of each, the rest by count below.
-            LocalDate from = LocalDate.ofInstant(onTopic.get(0).getWindowStart(), Gios2017Q1.WARSAW);
+            LocalDate from = LocalDate.ofInstant(onTopic.get(0).getWindowStart(), KrakowPm10Days2017Q1.WARSAW);
             LocalDate to = from.plusDays(30);
             JsonNode h = json("/api/v1/indicators/" + idScope[0] + "?scope=" + q(idScope[1]) + "&from=" + from + "&to=" + to);
             List<IndicatorValue> expected = onTopic.stream().filter(v -> !v.getWindowStart().isBefore(
-                    from.atStartOfDay(Gios2017Q1.WARSAW).toInstant()) && v.getWindowStart().isBefore(
-                    to.plusDays(1).atStartOfDay(Gios2017Q1.WARSAW).toInstant())).toList();
+                    from.atStartOfDay(KrakowPm10Days2017Q1.WARSAW).toInstant()) && v.getWindowStart().isBefore(
+                    to.plusDays(1).atStartOfDay(KrakowPm10Days2017Q1.WARSAW).toInstant())).toList();
             assertThat(h.path("values")).as(e.getKey()).hasSize(expected.size());
             for (int i = 0; i < expected.size(); i++) {
                 assertSameValue(h.path("values").get(i), expected.get(i));
@@ -174,7 +164,7 @@ class PublishRealDataIT {
 
     @Test
     void dailyMeansServedEqualTheMeansComputedFromTheCsvFile() throws Exception {
-        Map<LocalDate, Gios2017Q1.Day> expected = Gios2017Q1.pm10Days().get("MpKrakAlKras");
+        Map<LocalDate, KrakowPm10Days2017Q1.Day> expected = KrakowPm10Days2017Q1.pm10Days().get("MpKrakAlKras");
         JsonNode h = json("/api/v1/indicators/iv3.pm10.daily_mean?scope=station:MpKrakAlKras&from=2017-01-01&to=2017-03-30");
         assertThat(h.path("count").asInt()).isEqualTo(89);
         for (JsonNode v : h.path("values")) {
@@ -229,8 +219,8 @@ class PublishRealDataIT {
                     "--bootstrap-servers", runtime.bootstrapServers(), "--schema-registry-url", runtime.schemaRegistryUrl());
             assertThat(exit).isZero();
         }
-        Instant feb1 = LocalDate.of(2017, 2, 1).atStartOfDay(Gios2017Q1.WARSAW).toInstant();
-        Instant mar1 = LocalDate.of(2017, 3, 1).atStartOfDay(Gios2017Q1.WARSAW).toInstant();
+        Instant feb1 = LocalDate.of(2017, 2, 1).atStartOfDay(KrakowPm10Days2017Q1.WARSAW).toInstant();
+        Instant mar1 = LocalDate.of(2017, 3, 1).atStartOfDay(KrakowPm10Days2017Q1.WARSAW).toInstant();
         Map<String, IndicatorValue> expected = new TreeMap<>();
         table.values().stream().filter(v -> !v.getWindowStart().isBefore(feb1) && v.getWindowStart().isBefore(mar1))
                 .forEach(v -> expected.put(v.getIndicatorId() + "|" + v.getScope() + "|" + v.getWindowStart(), v));
@@ -268,33 +258,13 @@ class PublishRealDataIT {
 
     /** alerts.v1 as compaction keeps it: the last record per key (alert family), read to the end of every partition. */
     Map<String, Alert> latestAlertPerFamily() {
-        Map<String, Alert> latest = new TreeMap<>();
-        @SuppressWarnings("unchecked")
-        org.apache.kafka.common.serialization.Deserializer<Alert> values =
-                (org.apache.kafka.common.serialization.Deserializer<Alert>) runtime.serdes().value(Topics.ALERTS).deserializer();
-        try (KafkaConsumer<String, Alert> consumer = new KafkaConsumer<>(
-                runtime.clients().consumer("it-alerts-reader-" + UUID.randomUUID(), null), runtime.serdes().key().deserializer(),
-                values)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.ALERTS.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                assertThat(System.currentTimeMillis()).as("alerts.v1 read to its end within 30 s").isLessThan(deadline);
-                for (ConsumerRecord<String, Alert> r : consumer.poll(Duration.ofMillis(200))) {
-                    latest.put(r.key(), r.value());
-                }
-            }
-        }
-        return latest;
+        return new TreeMap<>(TopicReader.latestPerKey(runtime.clients(), runtime.serdes(), Topics.ALERTS));
     }
 
     @Test
     void theReadmeAlertExampleListsTheQuartersEpisodesByTheirIndicatorWindows() {
-        Instant q1Start = LocalDate.of(2017, 1, 1).atStartOfDay(Gios2017Q1.WARSAW).toInstant();
-        Instant q1End = LocalDate.of(2017, 4, 1).atStartOfDay(Gios2017Q1.WARSAW).toInstant();
+        Instant q1Start = LocalDate.of(2017, 1, 1).atStartOfDay(KrakowPm10Days2017Q1.WARSAW).toInstant();
+        Instant q1End = LocalDate.of(2017, 4, 1).atStartOfDay(KrakowPm10Days2017Q1.WARSAW).toInstant();
         String example = "/api/v1/alerts?state=all&from=2017-01-01&to=2017-03-31"; // as in the README
         int[] served = new int[2];
         // Alerts trail the table by up to alerting.reorder.wait: wait until the API holds what the topic holds.

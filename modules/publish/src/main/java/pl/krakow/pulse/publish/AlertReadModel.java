@@ -6,25 +6,15 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -35,12 +25,17 @@ import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
 import pl.krakow.pulse.platform.topics.Topics;
+import pl.krakow.pulse.runtime.replica.CatchUpReport;
+import pl.krakow.pulse.runtime.replica.ReplicaListener;
+import pl.krakow.pulse.runtime.replica.RestartBackoff;
+import pl.krakow.pulse.runtime.replica.TopicReplica;
 
 /**
  * A replicated, in-memory copy of the alert episodes on {@code alerts.v1}, which the API's alert
- * list and the live stream answer from — the same design as {@link IndicatorReadModel}: one consumer
- * without a group that assigns every partition, reads from the beginning at start with
- * {@code read_committed}, so every publish instance holds every alert and answers alone.
+ * list and the live stream answer from — the same design as {@link IndicatorReadModel}: a {@link TopicReplica}
+ * (one consumer without a group that assigns every partition) reads from the beginning at start with
+ * {@code read_committed}, so every publish instance holds every alert and answers alone; a failed consumer
+ * restarts after {@link RestartBackoff#DEFAULT} from the record it stopped at.
  *
  * <p><b>Semantics.</b> One entry per {@code alertId} (one breach episode): the record read last wins,
  * i.e. an episode's state is the state of its latest record (RAISED → ESCALATED → CLEARED). The
@@ -56,35 +51,23 @@ import pl.krakow.pulse.platform.topics.Topics;
 public final class AlertReadModel implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertReadModel.class);
-    private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
-    private static final Duration RETRY = Duration.ofSeconds(1);
-    private static final Duration RESTART_BACKOFF = Duration.ofSeconds(5);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     static final String METRIC_ALERTS = "pulse.publish.alerts";
     static final String METRIC_SKIPPED = "pulse.publish.alerts.records.skipped";
 
-    private final Map<String, Object> consumerConfig;
-    private final Deserializer<Alert> deserializer;
-    private final String topic;
+    /** The consumer side; null for an in-memory model fed through {@link #apply}. */
+    private final TopicReplica<String, Alert> replica;
     private final MeterRegistry registry;
     private final String clientId;
     private final Map<String, Alert> byAlertId = new ConcurrentHashMap<>();
     /** The episode (alertId) last read under each record key (alert family). */
     private final Map<String, String> alertIdByKey = new ConcurrentHashMap<>();
     private final List<Consumer<Alert>> listeners = new CopyOnWriteArrayList<>();
-    private final List<Meter> meters = new ArrayList<>();
+    private final List<Meter> meters = new CopyOnWriteArrayList<>();
     private final Counter skipped;
     private final AtomicBoolean skipLogged = new AtomicBoolean();
-    private final CountDownLatch caughtUpLatch = new CountDownLatch(1);
-    private final CountDownLatch closedLatch = new CountDownLatch(1);
-    private volatile boolean caughtUp;
-    private volatile boolean closing;
-    private volatile String state;
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private Thread thread;
-    private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
-    private Map<TopicPartition, Long> behindAtStart;
+    private volatile boolean closed;
 
     /** A model of {@code alerts.v1}; call {@link #start()}. */
     public AlertReadModel(KafkaClients clients, PulseSerdes serdes, PulseMetrics metrics) {
@@ -95,11 +78,25 @@ public final class AlertReadModel implements AutoCloseable {
         int instance = INSTANCES.incrementAndGet();
         this.clientId = (clients == null ? "pulse" : clients.config().get(PulseConfig.APPLICATION_ID_PREFIX))
                 + "-publish-alerts" + (instance == 1 ? "" : "-" + instance);
-        this.consumerConfig = clients == null ? null : clients.consumer(clientId, null);
-        this.deserializer = deserializer;
-        this.topic = Topics.ALERTS.name();
         this.registry = Objects.requireNonNull(registry, "registry");
-        this.state = clients == null ? "in memory" : "not started";
+        this.replica = clients == null ? null : TopicReplica.builder(clientId, clients.consumer(clientId, null),
+                        List.of(Topics.ALERTS.name()), new StringDeserializer(), deserializer)
+                .listener(new ReplicaListener<>() {
+                    @Override
+                    public void apply(ConsumerRecord<String, Alert> r) {
+                        if (r.value() != null) { // tombstones: see the class comment
+                            AlertReadModel.this.apply(r.key(), r.value());
+                        }
+                    }
+
+                    @Override
+                    public void caughtUp(CatchUpReport report) {
+                        LOG.info("Alert read model caught up: {} alert episodes", size());
+                    }
+                })
+                .undecodable(this::skip)
+                .restartBackoff(RestartBackoff.DEFAULT)
+                .build();
         meters.add(Gauge.builder(METRIC_ALERTS, this, m -> m.active().size()).tag("state", "active")
                 .description("Alert episodes held by the publish read model").register(registry));
         meters.add(Gauge.builder(METRIC_ALERTS, byAlertId, Map::size).tag("state", "all")
@@ -111,22 +108,17 @@ public final class AlertReadModel implements AutoCloseable {
 
     /** A model fed only through {@link #apply}; caught up from the start. For tests. */
     static AlertReadModel inMemory(PulseMetrics metrics) {
-        AlertReadModel m = new AlertReadModel(null, null, metrics.registry());
-        m.caughtUp = true;
-        m.caughtUpLatch.countDown();
-        return m;
+        return new AlertReadModel(null, null, metrics.registry());
     }
 
     public synchronized AlertReadModel start() {
-        if (consumerConfig == null || thread != null) {
+        if (replica == null) {
             return this;
         }
-        if (closing) {
+        if (closed) {
             throw new IllegalStateException("this alert model was closed");
         }
-        thread = new Thread(this::run, clientId);
-        thread.setDaemon(true);
-        thread.start();
+        replica.start();
         return this;
     }
 
@@ -164,16 +156,26 @@ public final class AlertReadModel implements AutoCloseable {
         return byAlertId.size();
     }
 
+    /** True once {@code alerts.v1} was read up to the end offsets it had when the model started; stays true. */
     public boolean isCaughtUp() {
-        return caughtUp;
+        return replica == null || replica.catchUpReport() != null;
     }
 
+    /** Waits until {@link #isCaughtUp()}; false on time-out. */
     public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-        return caughtUpLatch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return replica == null || replica.awaitReady(timeout);
+    }
+
+    /** Waits until the model has applied everything committed to {@code alerts.v1} before this call; false on time-out. */
+    public boolean awaitCurrentEndOffsets(Duration timeout) throws InterruptedException {
+        return replica == null || replica.awaitCaughtUp(timeout);
     }
 
     public String status() {
-        String s = state;
+        if (replica == null) {
+            return closed ? "closed" : "in memory";
+        }
+        String s = replica.status();
         return s.equals("caught up") ? "caught up, " + size() + " alert episodes" : s;
     }
 
@@ -211,129 +213,26 @@ public final class AlertReadModel implements AutoCloseable {
         }
     }
 
-    // --- the consumer thread ------------------------------------------------------------------------
-
-    private void run() {
-        while (!closing) {
-            try (KafkaConsumer<String, byte[]> c =
-                         new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
-                consumer = c;
-                if (closing) {
-                    break;
-                }
-                consume(c);
-            } catch (WakeupException e) {
-                // close()
-            } catch (InterruptException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (RuntimeException e) {
-                if (closing) {
-                    break;
-                }
-                state = "consumer failed (" + e.getMessage() + "); restarting";
-                LOG.error("Alert read model consumer failed; restarting in {} s", RESTART_BACKOFF.toSeconds(), e);
-                try {
-                    closedLatch.await(RESTART_BACKOFF.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            } finally {
-                consumer = null;
-            }
-        }
-        state = "closed";
-    }
-
-    private void consume(KafkaConsumer<String, byte[]> c) throws InterruptException {
-        List<TopicPartition> partitions = List.of();
-        while (!closing && partitions.isEmpty()) {
-            List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(5));
-            partitions = infos == null ? List.of()
-                    : infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            if (partitions.isEmpty()) {
-                state = "waiting for topic " + topic;
-                try {
-                    closedLatch.await(RETRY.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-        if (closing) {
-            return;
-        }
-        c.assign(partitions);
-        List<TopicPartition> fromBeginning = new ArrayList<>();
-        for (TopicPartition tp : partitions) {
-            Long next = nextOffsets.get(tp);
-            if (next == null) {
-                fromBeginning.add(tp);
-            } else {
-                c.seek(tp, next);
-            }
-        }
-        c.seekToBeginning(fromBeginning);
-        if (!caughtUp && behindAtStart == null) {
-            behindAtStart = new HashMap<>(c.endOffsets(partitions));
-        }
-        state = caughtUp ? "caught up" : "catching up";
-        while (!closing) {
-            for (ConsumerRecord<String, byte[]> r : c.poll(POLL_TIMEOUT)) {
-                if (r.value() != null) {
-                    try {
-                        Alert a = deserializer.deserialize(r.topic(), r.headers(), r.value());
-                        if (a != null) {
-                            apply(r.key(), a);
-                        }
-                    } catch (RuntimeException e) {
-                        skipped.increment();
-                        if (skipLogged.compareAndSet(false, true)) {
-                            LOG.warn("Alert read model skipped {}-{}@{}: {} (further ones only counted)",
-                                    r.topic(), r.partition(), r.offset(), e.getMessage());
-                        }
-                    }
-                }
-                nextOffsets.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
-            }
-            if (!caughtUp) {
-                behindAtStart.entrySet().removeIf(e -> c.position(e.getKey()) >= e.getValue());
-                if (behindAtStart.isEmpty()) {
-                    caughtUp = true;
-                    state = "caught up";
-                    caughtUpLatch.countDown();
-                    LOG.info("Alert read model caught up: {} alert episodes", size());
-                }
-            }
+    private void skip(ConsumerRecord<byte[], byte[]> r, RuntimeException e) {
+        skipped.increment();
+        if (skipLogged.compareAndSet(false, true)) {
+            LOG.warn("Alert read model skipped {}-{}@{}: {} (further ones only counted)",
+                    r.topic(), r.partition(), r.offset(), e.getMessage());
         }
     }
 
     @Override
     public void close() {
-        Thread t;
         synchronized (this) {
-            if (closing) {
+            if (closed) {
                 return;
             }
-            closing = true;
-            t = thread;
+            closed = true;
         }
-        closedLatch.countDown();
-        KafkaConsumer<String, byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        if (t != null) {
-            try {
-                t.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (replica != null) {
+            replica.close();
         }
         meters.forEach(registry::remove);
         listeners.clear();
-        state = "closed";
     }
 }

@@ -4,14 +4,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -23,20 +21,11 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -49,14 +38,18 @@ import pl.krakow.pulse.platform.registry.SchemaRegistryException;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
 import pl.krakow.pulse.platform.topics.TopicSpec;
 import pl.krakow.pulse.platform.topics.Topics;
+import pl.krakow.pulse.runtime.replica.CatchUpReport;
+import pl.krakow.pulse.runtime.replica.ReplicaListener;
+import pl.krakow.pulse.runtime.replica.RestartBackoff;
+import pl.krakow.pulse.runtime.replica.TopicReplica;
 
 /**
  * A replicated, in-memory copy of the indicator tables ({@code indicators.iv3.v1}, {@code iv4},
  * {@code iv5}), which the API answers from.
  *
- * <p><b>Replicated, not partitioned.</b> A background thread with its own consumer {@code assign}s
- * every partition of the tables — no consumer group, no committed offsets — and reads them from the
- * beginning at every start. Each instance of {@code publish} therefore holds the whole table and can
+ * <p><b>Replicated, not partitioned.</b> A {@link TopicReplica} (one background consumer that
+ * {@code assign}s every partition of the tables — no consumer group, no committed offsets) reads them from
+ * the beginning at every start and applies each record here. Each instance of {@code publish} therefore holds the whole table and can
  * answer any query alone: instances scale out behind a plain load balancer, with no forwarding
  * between them. The tables are small (one row per indicator, scope and window) and compacted, so a
  * full copy per instance costs little memory and a restart replays in seconds.
@@ -68,8 +61,8 @@ import pl.krakow.pulse.platform.topics.Topics;
  * the record key {@code indicatorId|scope|windowStart}. Records are read {@code read_committed}, so
  * values of an aborted exactly-once transaction never appear. A record that cannot be decoded is
  * skipped and counted ({@code pulse_publish_read_model_records_skipped_total{reason}}); a schema
- * registry that cannot be reached is not a bad record: the consumer restarts after a back-off and
- * re-reads from the record that failed, so nothing is dropped for an outage.
+ * registry that cannot be reached is not a bad record: the consumer restarts after a back-off
+ * ({@link RestartBackoff#DEFAULT}) and re-reads from the record that failed, so nothing is dropped for an outage.
  *
  * <p><b>Threads.</b> One writer (the consumer thread, or {@link #apply} in tests); any number of
  * readers. Reads see each value atomically and never block the writer; a query that spans several
@@ -91,11 +84,6 @@ public final class IndicatorReadModel implements AutoCloseable {
             List.of(Topics.INDICATORS_IV3, Topics.INDICATORS_IV4, Topics.INDICATORS_IV5);
 
     private static final Logger LOG = LoggerFactory.getLogger(IndicatorReadModel.class);
-    private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
-    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration TOPIC_RETRY = Duration.ofSeconds(1);
-    private static final Duration RESTART_BACKOFF = Duration.ofSeconds(5);
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     static final String METRIC_VALUES = "pulse.publish.read.model.values";
@@ -127,8 +115,8 @@ public final class IndicatorReadModel implements AutoCloseable {
     record RowKey(String indicatorId, String scope, Instant windowStart) {
     }
 
-    private final Map<String, Object> consumerConfig;
-    private final Deserializer<IndicatorValue> valueDeserializer;
+    /** The consumer side; null for an in-memory model fed through {@link #apply}. */
+    private final TopicReplica<String, IndicatorValue> replica;
     private final List<TopicSpec<IndicatorValue>> topics;
     private final MeterRegistry registry;
     private final String clientId;
@@ -147,19 +135,7 @@ public final class IndicatorReadModel implements AutoCloseable {
     private final Counter listenerFailures;
     private final AtomicBoolean listenerFailureLogged = new AtomicBoolean();
 
-    private final CountDownLatch caughtUpLatch = new CountDownLatch(1);
-    private final CountDownLatch closedLatch = new CountDownLatch(1);
-    private volatile boolean caughtUp;
-    private volatile String state;
-    private volatile boolean closing;
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private Thread thread;
-
-    // Consumer-thread state: where to resume after a restart, and what "caught up" means.
-    private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
-    private Map<TopicPartition, Long> behindAtStart;
-    private long startedNanos;
-    private long recordsRead;
+    private volatile boolean closed;
 
     /** A read model of the three indicator tables ({@link #INDICATOR_TABLES}); call {@link #start()}. */
     public IndicatorReadModel(KafkaClients clients, PulseSerdes serdes, PulseMetrics metrics) {
@@ -180,16 +156,31 @@ public final class IndicatorReadModel implements AutoCloseable {
         // Unique per process: two consumers with one client.id collide on their JMX app-info bean.
         this.clientId = (clients == null ? "pulse" : clients.config().get(PulseConfig.APPLICATION_ID_PREFIX))
                 + "-publish-read-model" + (instance == 1 ? "" : "-" + instance);
-        this.consumerConfig = clients == null ? null : clients.consumer(clientId, null);
-        this.valueDeserializer = valueDeserializer;
         this.topics = List.copyOf(topics);
         this.registry = Objects.requireNonNull(registry, "registry");
-        this.state = clients == null ? "in memory" : "not started";
+        this.replica = clients == null ? null : TopicReplica.builder(clientId, clients.consumer(clientId, null),
+                        this.topics.stream().map(TopicSpec::name).toList(), new StringDeserializer(), valueDeserializer)
+                .listener(new ReplicaListener<>() {
+                    @Override
+                    public void apply(ConsumerRecord<String, IndicatorValue> r) {
+                        handle(r);
+                    }
+
+                    @Override
+                    public void caughtUp(CatchUpReport report) {
+                        LOG.info("Indicator read model caught up: {} values of {} indicators from {}", size(),
+                                indicators.size(), report);
+                    }
+                })
+                .undecodable(this::undecodable)
+                .restartBackoff(RestartBackoff.DEFAULT)
+                .clientMetrics(registry)
+                .build();
 
         meters.add(Gauge.builder(METRIC_VALUES, valuesHeld, AtomicLong::get).strongReference(true)
                 .description("Indicator values held by the read model (one per indicator, scope and window)")
                 .register(registry));
-        meters.add(Gauge.builder(METRIC_CAUGHT_UP, this, m -> m.caughtUp ? 1 : 0)
+        meters.add(Gauge.builder(METRIC_CAUGHT_UP, this, m -> m.isCaughtUp() ? 1 : 0)
                 .description("1 once the read model has read the indicator tables up to their end offsets at start")
                 .register(registry));
         for (TopicSpec<IndicatorValue> t : this.topics) {
@@ -205,24 +196,18 @@ public final class IndicatorReadModel implements AutoCloseable {
 
     /** A model with no consumer, fed only through {@link #apply}; caught up from the start. For tests. */
     static IndicatorReadModel inMemory(PulseMetrics metrics) {
-        IndicatorReadModel model = new IndicatorReadModel(null, null, metrics.registry(), INDICATOR_TABLES);
-        model.markCaughtUp();
-        return model;
+        return new IndicatorReadModel(null, null, metrics.registry(), INDICATOR_TABLES);
     }
 
     /** Starts the consumer thread; returns at once (see {@link #isCaughtUp()}). */
     public synchronized IndicatorReadModel start() {
-        if (consumerConfig == null) {
+        if (replica == null) {
             return this;
         }
-        if (closing) {
+        if (closed) {
             throw new IllegalStateException("this read model was closed");
         }
-        if (thread == null) {
-            thread = new Thread(this::run, clientId);
-            thread.setDaemon(true);
-            thread.start();
-        }
+        replica.start();
         return this;
     }
 
@@ -305,17 +290,26 @@ public final class IndicatorReadModel implements AutoCloseable {
      * serves the tables as they were at start-up at least.
      */
     public boolean isCaughtUp() {
-        return caughtUp;
+        return replica == null || replica.catchUpReport() != null;
     }
 
     /** Waits until {@link #isCaughtUp()}; returns false on time-out. */
     public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-        return caughtUpLatch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return replica == null || replica.awaitReady(timeout);
+    }
+
+    /**
+     * Waits until the model has applied everything committed to its tables before this call (the end offsets
+     * of now, not of the start); false on time-out. What a caller that just wrote, or waited for a pipeline to
+     * write, uses instead of sleeping.
+     */
+    public boolean awaitCurrentEndOffsets(Duration timeout) throws InterruptedException {
+        return replica == null || replica.awaitCaughtUp(timeout);
     }
 
     /** One line for operators: what the model is doing, e.g. {@code caught up, 1234 values}. */
     public String status() {
-        String s = state;
+        String s = replica != null ? replica.status() : closed ? "closed" : "caught up"; // in memory: caught up from the start
         return s.equals("caught up") ? "caught up, " + size() + " values" : s;
     }
 
@@ -417,150 +411,32 @@ public final class IndicatorReadModel implements AutoCloseable {
         }
     }
 
-    // --- the consumer thread ------------------------------------------------------------------------
+    // --- what the replica applies -------------------------------------------------------------------
 
-    private void run() {
-        startedNanos = System.nanoTime();
-        while (!closing) {
-            try (KafkaConsumer<String, byte[]> c =
-                         new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
-                 KafkaClientMetrics clientMetrics = new KafkaClientMetrics(c)) {
-                clientMetrics.bindTo(registry);
-                consumer = c;
-                if (closing) {
-                    break; // close() ran before the consumer could be woken up
-                }
-                consume(c);
-            } catch (WakeupException e) {
-                // close() woke the consumer up
-            } catch (InterruptException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (RuntimeException e) {
-                if (closing) {
-                    break;
-                }
-                state = "consumer failed (" + e.getMessage() + "); restarting in " + RESTART_BACKOFF.toSeconds() + " s";
-                LOG.error("Indicator read model consumer failed; restarting it in {} s from the offsets already applied",
-                        RESTART_BACKOFF.toSeconds(), e);
-                try {
-                    closedLatch.await(RESTART_BACKOFF.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            } finally {
-                consumer = null;
-            }
-        }
-        state = "closed";
-    }
-
-    private void consume(KafkaConsumer<String, byte[]> c) {
-        List<TopicPartition> partitions = awaitPartitions(c);
-        if (partitions == null) {
-            return;
-        }
-        c.assign(partitions);
-        List<TopicPartition> fromBeginning = new ArrayList<>();
-        for (TopicPartition tp : partitions) {
-            Long next = nextOffsets.get(tp);
-            if (next == null) {
-                fromBeginning.add(tp);
-            } else {
-                c.seek(tp, next);
-            }
-        }
-        c.seekToBeginning(fromBeginning);
-        if (!caughtUp && behindAtStart == null) {
-            behindAtStart = new HashMap<>(c.endOffsets(partitions));
-            long total = behindAtStart.values().stream().mapToLong(Long::longValue).sum();
-            LOG.info("Indicator read model reading {} partitions of {} from the beginning (up to {} records at start)",
-                    partitions.size(), topicNames(), total);
-        }
-        if (!caughtUp) {
-            state = "catching up";
-        } else {
-            state = "caught up";
-            LOG.info("Indicator read model consumer restarted; resuming {}", topicNames());
-        }
-        while (!closing) {
-            ConsumerRecords<String, byte[]> records = c.poll(POLL_TIMEOUT);
-            for (TopicPartition tp : records.partitions()) {
-                List<ConsumerRecord<String, byte[]>> batch = records.records(tp);
-                recordsCounter(tp.topic()).increment(batch.size());
-                for (ConsumerRecord<String, byte[]> r : batch) {
-                    handle(r);
-                    nextOffsets.put(tp, r.offset() + 1);
-                    recordsRead++;
-                }
-            }
-            if (!caughtUp) {
-                checkCaughtUp(c);
-            }
-        }
-    }
-
-    /** Waits until every table exists (topics are provisioned at start-up); null when closing. */
-    private List<TopicPartition> awaitPartitions(KafkaConsumer<String, byte[]> c) {
-        boolean logged = false;
-        while (!closing) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            List<String> missing = new ArrayList<>();
-            for (TopicSpec<IndicatorValue> t : topics) {
-                List<PartitionInfo> infos = c.partitionsFor(t.name(), METADATA_TIMEOUT);
-                if (infos == null || infos.isEmpty()) {
-                    missing.add(t.name());
-                } else {
-                    infos.forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-                }
-            }
-            if (missing.isEmpty()) {
-                return partitions;
-            }
-            state = "waiting for topics " + missing;
-            if (!logged) {
-                LOG.info("Indicator read model waiting for topics {} to exist", missing);
-                logged = true;
-            }
-            try {
-                closedLatch.await(TOPIC_RETRY.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
-        }
-        return null;
-    }
-
-    private void handle(ConsumerRecord<String, byte[]> r) {
+    private void handle(ConsumerRecord<String, IndicatorValue> r) {
+        recordsCounter(r.topic()).increment();
         if (r.value() == null) {
             RowKey key = parseKey(r.key());
             if (key == null) {
-                skip(SKIP_BAD_KEY, r, "tombstone key is not indicatorId|scope|windowStart: '" + r.key() + "'");
+                skip(SKIP_BAD_KEY, r.topic(), r.partition(), r.offset(),
+                        "tombstone key is not indicatorId|scope|windowStart: '" + r.key() + "'");
             } else {
                 remove(key.indicatorId(), key.scope(), key.windowStart());
             }
             return;
         }
-        IndicatorValue value;
-        try {
-            value = valueDeserializer.deserialize(r.topic(), r.headers(), r.value());
-        } catch (RuntimeException e) {
-            if (registryUnavailable(e)) {
-                // Not the record's fault: fail the consumer so it restarts and re-reads this record.
-                throw e;
-            }
-            skip(SKIP_UNDECODABLE, r, e.getMessage());
-            return;
-        }
-        if (value == null) {
-            skip(SKIP_UNDECODABLE, r, "decoded to null");
-            return;
-        }
         org.apache.kafka.common.header.Header feed = r.headers().lastHeader(FEED_HEADER);
-        apply(value, feed != null && feed.value() != null
+        apply(r.value(), feed != null && feed.value() != null
                 && SIMULATED_FEED.equals(new String(feed.value(), java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private void undecodable(ConsumerRecord<byte[], byte[]> r, RuntimeException e) {
+        if (registryUnavailable(e)) {
+            // Not the record's fault: fail the consumer so it restarts and re-reads this record.
+            throw e;
+        }
+        recordsCounter(r.topic()).increment();
+        skip(SKIP_UNDECODABLE, r.topic(), r.partition(), r.offset(), e.getMessage());
     }
 
     private static boolean registryUnavailable(Throwable e) {
@@ -573,29 +449,12 @@ public final class IndicatorReadModel implements AutoCloseable {
         return false;
     }
 
-    private void checkCaughtUp(KafkaConsumer<String, byte[]> c) {
-        behindAtStart.entrySet().removeIf(e -> c.position(e.getKey()) >= e.getValue());
-        if (behindAtStart.isEmpty()) {
-            markCaughtUp();
-            LOG.info("Indicator read model caught up in {} ms: {} values of {} indicators from {} records",
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos), size(), indicators.size(), recordsRead);
-        } else {
-            state = "catching up (" + behindAtStart.size() + " partitions behind)";
-        }
-    }
-
-    private void markCaughtUp() {
-        caughtUp = true;
-        state = "caught up";
-        caughtUpLatch.countDown();
-    }
-
-    private void skip(String reason, ConsumerRecord<String, byte[]> r, String why) {
+    private void skip(String reason, String topic, int partition, long offset, String why) {
         skippedCounter(reason).increment();
         if (skipLogged.computeIfAbsent(reason, k -> new AtomicBoolean()).compareAndSet(false, true)) {
             LOG.warn("Indicator read model skipped {}-{}@{} ({}): {}; further ones are only counted in "
                     + "pulse_publish_read_model_records_skipped_total{reason=\"{}\"}",
-                    r.topic(), r.partition(), r.offset(), reason, why, reason);
+                    topic, partition, offset, reason, why, reason);
         }
     }
 
@@ -643,41 +502,22 @@ public final class IndicatorReadModel implements AutoCloseable {
         });
     }
 
-    private String topicNames() {
-        return topics.stream().map(TopicSpec::name).toList().toString();
-    }
-
     /** Stops the consumer thread (waits up to 10 s) and unregisters the model's meters. Idempotent. */
     @Override
     public void close() {
-        Thread t;
         synchronized (this) {
-            if (closing) {
+            if (closed) {
                 return;
             }
-            closing = true;
-            t = thread;
+            closed = true;
         }
-        closedLatch.countDown();
-        KafkaConsumer<String, byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        if (t != null) {
-            try {
-                t.join(CLOSE_TIMEOUT.toMillis());
-                if (t.isAlive()) {
-                    LOG.warn("Indicator read model consumer did not stop within {} s", CLOSE_TIMEOUT.toSeconds());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (replica != null) {
+            replica.close();
         }
         meters.forEach(registry::remove);
         meters.clear();
         listeners.clear();
-        state = "closed";
-        if (t != null) {
+        if (replica != null) {
             LOG.info("Indicator read model stopped ({} values held)", size());
         }
     }

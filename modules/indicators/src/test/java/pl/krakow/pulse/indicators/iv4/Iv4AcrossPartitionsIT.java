@@ -178,8 +178,9 @@ class Iv4AcrossPartitionsIT {
                 assertThat(table.latestObserved().get(last)).isEqualTo(expected.get(last).total());
                 assertThat(table.finalsPerKey().keySet()).containsAll(passed);
             });
-            // Anything after the last FINAL would be in the next polls.
-            table.pollFor(Duration.ofSeconds(2));
+            // Anything after the last FINAL is read once the application consumed all its input.
+            platform.awaitInputConsumed(Duration.ofSeconds(60));
+            table.readToEnd();
         }
 
         Map<String, IndicatorValue> latest = table.latest();

@@ -171,8 +171,9 @@ class Iv5AcrossPartitionsIT {
                 assertThat(table.latestDailyCounts()).isEqualTo(expected);
                 assertThat(table.finalKeys()).containsAll(passed);
             });
-            // A revision after the last FINAL would be in the next polls.
-            table.pollFor(Duration.ofSeconds(2));
+            // A revision after the last FINAL is read once the application consumed all its input.
+            platform.awaitInputConsumed(Duration.ofSeconds(60));
+            table.readToEnd();
         }
 
         assertThat(table.latestDailyCounts()).as("daily counts against the files").isEqualTo(expected);

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
+import pl.krakow.pulse.runtime.replica.ConsumerGroupLag;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
@@ -171,6 +172,30 @@ public final class EmbeddedPlatform implements AutoCloseable {
             metrics = new PulseMetrics(name);
         }
         return metrics;
+    }
+
+    /**
+     * Waits until every consumer group on the broker — the Streams applications under test — has committed offsets
+     * at the end of every partition it reads ({@link ConsumerGroupLag}): with exactly-once, everything they derived
+     * from their input so far is then committed to their output topics. What a test waits for before reading a
+     * table to its end, instead of "poll a little longer".
+     */
+    public void awaitInputConsumed(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> behind = List.of();
+        try (Admin admin = Admin.create(clients.admin(name + "-lag"))) {
+            while (System.nanoTime() < deadline) {
+                behind = ConsumerGroupLag.behind(admin);
+                if (behind.isEmpty()) {
+                    return;
+                }
+                Thread.sleep(100); // a poll interval of the condition, not a guess that data arrived
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for the consumer groups", e);
+        }
+        throw new AssertionError("consumer groups still behind their inputs after " + timeout + ": " + behind);
     }
 
     /** Every record on the topic up to its end offsets now (read committed), in partition order. */

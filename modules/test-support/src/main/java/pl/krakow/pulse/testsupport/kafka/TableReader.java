@@ -4,75 +4,88 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
 import pl.krakow.pulse.platform.topics.TopicSpec;
+import pl.krakow.pulse.runtime.replica.RestartBackoff;
+import pl.krakow.pulse.runtime.replica.TopicReplica;
 
 /**
- * Everything written to a topic, accumulated across polls: read committed from the beginning of every partition,
- * in the order polled (per partition, the order written). For tests that keep reading while the application writes
- * (inside an awaitility condition); {@link TopicReader} is the one-shot read.
+ * Everything written to a topic, accumulated while a test runs: a background {@link TopicReplica} reads committed
+ * records from the beginning of every partition (per partition, in the order written); the public lists change
+ * only in {@link #poll()}, {@link #catchUp()} and {@link #readToEnd()}, on the caller's thread. For tests that keep
+ * reading while the application writes (inside an awaitility condition); {@link TopicReader} is the one-shot read.
  */
 public class TableReader<V extends SpecificRecord> implements AutoCloseable {
 
     public final List<String> keys = new ArrayList<>();
     public final List<V> records = new ArrayList<>();
-    private final KafkaConsumer<String, V> consumer;
-    private final List<TopicPartition> partitions;
+    /** What the replica read and the caller has not taken in yet. Guarded by itself. */
+    private final List<ConsumerRecord<String, V>> arrived = new ArrayList<>();
+    private final TopicReplica<String, V> replica;
 
     public TableReader(EmbeddedPlatform platform, TopicSpec<V> topic) {
         this(platform.clients(), platform.serdes(), topic);
     }
 
     public TableReader(KafkaClients clients, PulseSerdes serdes, TopicSpec<V> topic) {
-        Properties props = new Properties();
-        props.putAll(clients.consumer("table-reader-" + topic.name() + "-" + System.nanoTime(), null));
-        props.put("isolation.level", "read_committed");
-        consumer = new KafkaConsumer<>(props, serdes.key().deserializer(), serdes.value(topic).deserializer());
-        partitions = consumer.partitionsFor(topic.name()).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
+        String name = "table-reader-" + topic.name() + "-" + System.nanoTime();
+        replica = TopicReplica.builder(name, clients.consumer(name, null), List.of(topic.name()),
+                        serdes.key().deserializer(), serdes.value(topic).deserializer())
+                .listener(r -> {
+                    synchronized (arrived) {
+                        arrived.add(r);
+                    }
+                })
+                .restartBackoff(RestartBackoff.none())
+                .pollTimeout(Duration.ofMillis(50))
+                .build();
+        replica.start();
     }
 
-    /** One poll of up to 200 ms; returns this. */
+    /** Takes in what is committed now, as far as it is read within 200 ms; returns this (for polling loops). */
     public TableReader<V> poll() {
-        for (ConsumerRecord<String, V> r : consumer.poll(Duration.ofMillis(200))) {
-            keys.add(r.key());
-            records.add(r.value());
-        }
-        return this;
+        awaitCaughtUp(Duration.ofMillis(200));
+        return takeIn();
     }
 
-    /** Polls until the reader has reached the end offsets the topic has now; returns this. */
+    /** Takes in everything committed to the topic when called; fails if it cannot be read within 30 s. */
     public TableReader<V> catchUp() {
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-        long deadline = System.nanoTime() + TopicReader.TIMEOUT.toNanos();
-        while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("could not reach the end offsets " + end + " within " + TopicReader.TIMEOUT);
-            }
-            poll();
+        if (!awaitCaughtUp(TopicReader.TIMEOUT)) {
+            throw new AssertionError("could not read the topic to its end offsets within " + TopicReader.TIMEOUT);
         }
-        return this;
+        return takeIn();
     }
 
-    /**
-     * Keeps polling for {@code duration}, then catches up: what the application writes in that time after the
-     * records a test waited for (a revision) is seen too.
-     */
-    public TableReader<V> pollFor(Duration duration) {
-        long end = System.nanoTime() + duration.toNanos();
-        while (System.nanoTime() < end) {
-            poll();
-        }
+    /** As {@link #catchUp()}: the name the indicators ITs read best ("read to the end offsets of now"). */
+    public TableReader<V> readToEnd() {
         return catchUp();
+    }
+
+    private boolean awaitCaughtUp(Duration timeout) {
+        try {
+            return replica.awaitCaughtUp(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while reading the topic", e);
+        }
+    }
+
+    private TableReader<V> takeIn() {
+        if (replica.failure() != null) {
+            throw new AssertionError("table reader failed: " + replica.failure(), replica.failure());
+        }
+        synchronized (arrived) {
+            for (ConsumerRecord<String, V> r : arrived) {
+                keys.add(r.key());
+                records.add(r.value());
+            }
+            arrived.clear();
+        }
+        return this;
     }
 
     /** The latest record per key, keys sorted. */
@@ -86,6 +99,6 @@ public class TableReader<V extends SpecificRecord> implements AutoCloseable {
 
     @Override
     public void close() {
-        consumer.close();
+        replica.close();
     }
 }
