@@ -75,11 +75,11 @@ class WebhookExactlyOnceIT {
         broker = EmbeddedKafkaBroker.builder().dataDir(dir.resolve("kafka")).build().start();
         registry = EmbeddedSchemaRegistry.builder().bootstrapServers(broker.bootstrapServers()).port(0).build().start();
         receiver = new WebhookReceiver();
-        config = PulseConfig.load(null, Map.of(), Map.of(
-                PulseConfig.ALERTING_WEBHOOK_URLS.name(), receiver.url(),
-                PulseConfig.ALERTING_WEBHOOK_INITIAL_BACKOFF.name(), "PT0.05S",
-                PulseConfig.ALERTING_REORDER_WAIT.name(), "PT1S",
-                PulseConfig.ALERTING_MISSING_DATA.name(), ""));
+        config = PulseConfig.load(AlertingConfig.KEYS, null, Map.of(), Map.of(
+                AlertingConfig.WEBHOOK_URLS.name(), receiver.url(),
+                AlertingConfig.WEBHOOK_INITIAL_BACKOFF.name(), "PT0.05S",
+                AlertingConfig.REORDER_WAIT.name(), "PT1S",
+                AlertingConfig.MISSING_DATA.name(), ""));
         clients = new KafkaClients(broker.bootstrapServers(), config);
         try (Admin admin = Admin.create(clients.admin("webhook-it-admin"))) {
             TopicProvisioner.ensure(admin, Topics.all(), 1);

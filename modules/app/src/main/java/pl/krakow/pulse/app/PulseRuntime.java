@@ -33,6 +33,7 @@ import pl.krakow.pulse.ingest.ConsoleProgressBar;
 import pl.krakow.pulse.ingest.EventPublisher;
 import pl.krakow.pulse.ingest.EventValidator;
 import pl.krakow.pulse.ingest.push.MqttSensorSubscriber;
+import pl.krakow.pulse.ingest.push.BearerTokens;
 import pl.krakow.pulse.ingest.push.SensorPushServer;
 import pl.krakow.pulse.ingest.environment.sensors.SensorReadingParser;
 import pl.krakow.pulse.ingest.FeedFormats;
@@ -48,6 +49,9 @@ import pl.krakow.pulse.ingest.environment.StationReference;
 import pl.krakow.pulse.ingest.environment.gios.GiosApiPoller;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.platform.config.PlatformConfig;
+import pl.krakow.pulse.ingest.environment.EnvironmentIngestConfig;
+import pl.krakow.pulse.ingest.IngestConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.registry.HttpSchemaRegistryClient;
@@ -112,7 +116,7 @@ public final class PulseRuntime implements AutoCloseable {
     }
 
     private void startAll(boolean fresh) {
-        Path dataDir = Path.of(config.get(PulseConfig.DATA_DIR)).toAbsolutePath().normalize();
+        Path dataDir = Path.of(config.get(PlatformConfig.DATA_DIR)).toAbsolutePath().normalize();
         if (fresh) {
             deleteRecursively(dataDir);
         }
@@ -122,38 +126,38 @@ public final class PulseRuntime implements AutoCloseable {
         if (config.embeddedKafka()) {
             broker = track(EmbeddedKafkaBroker.builder()
                     .dataDir(dataDir.resolve("kafka"))
-                    .brokerPort(config.get(PulseConfig.EMBEDDED_KAFKA_PORT))
+                    .brokerPort(config.get(RunConfig.EMBEDDED_KAFKA_PORT))
                     .build()
                     .start());
             bootstrapServers = broker.bootstrapServers();
         } else {
-            bootstrapServers = config.get(PulseConfig.BOOTSTRAP_SERVERS);
+            bootstrapServers = config.get(PlatformConfig.BOOTSTRAP_SERVERS);
         }
         if (config.embeddedRegistry()) {
             embeddedRegistry = track(EmbeddedSchemaRegistry.builder()
                     .bootstrapServers(bootstrapServers)
-                    .port(config.get(PulseConfig.EMBEDDED_REGISTRY_PORT))
-                    .replicationFactor(config.get(PulseConfig.TOPIC_REPLICATION_FACTOR))
+                    .port(config.get(RunConfig.EMBEDDED_REGISTRY_PORT))
+                    .replicationFactor(config.get(PlatformConfig.TOPIC_REPLICATION_FACTOR))
                     .build()
                     .start());
             registryUrl = embeddedRegistry.url();
         } else {
-            registryUrl = config.get(PulseConfig.SCHEMA_REGISTRY_URL);
+            registryUrl = config.get(PlatformConfig.SCHEMA_REGISTRY_URL);
         }
 
         clients = new KafkaClients(bootstrapServers, config);
         HttpSchemaRegistryClient registry = track(new HttpSchemaRegistryClient(registryUrl));
         serdes = new PulseSerdes(registry);
-        if (config.get(PulseConfig.TOPICS_CREATE)) {
+        if (config.get(PlatformConfig.TOPICS_CREATE)) {
             try (AdminClient admin = AdminClient.create(clients.admin("pulse-provisioner"))) {
-                TopicProvisioner.ensure(admin, Topics.all(), config.get(PulseConfig.TOPIC_REPLICATION_FACTOR),
-                        config.get(PulseConfig.TOPIC_PARTITIONS));
+                TopicProvisioner.ensure(admin, Topics.all(), config.get(PlatformConfig.TOPIC_REPLICATION_FACTOR),
+                        config.get(PlatformConfig.TOPIC_PARTITIONS));
             }
         }
         SchemaProvisioner.ensure(registry, Topics.all());
 
         IndicatorCatalog catalog = IndicatorCatalog.bundled();
-        ZoneId zone = ZoneId.of(config.get(PulseConfig.TIME_ZONE));
+        ZoneId zone = ZoneId.of(config.get(PlatformConfig.TIME_ZONE));
         TopologyOptions options = TopologyOptions.fromConfig(config, metrics.registry());
         indicators = track(Iv3EnvironmentTopology.application(clients, serdes, catalog, zone, metrics, dataDir.resolve("streams"), options));
         indicators.start();
@@ -167,10 +171,10 @@ public final class PulseRuntime implements AutoCloseable {
         api = publish.api();
 
         publishStationReference();
-        mobility = track(MobilityFeeds.start(config, clients, serdes, metrics, config.get(PulseConfig.REPLAY_ON_START)));
+        mobility = track(MobilityFeeds.start(config, clients, serdes, metrics, config.get(RunConfig.REPLAY_ON_START)));
         startSensorPush();
         startGiosApiPoller();
-        if (config.get(PulseConfig.REPLAY_ON_START)) {
+        if (config.get(RunConfig.REPLAY_ON_START)) {
             startBundledReplay();
         }
     }
@@ -180,33 +184,28 @@ public final class PulseRuntime implements AutoCloseable {
         EventPublisher publisher = track(new EventPublisher(clients, serdes, metrics, "pulse-sensor-push"));
         IngestContext context = IngestContext.from(config, metrics.registry());
         SensorReadingParser parser = new SensorReadingParser(EventValidator.of(context, Set.of()), context.clock(), Set.of());
-        String tokens = config.get(PulseConfig.PUSH_HTTP_TOKENS);
-        if (!tokens.isBlank()) {
-            Map<String, String> tokenToClient = new LinkedHashMap<>();
-            for (String pair : tokens.split(",")) {
-                int colon = pair.indexOf(':');
-                tokenToClient.put(pair.substring(colon + 1).trim(), pair.substring(0, colon).trim());
-            }
-            pushServer = track(new SensorPushServer(parser, publisher, tokenToClient, config.get(PulseConfig.PUSH_HTTP_HOST),
-                    config.get(PulseConfig.PUSH_HTTP_PORT), SensorPushServer.DEFAULT_MAX_BODY_BYTES));
+        BearerTokens tokens = config.get(EnvironmentIngestConfig.PUSH_HTTP_TOKENS);
+        if (!tokens.isEmpty()) {
+            pushServer = track(new SensorPushServer(parser, publisher, tokens, config.get(IngestConfig.PUSH_HTTP_HOST),
+                    config.get(EnvironmentIngestConfig.PUSH_HTTP_PORT), SensorPushServer.DEFAULT_MAX_BODY_BYTES));
         }
-        if (config.get(PulseConfig.PUSH_MQTT_ENABLED)) {
-            String user = blankToNull(config.get(PulseConfig.PUSH_MQTT_USERNAME));
-            String password = blankToNull(config.get(PulseConfig.PUSH_MQTT_PASSWORD));
-            String url = config.get(PulseConfig.PUSH_MQTT_URL);
+        if (config.get(EnvironmentIngestConfig.PUSH_MQTT_ENABLED)) {
+            String user = blankToNull(config.get(EnvironmentIngestConfig.PUSH_MQTT_USERNAME));
+            String password = blankToNull(config.get(EnvironmentIngestConfig.PUSH_MQTT_PASSWORD));
+            String url = config.get(EnvironmentIngestConfig.PUSH_MQTT_URL);
             if (url.isBlank()) {
-                mqttBroker = track(new EmbeddedMqttBroker("127.0.0.1", config.get(PulseConfig.EMBEDDED_MQTT_PORT), user, password));
+                mqttBroker = track(new EmbeddedMqttBroker("127.0.0.1", config.get(RunConfig.EMBEDDED_MQTT_PORT), user, password));
                 url = mqttBroker.serverUri();
             }
             mqttUrl = url;
-            track(new MqttSensorSubscriber(url, config.get(PulseConfig.APPLICATION_ID_PREFIX) + "-sensor-push",
-                    config.get(PulseConfig.PUSH_MQTT_TOPIC), 1, user, password, parser, publisher).start());
+            track(new MqttSensorSubscriber(url, config.get(PlatformConfig.APPLICATION_ID_PREFIX) + "-sensor-push",
+                    config.get(EnvironmentIngestConfig.PUSH_MQTT_TOPIC), 1, user, password, parser, publisher).start());
         }
     }
 
     /** The GIOŚ API poller, only when ingest.gios.api.url is set: the embedded default makes no network calls. */
     private void startGiosApiPoller() {
-        if (!config.get(PulseConfig.GIOS_API_URL).isBlank()) {
+        if (!config.get(EnvironmentIngestConfig.GIOS_API_URL).isBlank()) {
             EventPublisher publisher = track(new EventPublisher(clients, serdes, metrics, "pulse-gios-api"));
             GiosApiPoller.fromConfig(config, publisher, IngestContext.from(config, metrics.registry())).ifPresent(p -> track(p.start()));
         }
@@ -227,7 +226,7 @@ public final class PulseRuntime implements AutoCloseable {
     private void startBundledReplay() {
         EventPublisher publisher = track(new EventPublisher(clients, serdes, metrics, "pulse-replay-bundled"));
         FileReplayer replayer = new FileReplayer(publisher, IngestContext.from(config, metrics.registry()));
-        ReplaySpeed speed = ReplaySpeed.parse(config.get(PulseConfig.REPLAY_SPEED));
+        ReplaySpeed speed = config.get(IngestConfig.REPLAY_SPEED);
         replayThread = new Thread(() -> {
             try {
                 // The bundled IMGW weather (744 hours) first, at full speed: it is tiny and feeds no indicator yet.
@@ -281,13 +280,13 @@ public final class PulseRuntime implements AutoCloseable {
                 : alerting.status() + "   (notifiers: log, webhooks from alerting.webhook.urls)"));
         out.println("  Sensor push (HTTP)      : " + (pushServer != null ? pushServer.url() + SensorPushServer.PATH
                 + "   (Bearer token)" : "off (set ingest.push.http.tokens)"));
-        out.println("  Sensor push (MQTT)      : " + (mqttUrl != null ? mqttUrl + "  topic " + config.get(PulseConfig.PUSH_MQTT_TOPIC)
+        out.println("  Sensor push (MQTT)      : " + (mqttUrl != null ? mqttUrl + "  topic " + config.get(EnvironmentIngestConfig.PUSH_MQTT_TOPIC)
                 + (mqttBroker != null ? "   (embedded broker)" : "") : "off"));
         out.println("  Indicators (IV.4)       : " + api.url() + "/api/v1/goals/IV.4/indicators");
         safety.printWhereEverythingListens(out);
-        out.println("  GIOŚ API poller         : " + (config.get(PulseConfig.GIOS_API_URL).isBlank() ? "off (set ingest.gios.api.url)"
-                : config.get(PulseConfig.GIOS_API_URL) + "   (" + config.get(PulseConfig.GIOS_API_CITY) + ", every "
-                + config.get(PulseConfig.GIOS_API_INTERVAL) + ")"));
+        out.println("  GIOŚ API poller         : " + (config.get(EnvironmentIngestConfig.GIOS_API_URL).isBlank() ? "off (set ingest.gios.api.url)"
+                : config.get(EnvironmentIngestConfig.GIOS_API_URL) + "   (" + config.get(EnvironmentIngestConfig.GIOS_API_CITY) + ", every "
+                + config.get(EnvironmentIngestConfig.GIOS_API_INTERVAL) + ")"));
         out.println("  Bundled replay          : " + (replayThread != null ? "running (real GIOŚ/WIOŚ PM data, 2017 Q1; Kraków GTFS-RT, Poznań TripUpdates, Oslo GBFS; IMGW Kraków-Balice weather, January 2019)" : "off (--no-replay)"));
         out.println("Press Ctrl-C to stop.");
         out.flush();

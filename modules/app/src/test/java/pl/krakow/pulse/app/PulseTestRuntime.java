@@ -11,6 +11,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.publish.PublishConfig;
+import pl.krakow.pulse.platform.config.PlatformConfig;
 import pl.krakow.pulse.platform.topics.Topics;
 
 /** Starts the real {@code pulse run} components on free loopback ports in a temporary data dir. */
@@ -20,14 +22,14 @@ final class PulseTestRuntime {
     }
 
     static PulseConfig config(Path dataDir, boolean replay) {
-        return PulseConfig.load(null, Map.of(), Map.of(
-                PulseConfig.DATA_DIR.name(), dataDir.toString(),
-                PulseConfig.EMBEDDED_KAFKA_PORT.name(), "0",
-                PulseConfig.EMBEDDED_REGISTRY_PORT.name(), "0",
-                PulseConfig.EMBEDDED_MQTT_PORT.name(), "0",
-                PulseConfig.HTTP_HOST.name(), "127.0.0.1",
-                PulseConfig.HTTP_PORT.name(), "0",
-                PulseConfig.REPLAY_ON_START.name(), Boolean.toString(replay)));
+        return ConfigCatalog.load(null, Map.of(), Map.of(
+                PlatformConfig.DATA_DIR.name(), dataDir.toString(),
+                RunConfig.EMBEDDED_KAFKA_PORT.name(), "0",
+                RunConfig.EMBEDDED_REGISTRY_PORT.name(), "0",
+                RunConfig.EMBEDDED_MQTT_PORT.name(), "0",
+                PublishConfig.HTTP_HOST.name(), "127.0.0.1",
+                PublishConfig.HTTP_PORT.name(), "0",
+                RunConfig.REPLAY_ON_START.name(), Boolean.toString(replay)));
     }
 
     /**

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.platform.config.PlatformConfig;
 
 /**
  * The periodic open-data export ({@code export.directory}, {@code export.interval}; off when the
@@ -52,12 +53,12 @@ public final class PeriodicExport implements AutoCloseable {
 
     /** Started when {@code export.directory} is set, else null. */
     public static PeriodicExport fromConfig(PulseConfig config, IndicatorReadModel model, IndicatorCatalog catalog) {
-        String dir = config.get(PulseConfig.EXPORT_DIRECTORY);
+        String dir = config.get(PublishConfig.EXPORT_DIRECTORY);
         if (dir.isBlank()) {
             return null;
         }
-        return new PeriodicExport(Path.of(dir), config.get(PulseConfig.EXPORT_INTERVAL), model, catalog,
-                ZoneId.of(config.get(PulseConfig.TIME_ZONE)), Clock.systemUTC());
+        return new PeriodicExport(Path.of(dir), config.get(PublishConfig.EXPORT_INTERVAL), model, catalog,
+                ZoneId.of(config.get(PlatformConfig.TIME_ZONE)), Clock.systemUTC());
     }
 
     /** Export runs completed (for tests and the log). */

@@ -8,8 +8,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +17,7 @@ import pl.krakow.pulse.indicators.iv5.Iv5SafetyTopology;
 import pl.krakow.pulse.indicators.iv5.PopulationTable;
 import pl.krakow.pulse.ingest.EventPublisher;
 import pl.krakow.pulse.ingest.IngestContext;
+import pl.krakow.pulse.ingest.push.BearerTokens;
 import pl.krakow.pulse.ingest.push.SensorPushServer;
 import pl.krakow.pulse.ingest.safety.CityProfile;
 import pl.krakow.pulse.ingest.safety.IncidentJsonParser;
@@ -26,6 +25,10 @@ import pl.krakow.pulse.ingest.safety.IncidentSimulator;
 import pl.krakow.pulse.ingest.safety.SafetyPush;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.runtime.RuntimeConfig;
+import pl.krakow.pulse.ingest.safety.SafetyConfig;
+import pl.krakow.pulse.ingest.IngestConfig;
+import pl.krakow.pulse.indicators.IndicatorsConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
@@ -65,12 +68,12 @@ public final class SafetyServices implements AutoCloseable {
 
     private void startAll(PulseConfig config, KafkaClients clients, PulseSerdes serdes, PulseMetrics metrics,
                           IndicatorCatalog catalog, ZoneId zone, Path stateDir) {
-        String populationFile = config.get(PulseConfig.SAFETY_POPULATION_FILE);
+        String populationFile = config.get(IndicatorsConfig.POPULATION_FILE);
         PopulationTable population = populationFile.isBlank() ? PopulationTable.krakowDefault()
                 : PopulationTable.krakowWith(Path.of(populationFile));
         TopologyOptions options = TopologyOptions.defaults()
                 .withMeters(metrics.registry())
-                .withEmitInterval(config.get(PulseConfig.INDICATORS_EMIT_INTERVAL));
+                .withEmitInterval(config.get(RuntimeConfig.EMIT_INTERVAL));
         indicators = track(new StreamsApplication(clients, serdes, metrics, stateDir, Iv5SafetyTopology.APPLICATION_SUFFIX,
                 metrics.registry(), Clock.systemUTC(),
                 builder -> Iv5SafetyTopology.build(builder, serdes, catalog, zone, population, options)));
@@ -79,22 +82,17 @@ public final class SafetyServices implements AutoCloseable {
         EventPublisher publisher = track(new EventPublisher(clients, serdes, metrics, "pulse-safety"));
         IngestContext context = IngestContext.from(config, metrics.registry());
         CityProfile city = CityProfile.krakow();
-        String tokens = config.get(PulseConfig.SAFETY_PUSH_HTTP_TOKENS);
-        if (!tokens.isBlank()) {
-            Map<String, String> tokenToClient = new LinkedHashMap<>();
-            for (String pair : tokens.split(",")) {
-                int colon = pair.indexOf(':');
-                tokenToClient.put(pair.substring(colon + 1).trim(), pair.substring(0, colon).trim());
-            }
-            push = track(SafetyPush.start(new IncidentJsonParser(context, city), publisher, tokenToClient,
-                    config.get(PulseConfig.PUSH_HTTP_HOST), config.get(PulseConfig.SAFETY_PUSH_HTTP_PORT)));
+        BearerTokens tokens = config.get(SafetyConfig.PUSH_HTTP_TOKENS);
+        if (!tokens.isEmpty()) {
+            push = track(SafetyPush.start(new IncidentJsonParser(context, city), publisher, tokens,
+                    config.get(IngestConfig.PUSH_HTTP_HOST), config.get(SafetyConfig.PUSH_HTTP_PORT)));
         }
-        if (config.get(PulseConfig.SAFETY_SIMULATOR_ENABLED)) {
+        if (config.get(SafetyConfig.SIMULATOR_ENABLED)) {
             // Fixed seed and a day-aligned start: a restart on the same data directory regenerates the same
             // event ids, which the IV.5 topology recognises as duplicates instead of counting twice.
             simulator = track(new IncidentSimulator(city, publisher, context, IncidentSimulator.Calibration.KRAKOW_2020, 2020));
             Instant now = context.clock().instant();
-            Instant from = now.minus(config.get(PulseConfig.SAFETY_SIMULATOR_BACKFILL)).atZone(zone).toLocalDate()
+            Instant from = now.minus(config.get(SafetyConfig.SIMULATOR_BACKFILL)).atZone(zone).toLocalDate()
                     .atStartOfDay(zone).toInstant();
             backfill = new Thread(() -> {
                 try {
