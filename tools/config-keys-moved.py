@@ -108,17 +108,72 @@ TYPED_CALL_SITES = [
     (r"MissingDataSpec\.parse\(((?:\w+\.)?get\(AlertingConfig\.MISSING_DATA\))\)", r"\1"),
 ]
 
-# PulseConfig no longer knows every key: a load without a key list names the keys of the module it is in.
-# (path fragment, pattern, replacement, class to import)
-LOADS = [
-    ("modules/app/", r"\bPulseConfig\.load\(", "ConfigCatalog.load(", f"{P}.app.ConfigCatalog"),
-    ("modules/app/", r"\bPulseConfig\.keys\(\)", "ConfigCatalog.ALL", f"{P}.app.ConfigCatalog"),
-    ("modules/app/", r"\bPulseConfig\.isKnownEnvironmentVariable\(", "ConfigCatalog.isKnownEnvironmentVariable(",
-     f"{P}.app.ConfigCatalog"),
-    ("modules/alerting/", r"\bPulseConfig\.load\((?!\w+\.KEYS\b|\w+\.keysOf\b|List\.)", "PulseConfig.load(AlertingConfig.KEYS, ", ALERTING),
-    ("modules/indicators/", r"\bPulseConfig\.load\((?!\w+\.(?:SERVICE_)?KEYS\b|PulseConfig\.keysOf\b|List\.)",
-     "PulseConfig.load(IndicatorsConfig.SERVICE_KEYS, ", INDICATORS),
+# PulseConfig no longer knows every key: PulseConfig.load(file, env, overrides) (three arguments) became
+# load(keys, file, env, overrides). A three-argument load gets the keys of the module the file is in
+# (path fragment -> replacement of "PulseConfig.load(", class to import); the platform keys are always added.
+LOADS = {
+    "modules/app/": ("ConfigCatalog.load(", f"{P}.app.ConfigCatalog"),
+    "modules/alerting/": ("PulseConfig.load(AlertingConfig.KEYS, ", ALERTING),
+    "modules/indicators/": ("PulseConfig.load(IndicatorsConfig.SERVICE_KEYS, ", INDICATORS),
+    "modules/runtime/": ("PulseConfig.load(RuntimeConfig.KEYS, ", RUNTIME),
+    "modules/ingest-core/": ("PulseConfig.load(IngestConfig.KEYS, ", INGEST),
+    "modules/ingest-environment/": ("PulseConfig.load(EnvironmentIngestConfig.KEYS, ", ENVIRONMENT),
+    "modules/ingest-mobility/": ("PulseConfig.load(MobilityConfig.KEYS, ", MOBILITY),
+    "modules/ingest-safety/": ("PulseConfig.load(SafetyConfig.KEYS, ", SAFETY),
+    "modules/publish/": ("PulseConfig.load(PublishConfig.KEYS, ", PUBLISH),
+}
+# Only in the app: the catalog of every key moved from PulseConfig's statics to ConfigCatalog.
+APP_STATICS = [
+    (r"\bPulseConfig\.keys\(\)", "ConfigCatalog.ALL"),
+    (r"\bPulseConfig\.isKnownEnvironmentVariable\((?!ConfigCatalog\.ALL\b)", "ConfigCatalog.isKnownEnvironmentVariable("),
 ]
+
+
+def top_level_arguments(text, open_paren):
+    """The number of top-level arguments of the call whose '(' is at open_paren."""
+    depth, count, nonblank = 0, 0, False
+    for i in range(open_paren, len(text)):
+        c = text[i]
+        if c in "([{":
+            depth += 1
+            if depth == 1:
+                continue
+        elif c in ")]}":
+            depth -= 1
+            if depth == 0:
+                return count + 1 if nonblank else 0
+        elif c == "," and depth == 1:
+            count += 1
+            continue
+        elif c == '"':
+            # skip a string literal
+            j = i + 1
+            while j < len(text) and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            continue
+        if depth >= 1 and not c.isspace():
+            nonblank = True
+    return -1
+
+
+def rewrite_loads(text, path, owners):
+    for fragment, (replacement, owner) in LOADS.items():
+        if fragment not in path:
+            continue
+        out, pos = [], 0
+        for m in re.finditer(r"\bPulseConfig\.load\(", text):
+            if top_level_arguments(text, m.end() - 1) == 3:
+                out.append(text[pos:m.start()] + replacement)
+                pos = m.end()
+                owners.add(owner)
+        text = "".join(out) + text[pos:]
+        if fragment == "modules/app/":
+            for pattern, repl in APP_STATICS:
+                if re.search(pattern, text):
+                    text = re.sub(pattern, repl, text)
+                    owners.add(owner)
+    return text
+
 
 REFERENCE = re.compile(r"\bPulseConfig\.([A-Z][A-Z0-9_]*)\b")
 KEEP_IN_PULSECONFIG = {"KAFKA_PREFIX", "LAUNCHER_VARIABLES"}
@@ -151,10 +206,7 @@ def drop_unused_pulseconfig_import(text):
 
 def rewrite(text, path=""):
     owners = set()
-    for fragment, pattern, repl, imports in LOADS:
-        if fragment in path and re.search(pattern, text):
-            text = re.sub(pattern, repl, text)
-            owners.update(imports.split())
+    text = rewrite_loads(text, path, owners)
 
     def replace(m):
         old = m.group(1)
