@@ -175,7 +175,7 @@ def rewrite_loads(text, path, owners):
     return text
 
 
-REFERENCE = re.compile(r"\bPulseConfig\.([A-Z][A-Z0-9_]*)\b")
+REFERENCE = re.compile(r"\bPulseConfig([.#])([A-Z][A-Z0-9_]*)\b")  # code, and {@link PulseConfig#KEY} in Javadoc
 KEEP_IN_PULSECONFIG = {"KAFKA_PREFIX", "LAUNCHER_VARIABLES"}
 SKIP_FILES = {"PulseConfig.java", "ConfigKey.java", "ConfigCatalog.java"} | {c.rsplit(".", 1)[1] + ".java" for c, _ in MOVES.values()}
 
@@ -209,12 +209,12 @@ def rewrite(text, path=""):
     text = rewrite_loads(text, path, owners)
 
     def replace(m):
-        old = m.group(1)
+        separator, old = m.group(1), m.group(2)
         if old not in MOVES:
             return m.group(0)
         owner, new = MOVES[old]
         owners.add(owner)
-        return f"{owner.rsplit('.', 1)[1]}.{new}"
+        return f"{owner.rsplit('.', 1)[1]}{separator}{new}"
 
     out = REFERENCE.sub(replace, text)
     for pattern, repl in TYPED_CALL_SITES:
@@ -248,8 +248,8 @@ def main():
             if f.name in SKIP_FILES or "/target/" in f.as_posix():
                 continue
             for m in REFERENCE.finditer(f.read_text(encoding="utf-8")):
-                if m.group(1) not in MOVES and m.group(1) not in KEEP_IN_PULSECONFIG:
-                    unknown.add(f"{f}: PulseConfig.{m.group(1)}")
+                if m.group(2) not in MOVES and m.group(2) not in KEEP_IN_PULSECONFIG:
+                    unknown.add(f"{f}: PulseConfig{m.group(1)}{m.group(2)}")
     for f in changed:
         print(("would rewrite " if args.check else "rewrote ") + str(f))
     for u in sorted(unknown):
