@@ -17,6 +17,7 @@ import pl.krakow.pulse.alerting.notify.WebhookNotifier;
 import pl.krakow.pulse.alerting.rules.AlertRules;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.platform.config.PlatformConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
@@ -60,40 +61,40 @@ public final class AlertingService implements CompositeService {
     public static AlertingService fromConfig(PulseConfig config, KafkaClients clients, PulseSerdes serdes, PulseMetrics metrics,
                                              IndicatorCatalog catalog, Path stateDir, Clock clock) {
         ServiceGroup members = new ServiceGroup(NAME);
-        if (!config.get(PulseConfig.ALERTING_ENABLED)) {
+        if (!config.get(AlertingConfig.ENABLED)) {
             return new AlertingService(null, List.of(), members, null);
         }
-        String rulesFile = config.get(PulseConfig.ALERTING_RULES_FILE);
-        AlertRules rules = AlertRules.load(catalog, new AlertRules.Defaults(config.get(PulseConfig.ALERTING_CLEAR_MARGIN_PERCENT),
-                        config.get(PulseConfig.ALERTING_MIN_DURATION), config.get(PulseConfig.ALERTING_PROVISIONAL)),
+        String rulesFile = config.get(AlertingConfig.RULES_FILE);
+        AlertRules rules = AlertRules.load(catalog, new AlertRules.Defaults(config.get(AlertingConfig.CLEAR_MARGIN_PERCENT),
+                        config.get(AlertingConfig.MIN_DURATION), config.get(AlertingConfig.PROVISIONAL)),
                 rulesFile.isBlank() ? null : Path.of(rulesFile));
-        MissingDataSpec missing = MissingDataSpec.parse(config.get(PulseConfig.ALERTING_MISSING_DATA));
+        MissingDataSpec missing = config.get(AlertingConfig.MISSING_DATA);
         AlertingTopology.Options options = AlertingTopology.Options.defaults()
                 .withClock(clock)
                 .withMeters(metrics.registry())
-                .withReorderWait(config.get(PulseConfig.ALERTING_REORDER_WAIT))
-                .withMissingDataCheckInterval(config.get(PulseConfig.ALERTING_MISSING_DATA_CHECK_INTERVAL));
+                .withReorderWait(config.get(AlertingConfig.REORDER_WAIT))
+                .withMissingDataCheckInterval(config.get(AlertingConfig.MISSING_DATA_CHECK_INTERVAL));
         List<NotifierRunner> runners = new ArrayList<>();
         StreamsApplication app;
         try {
             app = members.add(AlertingTopology.application(clients, serdes, metrics, stateDir, rules, missing, options));
-            String prefix = config.get(PulseConfig.APPLICATION_ID_PREFIX) + "-" + AlertingTopology.APPLICATION_SUFFIX + "-notify-";
-            if (config.get(PulseConfig.ALERTING_LOG_NOTIFIER)) {
+            String prefix = config.get(PlatformConfig.APPLICATION_ID_PREFIX) + "-" + AlertingTopology.APPLICATION_SUFFIX + "-notify-";
+            if (config.get(AlertingConfig.LOG_NOTIFIER)) {
                 runners.add(members.add(new NotifierRunner(clients, serdes, prefix + "log", new LogNotifier(metrics.registry()),
                         java.time.Duration.ZERO)));
             }
-            String urls = config.get(PulseConfig.ALERTING_WEBHOOK_URLS);
-            if (!urls.isBlank()) {
+            List<URI> urls = config.get(AlertingConfig.WEBHOOK_URLS);
+            if (!urls.isEmpty()) {
                 KafkaDeadLetterSink dlq = new KafkaDeadLetterSink(clients, serdes, prefix + "dead-letters", clock);
                 // Added before the webhooks, so closed after them: a last failed delivery can still be dead-lettered.
                 members.add(Service.of("webhook-dead-letters", () -> { }, () -> true, dlq));
-                WebhookNotifier.Settings settings = new WebhookNotifier.Settings(config.get(PulseConfig.ALERTING_WEBHOOK_MAX_ATTEMPTS),
-                        config.get(PulseConfig.ALERTING_WEBHOOK_INITIAL_BACKOFF), config.get(PulseConfig.ALERTING_WEBHOOK_MAX_BACKOFF),
-                        config.get(PulseConfig.ALERTING_WEBHOOK_TIMEOUT));
+                WebhookNotifier.Settings settings = new WebhookNotifier.Settings(config.get(AlertingConfig.WEBHOOK_MAX_ATTEMPTS),
+                        config.get(AlertingConfig.WEBHOOK_INITIAL_BACKOFF), config.get(AlertingConfig.WEBHOOK_MAX_BACKOFF),
+                        config.get(AlertingConfig.WEBHOOK_TIMEOUT));
                 int n = 0;
-                for (String url : urls.split(",")) {
+                for (URI url : urls) {
                     n++;
-                    AlertNotifier webhook = new WebhookNotifier("webhook-" + n, URI.create(url.trim()), settings, dlq, metrics.registry());
+                    AlertNotifier webhook = new WebhookNotifier("webhook-" + n, url, settings, dlq, metrics.registry());
                     runners.add(members.add(new NotifierRunner(clients, serdes, prefix + "webhook-" + n, webhook, settings.worstCase())));
                 }
             }

@@ -63,11 +63,11 @@ class WebhookExactlyOnceIT {
     @BeforeEach
     void start() {
         receiver = new WebhookReceiver();
-        config = PulseConfig.load(null, Map.of(), Map.of(
-                PulseConfig.ALERTING_WEBHOOK_URLS.name(), receiver.url(),
-                PulseConfig.ALERTING_WEBHOOK_INITIAL_BACKOFF.name(), "PT0.05S",
-                PulseConfig.ALERTING_REORDER_WAIT.name(), "PT1S",
-                PulseConfig.ALERTING_MISSING_DATA.name(), ""));
+        config = PulseConfig.load(AlertingConfig.KEYS, null, Map.of(), Map.of(
+                AlertingConfig.WEBHOOK_URLS.name(), receiver.url(),
+                AlertingConfig.WEBHOOK_INITIAL_BACKOFF.name(), "PT0.05S",
+                AlertingConfig.REORDER_WAIT.name(), "PT1S",
+                AlertingConfig.MISSING_DATA.name(), ""));
         platform = EmbeddedPlatform.builder(dir, "webhook-it").schemaRegistry().config(config).start()
                 .provision(Topics.all()).registerSchemas(Topics.all());
         clients = platform.clients();

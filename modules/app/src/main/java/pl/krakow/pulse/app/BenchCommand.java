@@ -13,6 +13,7 @@ import pl.krakow.pulse.bench.BenchOptions;
 import pl.krakow.pulse.bench.BenchReport;
 import pl.krakow.pulse.bench.Benchmark;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.platform.config.PlatformConfig;
 
 /** {@code pulse bench}: parses the options and runs {@link Benchmark} (modules/bench). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -102,9 +103,9 @@ public final class BenchCommand implements Callable<Integer> {
             custom = true;
         }
         String bootstrap = bootstrapServers != null ? bootstrapServers
-                : config.embeddedKafka() ? null : config.get(PulseConfig.BOOTSTRAP_SERVERS);
+                : config.embeddedKafka() ? null : config.get(PlatformConfig.BOOTSTRAP_SERVERS);
         String registry = schemaRegistryUrl != null ? schemaRegistryUrl
-                : config.embeddedRegistry() ? null : config.get(PulseConfig.SCHEMA_REGISTRY_URL);
+                : config.embeddedRegistry() ? null : config.get(PlatformConfig.SCHEMA_REGISTRY_URL);
         o = o.withCluster(bootstrap, registry, allowTopicReset).withOutput(outputDir, noAppend ? null : benchmarksFile);
         if (sections != null) {
             o = o.withSections(sections);

@@ -9,7 +9,10 @@ import picocli.CommandLine.Option;
 import pl.krakow.pulse.platform.config.ConfigKey;
 import pl.krakow.pulse.platform.config.PulseConfig;
 
-/** {@code pulse config}: every key with its effective value and where that value came from. */
+/**
+ * {@code pulse config}: every key of {@link ConfigCatalog} (each module declares its own) with its effective
+ * value and where that value came from, or with {@code --markdown} the README's key reference.
+ */
 @Command(name = "config", mixinStandardHelpOptions = true,
         description = "Print every configuration key with its effective value and where it came from.")
 public final class ConfigCommand implements Callable<Integer> {
@@ -32,9 +35,9 @@ public final class ConfigCommand implements Callable<Integer> {
 
     static void print(PulseConfig config, PrintStream out) {
         out.printf("%-32s %-28s %-14s %s%n", "KEY", "VALUE", "FROM", "ENVIRONMENT VARIABLE");
-        for (ConfigKey<?> key : PulseConfig.keys()) {
-            Object value = config.get(key);
-            String shown = key.secret() && !String.valueOf(value).isEmpty() ? "****" : display(value);
+        for (ConfigKey<?> key : ConfigCatalog.ALL) {
+            String value = config.text(key);
+            String shown = key.secret() && !value.isEmpty() ? "****" : display(value);
             out.printf("%-32s %-28s %-14s %s%n", key.name(), shown, config.originOf(key),
                     key.environmentVariable());
         }
@@ -49,9 +52,8 @@ public final class ConfigCommand implements Callable<Integer> {
         }
     }
 
-    private static String display(Object value) {
-        String s = String.valueOf(value);
-        return s.isEmpty() ? "(empty)" : s;
+    private static String display(String value) {
+        return value.isEmpty() ? "(empty)" : value;
     }
 
     /** The README's configuration table, generated from the typed keys. */
@@ -59,8 +61,8 @@ public final class ConfigCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder();
         sb.append("| key | environment variable | type | default | description |\n");
         sb.append("|---|---|---|---|---|\n");
-        for (ConfigKey<?> key : PulseConfig.keys()) {
-            String def = String.valueOf(key.defaultValue());
+        for (ConfigKey<?> key : ConfigCatalog.ALL) {
+            String def = key.defaultText();
             sb.append("| `").append(key.name()).append("` | `").append(key.environmentVariable()).append("` | ")
                     .append(key.type()).append(" | ").append(def.isEmpty() ? "(empty)" : "`" + def + "`").append(" | ")
                     .append(key.documentation().replace("|", "\\|")).append(" |\n");

@@ -29,6 +29,6 @@ public final class ConfigOptions {
             overrides.put(s.substring(0, eq).trim(), s.substring(eq + 1));
         }
         overrides.putAll(extra);
-        return PulseConfig.load(configFile, System.getenv(), overrides);
+        return ConfigCatalog.load(configFile, System.getenv(), overrides);
     }
 }

@@ -14,6 +14,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.platform.config.PlatformConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.registry.HttpSchemaRegistryClient;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
@@ -69,16 +70,16 @@ public final class ExportCommand implements Callable<Integer> {
         }
         OpenDataExport.Format f = OpenDataExport.Format.parse(format);
         String bootstrap = bootstrapServers != null ? bootstrapServers
-                : config.embeddedKafka() ? "127.0.0.1:" + config.get(PulseConfig.EMBEDDED_KAFKA_PORT)
-                : config.get(PulseConfig.BOOTSTRAP_SERVERS);
+                : config.embeddedKafka() ? "127.0.0.1:" + config.get(RunConfig.EMBEDDED_KAFKA_PORT)
+                : config.get(PlatformConfig.BOOTSTRAP_SERVERS);
         String registryUrl = schemaRegistryUrl != null ? schemaRegistryUrl
-                : config.embeddedRegistry() ? "http://127.0.0.1:" + config.get(PulseConfig.EMBEDDED_REGISTRY_PORT)
-                : config.get(PulseConfig.SCHEMA_REGISTRY_URL);
+                : config.embeddedRegistry() ? "http://127.0.0.1:" + config.get(RunConfig.EMBEDDED_REGISTRY_PORT)
+                : config.get(PlatformConfig.SCHEMA_REGISTRY_URL);
         try (HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryUrl)) {
             IndicatorTableSnapshot table = IndicatorTableSnapshot.read(new KafkaClients(bootstrap, config),
                     new PulseSerdes(registry), Topics.indicatorTableOf(g.id()), timeout);
             List<Path> files = OpenDataExport.write(out, g.id(), table.values(), fromDay, toDay, f, catalog,
-                    ZoneId.of(config.get(PulseConfig.TIME_ZONE)), Clock.systemUTC().instant(), table::isSimulated);
+                    ZoneId.of(config.get(PlatformConfig.TIME_ZONE)), Clock.systemUTC().instant(), table::isSimulated);
             files.forEach(p -> System.out.println(p.toAbsolutePath().normalize()));
             return 0;
         }

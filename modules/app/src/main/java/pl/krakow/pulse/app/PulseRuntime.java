@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.AdminClient;
@@ -32,6 +30,7 @@ import pl.krakow.pulse.ingest.environment.StationReference;
 import pl.krakow.pulse.ingest.environment.gios.GiosApiPoller;
 import pl.krakow.pulse.ingest.environment.sensors.SensorReadingParser;
 import pl.krakow.pulse.ingest.mobility.MobilityFeeds;
+import pl.krakow.pulse.ingest.push.BearerTokens;
 import pl.krakow.pulse.ingest.push.MqttSensorSubscriber;
 import pl.krakow.pulse.ingest.push.SensorPushServer;
 import pl.krakow.pulse.ingest.safety.CityProfile;
@@ -40,6 +39,12 @@ import pl.krakow.pulse.ingest.safety.IncidentSimulator;
 import pl.krakow.pulse.ingest.safety.SafetyPush;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.runtime.RuntimeConfig;
+import pl.krakow.pulse.platform.config.PlatformConfig;
+import pl.krakow.pulse.ingest.safety.SafetyConfig;
+import pl.krakow.pulse.ingest.environment.EnvironmentIngestConfig;
+import pl.krakow.pulse.ingest.IngestConfig;
+import pl.krakow.pulse.indicators.IndicatorsConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.registry.HttpSchemaRegistryClient;
@@ -112,7 +117,7 @@ public final class PulseRuntime implements AutoCloseable {
     }
 
     private void startAll(boolean fresh) {
-        Path dataDir = Path.of(config.get(PulseConfig.DATA_DIR)).toAbsolutePath().normalize();
+        Path dataDir = Path.of(config.get(PlatformConfig.DATA_DIR)).toAbsolutePath().normalize();
         if (fresh) {
             deleteRecursively(dataDir);
         }
@@ -128,32 +133,32 @@ public final class PulseRuntime implements AutoCloseable {
         if (config.embeddedKafka()) {
             broker = EmbeddedKafkaBroker.builder()
                     .dataDir(dataDir.resolve("kafka"))
-                    .brokerPort(config.get(PulseConfig.EMBEDDED_KAFKA_PORT))
+                    .brokerPort(config.get(RunConfig.EMBEDDED_KAFKA_PORT))
                     .build();
             services.start(Service.of("embedded-kafka", broker::start, () -> true, broker));
             bootstrapServers = broker.bootstrapServers();
         } else {
-            bootstrapServers = config.get(PulseConfig.BOOTSTRAP_SERVERS);
+            bootstrapServers = config.get(PlatformConfig.BOOTSTRAP_SERVERS);
         }
         if (config.embeddedRegistry()) {
             embeddedRegistry = EmbeddedSchemaRegistry.builder()
                     .bootstrapServers(bootstrapServers)
-                    .port(config.get(PulseConfig.EMBEDDED_REGISTRY_PORT))
-                    .replicationFactor(config.get(PulseConfig.TOPIC_REPLICATION_FACTOR))
+                    .port(config.get(RunConfig.EMBEDDED_REGISTRY_PORT))
+                    .replicationFactor(config.get(PlatformConfig.TOPIC_REPLICATION_FACTOR))
                     .build();
             services.start(Service.of("embedded-schema-registry", embeddedRegistry::start, () -> true, embeddedRegistry));
             registryUrl = embeddedRegistry.url();
         } else {
-            registryUrl = config.get(PulseConfig.SCHEMA_REGISTRY_URL);
+            registryUrl = config.get(PlatformConfig.SCHEMA_REGISTRY_URL);
         }
 
         clients = new KafkaClients(bootstrapServers, config);
         HttpSchemaRegistryClient registry = services.resource(new HttpSchemaRegistryClient(registryUrl));
         serdes = new PulseSerdes(registry);
-        if (config.get(PulseConfig.TOPICS_CREATE)) {
+        if (config.get(PlatformConfig.TOPICS_CREATE)) {
             try (AdminClient admin = AdminClient.create(clients.admin("pulse-provisioner"))) {
-                TopicProvisioner.ensure(admin, Topics.all(), config.get(PulseConfig.TOPIC_REPLICATION_FACTOR),
-                        config.get(PulseConfig.TOPIC_PARTITIONS));
+                TopicProvisioner.ensure(admin, Topics.all(), config.get(PlatformConfig.TOPIC_REPLICATION_FACTOR),
+                        config.get(PlatformConfig.TOPIC_PARTITIONS));
             }
         }
         SchemaProvisioner.ensure(registry, Topics.all());
@@ -162,7 +167,7 @@ public final class PulseRuntime implements AutoCloseable {
     /** Every domain service the configuration asks for, in start order; none started yet. */
     private void addDomainServices(Path stateDir) {
         IndicatorCatalog catalog = IndicatorCatalog.bundled();
-        ZoneId zone = ZoneId.of(config.get(PulseConfig.TIME_ZONE));
+        ZoneId zone = ZoneId.of(config.get(PlatformConfig.TIME_ZONE));
         TopologyOptions options = TopologyOptions.fromConfig(config, metrics.registry());
         indicators = services.add(Iv3EnvironmentTopology.application(clients, serdes, catalog, zone, metrics, stateDir, options));
         indicatorsIv4 = services.add(Iv4MobilityTopology.application(clients, serdes, catalog, zone, metrics, stateDir, options));
@@ -170,13 +175,13 @@ public final class PulseRuntime implements AutoCloseable {
         alerting = services.add(AlertingService.fromConfig(config, clients, serdes, metrics, catalog, stateDir));
         publish = services.add(PublishApplication.fromConfig(config, clients, serdes, catalog, metrics, services));
         services.add(Service.of("reference-stations", this::publishStationReference, () -> true, () -> { }));
-        mobility = services.add(MobilityFeeds.fromConfig(config, clients, serdes, metrics, config.get(PulseConfig.REPLAY_ON_START)));
+        mobility = services.add(MobilityFeeds.fromConfig(config, clients, serdes, metrics, config.get(RunConfig.REPLAY_ON_START)));
         addSensorPush();
         addGiosApiPoller();
-        if (config.get(PulseConfig.REPLAY_ON_START)) {
+        if (config.get(RunConfig.REPLAY_ON_START)) {
             EventPublisher publisher = services.resource(new EventPublisher(clients, serdes, metrics, "pulse-replay-bundled"));
             replay = services.add(new BundledReplay(publisher, IngestContext.from(config, metrics.registry()),
-                    ReplaySpeed.parse(config.get(PulseConfig.REPLAY_SPEED))));
+                    config.get(IngestConfig.REPLAY_SPEED)));
         }
     }
 
@@ -186,29 +191,29 @@ public final class PulseRuntime implements AutoCloseable {
      * a backfill of {@code safety.simulator.backfill}, then live).
      */
     private void addSafety(IndicatorCatalog catalog, ZoneId zone, Path stateDir) {
-        String populationFile = config.get(PulseConfig.SAFETY_POPULATION_FILE);
+        String populationFile = config.get(IndicatorsConfig.POPULATION_FILE);
         PopulationTable population = populationFile.isBlank() ? PopulationTable.krakowDefault()
                 : PopulationTable.krakowWith(Path.of(populationFile));
         // IV.5 takes only the emit interval from the configuration (its idle release is not used).
         TopologyOptions options = TopologyOptions.defaults()
                 .withMeters(metrics.registry())
-                .withEmitInterval(config.get(PulseConfig.INDICATORS_EMIT_INTERVAL));
+                .withEmitInterval(config.get(RuntimeConfig.EMIT_INTERVAL));
         indicatorsIv5 = services.add(Iv5SafetyTopology.application(clients, serdes, catalog, zone, population, metrics, stateDir,
                 options));
 
         EventPublisher publisher = services.resource(new EventPublisher(clients, serdes, metrics, "pulse-safety"));
         IngestContext context = IngestContext.from(config, metrics.registry());
         CityProfile city = CityProfile.krakow();
-        String tokens = config.get(PulseConfig.SAFETY_PUSH_HTTP_TOKENS);
-        if (!tokens.isBlank()) {
-            incidentPush = services.add(SafetyPush.server(new IncidentJsonParser(context, city), publisher, tokenToClient(tokens),
-                    config.get(PulseConfig.PUSH_HTTP_HOST), config.get(PulseConfig.SAFETY_PUSH_HTTP_PORT)));
+        BearerTokens tokens = config.get(SafetyConfig.PUSH_HTTP_TOKENS);
+        if (!tokens.isEmpty()) {
+            incidentPush = services.add(SafetyPush.server(new IncidentJsonParser(context, city), publisher, tokens,
+                    config.get(IngestConfig.PUSH_HTTP_HOST), config.get(SafetyConfig.PUSH_HTTP_PORT)));
         }
-        if (config.get(PulseConfig.SAFETY_SIMULATOR_ENABLED)) {
+        if (config.get(SafetyConfig.SIMULATOR_ENABLED)) {
             // Fixed seed and a day-aligned backfill start: a restart on the same data directory regenerates the
             // same event ids, which the IV.5 topology recognises as duplicates instead of counting twice.
             simulator = services.add(new IncidentSimulator(city, publisher, context, IncidentSimulator.Calibration.KRAKOW_2020, 2020)
-                    .backfillingOnStart(config.get(PulseConfig.SAFETY_SIMULATOR_BACKFILL), zone));
+                    .backfillingOnStart(config.get(SafetyConfig.SIMULATOR_BACKFILL), zone));
         }
     }
 
@@ -217,35 +222,25 @@ public final class PulseRuntime implements AutoCloseable {
         EventPublisher publisher = services.resource(new EventPublisher(clients, serdes, metrics, "pulse-sensor-push"));
         IngestContext context = IngestContext.from(config, metrics.registry());
         SensorReadingParser parser = new SensorReadingParser(EventValidator.of(context, Set.of()), context.clock(), Set.of());
-        String tokens = config.get(PulseConfig.PUSH_HTTP_TOKENS);
-        if (!tokens.isBlank()) {
-            pushServer = services.add(new SensorPushServer(parser, publisher, tokenToClient(tokens), config.get(PulseConfig.PUSH_HTTP_HOST),
-                    config.get(PulseConfig.PUSH_HTTP_PORT), SensorPushServer.DEFAULT_MAX_BODY_BYTES));
+        BearerTokens tokens = config.get(EnvironmentIngestConfig.PUSH_HTTP_TOKENS);
+        if (!tokens.isEmpty()) {
+            pushServer = services.add(new SensorPushServer(parser, publisher, tokens, config.get(IngestConfig.PUSH_HTTP_HOST),
+                    config.get(EnvironmentIngestConfig.PUSH_HTTP_PORT), SensorPushServer.DEFAULT_MAX_BODY_BYTES));
         }
-        if (config.get(PulseConfig.PUSH_MQTT_ENABLED)) {
-            String user = blankToNull(config.get(PulseConfig.PUSH_MQTT_USERNAME));
-            String password = blankToNull(config.get(PulseConfig.PUSH_MQTT_PASSWORD));
-            String url = config.get(PulseConfig.PUSH_MQTT_URL);
+        if (config.get(EnvironmentIngestConfig.PUSH_MQTT_ENABLED)) {
+            String user = blankToNull(config.get(EnvironmentIngestConfig.PUSH_MQTT_USERNAME));
+            String password = blankToNull(config.get(EnvironmentIngestConfig.PUSH_MQTT_PASSWORD));
+            String url = config.get(EnvironmentIngestConfig.PUSH_MQTT_URL);
             if (url.isBlank()) {
                 // Listens from construction: the subscriber below is built with its address.
-                mqttBroker = new EmbeddedMqttBroker("127.0.0.1", config.get(PulseConfig.EMBEDDED_MQTT_PORT), user, password);
+                mqttBroker = new EmbeddedMqttBroker("127.0.0.1", config.get(RunConfig.EMBEDDED_MQTT_PORT), user, password);
                 services.add(Service.of("embedded-mqtt", () -> { }, () -> true, mqttBroker));
                 url = mqttBroker.serverUri();
             }
             mqttUrl = url;
-            services.add(new MqttSensorSubscriber(url, config.get(PulseConfig.APPLICATION_ID_PREFIX) + "-sensor-push",
-                    config.get(PulseConfig.PUSH_MQTT_TOPIC), 1, user, password, parser, publisher));
+            services.add(new MqttSensorSubscriber(url, config.get(PlatformConfig.APPLICATION_ID_PREFIX) + "-sensor-push",
+                    config.get(EnvironmentIngestConfig.PUSH_MQTT_TOPIC), 1, user, password, parser, publisher));
         }
-    }
-
-    /** {@code client:token,client:token} → token to client. */
-    private static Map<String, String> tokenToClient(String tokens) {
-        Map<String, String> tokenToClient = new LinkedHashMap<>();
-        for (String pair : tokens.split(",")) {
-            int colon = pair.indexOf(':');
-            tokenToClient.put(pair.substring(colon + 1).trim(), pair.substring(0, colon).trim());
-        }
-        return tokenToClient;
     }
 
     /**
@@ -253,7 +248,7 @@ public final class PulseRuntime implements AutoCloseable {
      * A {@link Service} itself, through ingest-core's polled-HTTP base.
      */
     private void addGiosApiPoller() {
-        if (!config.get(PulseConfig.GIOS_API_URL).isBlank()) {
+        if (!config.get(EnvironmentIngestConfig.GIOS_API_URL).isBlank()) {
             EventPublisher publisher = services.resource(new EventPublisher(clients, serdes, metrics, "pulse-gios-api"));
             GiosApiPoller.fromConfig(config, publisher, IngestContext.from(config, metrics.registry())).ifPresent(services::add);
         }
@@ -293,16 +288,16 @@ public final class PulseRuntime implements AutoCloseable {
                 : alerting.status() + "   (notifiers: log, webhooks from alerting.webhook.urls)"));
         out.println("  Sensor push (HTTP)      : " + (pushServer != null ? pushServer.url() + SensorPushServer.PATH
                 + "   (Bearer token)" : "off (set ingest.push.http.tokens)"));
-        out.println("  Sensor push (MQTT)      : " + (mqttUrl != null ? mqttUrl + "  topic " + config.get(PulseConfig.PUSH_MQTT_TOPIC)
+        out.println("  Sensor push (MQTT)      : " + (mqttUrl != null ? mqttUrl + "  topic " + config.get(EnvironmentIngestConfig.PUSH_MQTT_TOPIC)
                 + (mqttBroker != null ? "   (embedded broker)" : "") : "off"));
         out.println("  Indicators (IV.4)       : " + api.url() + "/api/v1/goals/IV.4/indicators");
         out.println("  Indicators (IV.5)       : safety; the bundled incidents are SIMULATED (feed=simulated)"
                 + (simulator == null ? " — simulator off" : ", " + IncidentSimulator.Calibration.KRAKOW_2020.source()));
         out.println("  Incident push (HTTP)    : " + (incidentPush != null ? incidentPush.url() + "   (Bearer token)"
                 : "off (set safety.push.http.tokens)"));
-        out.println("  GIOŚ API poller         : " + (config.get(PulseConfig.GIOS_API_URL).isBlank() ? "off (set ingest.gios.api.url)"
-                : config.get(PulseConfig.GIOS_API_URL) + "   (" + config.get(PulseConfig.GIOS_API_CITY) + ", every "
-                + config.get(PulseConfig.GIOS_API_INTERVAL) + ")"));
+        out.println("  GIOŚ API poller         : " + (config.get(EnvironmentIngestConfig.GIOS_API_URL).isBlank() ? "off (set ingest.gios.api.url)"
+                : config.get(EnvironmentIngestConfig.GIOS_API_URL) + "   (" + config.get(EnvironmentIngestConfig.GIOS_API_CITY) + ", every "
+                + config.get(EnvironmentIngestConfig.GIOS_API_INTERVAL) + ")"));
         out.println("  Bundled replay          : " + (replay != null ? "running (real GIOŚ/WIOŚ PM data, 2017 Q1; Kraków GTFS-RT, Poznań TripUpdates, Oslo GBFS; IMGW Kraków-Balice weather, January 2019)" : "off (--no-replay)"));
         out.println("Press Ctrl-C to stop.");
         out.flush();

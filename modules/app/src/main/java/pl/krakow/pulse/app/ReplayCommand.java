@@ -18,6 +18,7 @@ import pl.krakow.pulse.ingest.ReplayInput;
 import pl.krakow.pulse.ingest.ReplayReport;
 import pl.krakow.pulse.ingest.ReplaySpeed;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.platform.config.PlatformConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.registry.HttpSchemaRegistryClient;
@@ -60,11 +61,11 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         FeedFormat format = formats.get(source);
         String bootstrap = bootstrapServers != null ? bootstrapServers
-                : config.embeddedKafka() ? "127.0.0.1:" + config.get(PulseConfig.EMBEDDED_KAFKA_PORT)
-                : config.get(PulseConfig.BOOTSTRAP_SERVERS);
+                : config.embeddedKafka() ? "127.0.0.1:" + config.get(RunConfig.EMBEDDED_KAFKA_PORT)
+                : config.get(PlatformConfig.BOOTSTRAP_SERVERS);
         String registryUrl = schemaRegistryUrl != null ? schemaRegistryUrl
-                : config.embeddedRegistry() ? "http://127.0.0.1:" + config.get(PulseConfig.EMBEDDED_REGISTRY_PORT)
-                : config.get(PulseConfig.SCHEMA_REGISTRY_URL);
+                : config.embeddedRegistry() ? "http://127.0.0.1:" + config.get(RunConfig.EMBEDDED_REGISTRY_PORT)
+                : config.get(PlatformConfig.SCHEMA_REGISTRY_URL);
         ReplaySpeed replaySpeed = ReplaySpeed.parse(speed);
         List<ReplayInput> inputs = ReplayInput.expand(paths);
 

@@ -10,6 +10,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.runtime.RuntimeConfig;
+import pl.krakow.pulse.publish.PublishConfig;
+import pl.krakow.pulse.platform.config.PlatformConfig;
+import pl.krakow.pulse.ingest.IngestConfig;
 
 /** {@code pulse run}: everything in one JVM, on the embedded platform unless a cluster is configured. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -36,13 +40,13 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, String> overrides = new LinkedHashMap<>();
         if (dataDir != null) {
-            overrides.put(PulseConfig.DATA_DIR.name(), dataDir.toString());
+            overrides.put(PlatformConfig.DATA_DIR.name(), dataDir.toString());
         }
         if (httpPort != null) {
-            overrides.put(PulseConfig.HTTP_PORT.name(), httpPort.toString());
+            overrides.put(PublishConfig.HTTP_PORT.name(), httpPort.toString());
         }
         if (noReplay) {
-            overrides.put(PulseConfig.REPLAY_ON_START.name(), "false");
+            overrides.put(RunConfig.REPLAY_ON_START.name(), "false");
         }
         PulseConfig config = withBundledReplayIdleTimeout(options.load(overrides));
         CountDownLatch stopped = new CountDownLatch(1);
@@ -68,9 +72,9 @@ public final class RunCommand implements Callable<Integer> {
      * replay never stalls that long; a slower replay of history would, which is why the general default stays 1 h.
      */
     static PulseConfig withBundledReplayIdleTimeout(PulseConfig config) {
-        if (config.get(PulseConfig.REPLAY_ON_START) && "max".equalsIgnoreCase(config.get(PulseConfig.REPLAY_SPEED).trim())
-                && config.originOf(PulseConfig.INDICATORS_IDLE_TIMEOUT).equals(PulseConfig.Origin.DEFAULT.describe(config.file()))) {
-            return config.with(Map.of(PulseConfig.INDICATORS_IDLE_TIMEOUT.name(), BUNDLED_REPLAY_IDLE_TIMEOUT.toString()));
+        if (config.get(RunConfig.REPLAY_ON_START) && config.get(IngestConfig.REPLAY_SPEED).isMax()
+                && config.originOf(RuntimeConfig.IDLE_TIMEOUT).equals(PulseConfig.Origin.DEFAULT.describe(config.file()))) {
+            return config.with(Map.of(RuntimeConfig.IDLE_TIMEOUT.name(), BUNDLED_REPLAY_IDLE_TIMEOUT.toString()));
         }
         return config;
     }

@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import pl.krakow.pulse.platform.config.ConfigKey;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.publish.PublishConfig;
+import pl.krakow.pulse.platform.config.PlatformConfig;
 
 /**
  * docker-compose.yml cannot be started on the build machines (no Docker daemon), so this test
@@ -37,18 +40,31 @@ class DockerComposeConfigTest {
         env.fields().forEachRemaining(e -> vars.put(e.getKey(), e.getValue().asText()));
         assertThat(vars).isNotEmpty();
         for (String var : vars.keySet()) {
-            assertThat(PulseConfig.isKnownEnvironmentVariable(var)).as(var + " is a Kraków Pulse setting").isTrue();
+            assertThat(ConfigCatalog.isKnownEnvironmentVariable(var)).as(var + " is a Kraków Pulse setting").isTrue();
         }
         // Loading with exactly these variables must succeed (values parse and validate).
-        PulseConfig config = PulseConfig.load(null, vars, Map.of());
+        PulseConfig config = ConfigCatalog.load(null, vars, Map.of());
         assertThat(config.embeddedKafka()).as("compose runs against its own Kafka service").isFalse();
         assertThat(config.embeddedRegistry()).as("compose runs against its own registry").isFalse();
-        assertThat(config.get(PulseConfig.HTTP_HOST)).isEqualTo("0.0.0.0");
+        assertThat(config.get(PublishConfig.HTTP_HOST)).isEqualTo("0.0.0.0");
         // The bootstrap server and registry named must be services of the same file.
-        String kafkaHost = config.get(PulseConfig.BOOTSTRAP_SERVERS).split(":")[0];
+        String kafkaHost = config.get(PlatformConfig.BOOTSTRAP_SERVERS).split(":")[0];
         assertThat(compose.path("services").has(kafkaHost)).as("service " + kafkaHost).isTrue();
-        String registryHost = java.net.URI.create(config.get(PulseConfig.SCHEMA_REGISTRY_URL)).getHost();
+        String registryHost = java.net.URI.create(config.get(PlatformConfig.SCHEMA_REGISTRY_URL)).getHost();
         assertThat(compose.path("services").has(registryHost)).as("service " + registryHost).isTrue();
+    }
+
+    @Test
+    void everyKeyOfTheCatalogHasDocumentationAndAnEnvironmentName() {
+        for (ConfigKey<?> k : ConfigCatalog.ALL) {
+            assertThat(k.documentation()).as(k.name()).isNotBlank();
+            assertThat(k.environmentVariable()).startsWith("PULSE_").doesNotContain(".");
+            assertThat(readBack(k)).as(k.name() + ": the default, as printed, reads back as itself").isEqualTo(k.defaultText());
+        }
+    }
+
+    private static <T> String readBack(ConfigKey<T> key) {
+        return key.format(key.parse(key.defaultText()));
     }
 
     @Test

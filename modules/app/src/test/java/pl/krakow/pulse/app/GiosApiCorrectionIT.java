@@ -19,7 +19,9 @@ import pl.krakow.pulse.ingest.environment.gios.FakeGiosServer;
 import pl.krakow.pulse.ingest.environment.gios.GiosApiFixture;
 import pl.krakow.pulse.ingest.environment.gios.GiosApiFormat;
 import pl.krakow.pulse.platform.catalog.IndicatorKeys;
-import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.publish.PublishConfig;
+import pl.krakow.pulse.platform.config.PlatformConfig;
+import pl.krakow.pulse.ingest.environment.EnvironmentIngestConfig;
 
 /**
  * {@code pulse run} with the GIOŚ API poller pointed at a loopback server serving responses RECONSTRUCTED in the
@@ -43,16 +45,16 @@ class GiosApiCorrectionIT {
         GiosApiFixture fixture = new GiosApiFixture(FROM, TO);
         try (FakeGiosServer server = new FakeGiosServer(fixture)) {
             Map<String, String> overrides = new HashMap<>(Map.of(
-                    PulseConfig.DATA_DIR.name(), dataDir.toString(),
-                    PulseConfig.EMBEDDED_KAFKA_PORT.name(), "0",
-                    PulseConfig.EMBEDDED_REGISTRY_PORT.name(), "0",
-                    PulseConfig.HTTP_HOST.name(), "127.0.0.1",
-                    PulseConfig.HTTP_PORT.name(), "0",
-                    PulseConfig.REPLAY_ON_START.name(), "false",
-                    PulseConfig.GIOS_API_URL.name(), server.baseUrl(GiosApiFormat.V1).toString(),
-                    PulseConfig.GIOS_API_INTERVAL.name(), "PT1S"));
-            overrides.put(PulseConfig.PUSH_MQTT_ENABLED.name(), "false");
-            try (PulseRuntime runtime = PulseRuntime.start(PulseConfig.load(null, Map.of(), overrides), false)) {
+                    PlatformConfig.DATA_DIR.name(), dataDir.toString(),
+                    RunConfig.EMBEDDED_KAFKA_PORT.name(), "0",
+                    RunConfig.EMBEDDED_REGISTRY_PORT.name(), "0",
+                    PublishConfig.HTTP_HOST.name(), "127.0.0.1",
+                    PublishConfig.HTTP_PORT.name(), "0",
+                    RunConfig.REPLAY_ON_START.name(), "false",
+                    EnvironmentIngestConfig.GIOS_API_URL.name(), server.baseUrl(GiosApiFormat.V1).toString(),
+                    EnvironmentIngestConfig.GIOS_API_INTERVAL.name(), "PT1S"));
+            overrides.put(EnvironmentIngestConfig.PUSH_MQTT_ENABLED.name(), "false");
+            try (PulseRuntime runtime = PulseRuntime.start(ConfigCatalog.load(null, Map.of(), overrides), false)) {
                 // Independent expectation: the day's hours (hour end − 1 h in the local day) of the CSV series.
                 TreeMap<Long, Double> dayValues = new TreeMap<>();
                 fixture.series.get(STATION + "/PM10").forEach((epoch, v) -> {

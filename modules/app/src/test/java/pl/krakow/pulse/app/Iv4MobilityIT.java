@@ -30,7 +30,10 @@ import pl.krakow.pulse.ingest.ReplayReport;
 import pl.krakow.pulse.ingest.mobility.MobilityBundledData;
 import pl.krakow.pulse.platform.catalog.IndicatorKeys;
 import pl.krakow.pulse.platform.catalog.Scopes;
-import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.runtime.RuntimeConfig;
+import pl.krakow.pulse.publish.PublishConfig;
+import pl.krakow.pulse.platform.config.PlatformConfig;
+import pl.krakow.pulse.ingest.environment.EnvironmentIngestConfig;
 import pl.krakow.pulse.platform.topics.TopicSpec;
 import pl.krakow.pulse.platform.topics.Topics;
 import pl.krakow.pulse.testsupport.kafka.TopicReader;
@@ -55,15 +58,15 @@ class Iv4MobilityIT {
     @BeforeAll
     void start() throws Exception {
         Map<String, String> settings = new HashMap<>(Map.of(
-                PulseConfig.DATA_DIR.name(), dataDir.toString(),
-                PulseConfig.EMBEDDED_KAFKA_PORT.name(), "0",
-                PulseConfig.EMBEDDED_REGISTRY_PORT.name(), "0",
-                PulseConfig.HTTP_HOST.name(), "127.0.0.1",
-                PulseConfig.HTTP_PORT.name(), "0",
-                PulseConfig.PUSH_MQTT_ENABLED.name(), "false",
-                PulseConfig.INDICATORS_PUNCTUATION_INTERVAL.name(), "PT1S",
-                PulseConfig.REPLAY_ON_START.name(), "true"));
-        runtime = PulseRuntime.start(PulseConfig.load(null, Map.of(), settings), false);
+                PlatformConfig.DATA_DIR.name(), dataDir.toString(),
+                RunConfig.EMBEDDED_KAFKA_PORT.name(), "0",
+                RunConfig.EMBEDDED_REGISTRY_PORT.name(), "0",
+                PublishConfig.HTTP_HOST.name(), "127.0.0.1",
+                PublishConfig.HTTP_PORT.name(), "0",
+                EnvironmentIngestConfig.PUSH_MQTT_ENABLED.name(), "false",
+                RuntimeConfig.PUNCTUATION_INTERVAL.name(), "PT1S",
+                RunConfig.REPLAY_ON_START.name(), "true"));
+        runtime = PulseRuntime.start(ConfigCatalog.load(null, Map.of(), settings), false);
         reports = runtime.mobility().awaitReplay(Duration.ofMinutes(3));
         // The table converges: PROVISIONAL values of half-processed snapshots come first (punctuation every second).
         Map<Instant, Double> oslo = osloAvailability();

@@ -14,6 +14,8 @@ import org.testcontainers.kafka.KafkaContainer;
 import pl.krakow.pulse.embedded.EmbeddedSchemaRegistry;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.publish.PublishConfig;
+import pl.krakow.pulse.platform.config.PlatformConfig;
 import pl.krakow.pulse.testsupport.data.KrakowPm10Days2017Q1;
 
 /**
@@ -34,11 +36,11 @@ class PulseSliceDockerIT {
     void bundledReplayProducesDailyMeansOnAContainerisedCluster() throws Exception {
         try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder()
                 .bootstrapServers(KAFKA.getBootstrapServers()).build().start()) {
-            PulseConfig config = PulseConfig.load(null, Map.of(), Map.of(
-                    PulseConfig.BOOTSTRAP_SERVERS.name(), KAFKA.getBootstrapServers(),
-                    PulseConfig.SCHEMA_REGISTRY_URL.name(), registry.url(),
-                    PulseConfig.DATA_DIR.name(), dataDir.toString(),
-                    PulseConfig.HTTP_PORT.name(), "0"));
+            PulseConfig config = ConfigCatalog.load(null, Map.of(), Map.of(
+                    PlatformConfig.BOOTSTRAP_SERVERS.name(), KAFKA.getBootstrapServers(),
+                    PlatformConfig.SCHEMA_REGISTRY_URL.name(), registry.url(),
+                    PlatformConfig.DATA_DIR.name(), dataDir.toString(),
+                    PublishConfig.HTTP_PORT.name(), "0"));
             try (PulseRuntime runtime = PulseRuntime.start(config, false)) {
                 runtime.awaitReplay(Duration.ofMinutes(2));
                 int stationDays = KrakowPm10Days2017Q1.stationDays(KrakowPm10Days2017Q1.pm10Days());

@@ -13,6 +13,8 @@ import pl.krakow.pulse.alerting.AlertingTopology;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.publish.PublishConfig;
+import pl.krakow.pulse.platform.config.PlatformConfig;
 import pl.krakow.pulse.platform.topics.TopicSpec;
 import pl.krakow.pulse.platform.topics.Topics;
 import pl.krakow.pulse.runtime.replica.ConsumerGroupLag;
@@ -28,14 +30,14 @@ final class PulseTestRuntime {
     }
 
     static PulseConfig config(Path dataDir, boolean replay) {
-        return PulseConfig.load(null, Map.of(), Map.of(
-                PulseConfig.DATA_DIR.name(), dataDir.toString(),
-                PulseConfig.EMBEDDED_KAFKA_PORT.name(), "0",
-                PulseConfig.EMBEDDED_REGISTRY_PORT.name(), "0",
-                PulseConfig.EMBEDDED_MQTT_PORT.name(), "0",
-                PulseConfig.HTTP_HOST.name(), "127.0.0.1",
-                PulseConfig.HTTP_PORT.name(), "0",
-                PulseConfig.REPLAY_ON_START.name(), Boolean.toString(replay)));
+        return ConfigCatalog.load(null, Map.of(), Map.of(
+                PlatformConfig.DATA_DIR.name(), dataDir.toString(),
+                RunConfig.EMBEDDED_KAFKA_PORT.name(), "0",
+                RunConfig.EMBEDDED_REGISTRY_PORT.name(), "0",
+                RunConfig.EMBEDDED_MQTT_PORT.name(), "0",
+                PublishConfig.HTTP_HOST.name(), "127.0.0.1",
+                PublishConfig.HTTP_PORT.name(), "0",
+                RunConfig.REPLAY_ON_START.name(), Boolean.toString(replay)));
     }
 
     /**
@@ -72,7 +74,7 @@ final class PulseTestRuntime {
     static void awaitQuiescent(PulseRuntime runtime, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         assertThat(runtime.awaitReplay(timeout)).as("the bundled replay finished").isNotNull();
-        String prefix = runtime.clients().config().get(PulseConfig.APPLICATION_ID_PREFIX) + "-";
+        String prefix = runtime.clients().config().get(PlatformConfig.APPLICATION_ID_PREFIX) + "-";
         List<String> applications = List.of(prefix + Iv3EnvironmentTopology.APPLICATION_SUFFIX,
                 prefix + AlertingTopology.APPLICATION_SUFFIX);
         try (Admin admin = Admin.create(runtime.clients().admin("it-quiescence-" + UUID.randomUUID()))) {

@@ -15,7 +15,7 @@ import pl.krakow.pulse.ingest.FeedParser;
 import pl.krakow.pulse.ingest.IngestContext;
 import pl.krakow.pulse.ingest.ParseOutcome;
 import pl.krakow.pulse.ingest.environment.GiosWideCsvParser;
-import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.ingest.IngestConfig;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 
 /** What every section of a run shares: the platform, the options, the bundled data and the progress log. */
@@ -49,7 +49,7 @@ final class BenchContext {
      * accepts every event and up to ~20 years of hourly history (about 1.3 M events) fit before now.
      */
     Instant historyStart() {
-        Instant horizon = Instant.now().minus(platform.config().get(PulseConfig.INGEST_MAX_AGE)).plus(Duration.ofDays(7));
+        Instant horizon = Instant.now().minus(platform.config().get(IngestConfig.MAX_AGE)).plus(Duration.ofDays(7));
         return horizon.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
     }
 

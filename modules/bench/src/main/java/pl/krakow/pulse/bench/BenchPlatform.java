@@ -35,6 +35,7 @@ import pl.krakow.pulse.indicators.Iv3EnvironmentTopology;
 import pl.krakow.pulse.indicators.daily.DailyMeanDefinition;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.platform.config.PlatformConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.registry.HttpSchemaRegistryClient;
@@ -90,7 +91,7 @@ final class BenchPlatform implements AutoCloseable {
         Files.createDirectories(parent);
         this.workDir = Files.createTempDirectory(parent.toAbsolutePath(), "work-");
         this.resetAllowed = resetAllowed;
-        this.zone = ZoneId.of(config.get(PulseConfig.TIME_ZONE));
+        this.zone = ZoneId.of(config.get(PlatformConfig.TIME_ZONE));
         try {
             if (bootstrap == null || bootstrap.isBlank()) {
                 embedded = true;
@@ -103,7 +104,7 @@ final class BenchPlatform implements AutoCloseable {
             }
             if (registry == null || registry.isBlank()) {
                 EmbeddedSchemaRegistry r = track(EmbeddedSchemaRegistry.builder().bootstrapServers(bootstrapServers).port(0)
-                        .replicationFactor(config.get(PulseConfig.TOPIC_REPLICATION_FACTOR)).build().start());
+                        .replicationFactor(config.get(PlatformConfig.TOPIC_REPLICATION_FACTOR)).build().start());
                 registryUrl = r.url();
             } else {
                 registryUrl = registry;
@@ -181,12 +182,12 @@ final class BenchPlatform implements AutoCloseable {
     }
 
     private int replicationFactor() {
-        return config.get(PulseConfig.TOPIC_REPLICATION_FACTOR);
+        return config.get(PlatformConfig.TOPIC_REPLICATION_FACTOR);
     }
 
     /** {@code topics.partitions}: what every partitioned topic, the raw baseline's included, is created with. */
     int partitions() {
-        return config.get(PulseConfig.TOPIC_PARTITIONS);
+        return config.get(PlatformConfig.TOPIC_PARTITIONS);
     }
 
     /** Deletes and re-creates {@code topics}, empty, with their registry partitions and configs. */
@@ -316,7 +317,7 @@ final class BenchPlatform implements AutoCloseable {
      */
     IndicatorsRun newIndicators(String name) {
         String prefix = "bench-" + name + "-" + (++topologies);
-        PulseConfig own = config.with(Map.of(PulseConfig.APPLICATION_ID_PREFIX.name(), prefix));
+        PulseConfig own = config.with(Map.of(PlatformConfig.APPLICATION_ID_PREFIX.name(), prefix));
         return new IndicatorsRun(this, new KafkaClients(bootstrapServers, own), workDir.resolve("streams").resolve(prefix));
     }
 

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.platform.config.PlatformConfig;
 
 /**
  * {@code pulse bench}: measures, in one run against one broker, the raw broker baseline, the end-to-end
@@ -79,10 +80,10 @@ public final class Benchmark {
 
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("platform", platform.embedded() ? "embedded KRaft broker + registry" : "cluster " + platform.bootstrapServers());
-            settings.put("processing.guarantee", config.get(PulseConfig.PROCESSING_GUARANTEE));
-            settings.put("commit.interval.ms", config.get(PulseConfig.STREAMS_COMMIT_INTERVAL_MS));
-            settings.put("stream threads", config.get(PulseConfig.STREAMS_THREADS));
-            settings.put("time zone", config.get(PulseConfig.TIME_ZONE));
+            settings.put("processing.guarantee", config.get(PlatformConfig.PROCESSING_GUARANTEE));
+            settings.put("commit.interval.ms", config.get(PlatformConfig.STREAMS_COMMIT_INTERVAL_MS));
+            settings.put("stream threads", config.get(PlatformConfig.STREAMS_THREADS));
+            settings.put("time zone", config.get(PlatformConfig.TIME_ZONE));
             if (!config.kafkaPassThrough().isEmpty()) {
                 settings.put("kafka.*", config.kafkaPassThrough().keySet());
             }

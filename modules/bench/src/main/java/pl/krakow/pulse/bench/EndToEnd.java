@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.platform.config.PlatformConfig;
 import pl.krakow.pulse.platform.topics.Topics;
 
 /**
@@ -70,7 +70,7 @@ final class EndToEnd {
         params.put("topologyStartupMs", pipeline.startupMillis());
         params.put("logEntriesPerEventByKind", writesByKind);
         params.put("path", "generated gios-wide-csv text -> GiosWideCsvParser (validate) -> EventPublisher (Avro, produce) -> "
-                + "IV.3 topology (" + ctx.platform.config().get(PulseConfig.PROCESSING_GUARANTEE)
+                + "IV.3 topology (" + ctx.platform.config().get(PlatformConfig.PROCESSING_GUARANTEE)
                 + ") -> indicators.iv3.v1 -> read_committed consumer");
         return new Section(id, "end to end", params,
                 List.of(throughput, ratio, Figure.of("ingest events/s", "events/s", ingestRates),

@@ -36,6 +36,9 @@ import pl.krakow.pulse.ingest.mobility.UnknownTripPolicy;
 import pl.krakow.pulse.platform.catalog.IndicatorKeys;
 import pl.krakow.pulse.platform.catalog.Places;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.runtime.RuntimeConfig;
+import pl.krakow.pulse.platform.config.PlatformConfig;
+import pl.krakow.pulse.ingest.mobility.MobilityConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.topics.Topics;
@@ -131,7 +134,7 @@ final class GtfsRtWorkload {
     static Section run(BenchContext ctx) throws Exception {
         int snapshots = snapshots(ctx.options);
         List<Seed> seeds = seeds();
-        PulseConfig config = ctx.platform.config().with(Map.of(PulseConfig.APPLICATION_ID_PREFIX.name(), "bench-gtfs-rt"));
+        PulseConfig config = ctx.platform.config().with(Map.of(PlatformConfig.APPLICATION_ID_PREFIX.name(), "bench-gtfs-rt"));
         KafkaClients clients = new KafkaClients(ctx.platform.bootstrapServers(), config);
         ctx.platform.resetTopics(List.of(Topics.VEHICLE_POSITIONS, Topics.INDICATORS_IV4, Topics.REJECTED));
 
@@ -151,7 +154,7 @@ final class GtfsRtWorkload {
             StreamsApplication app = Iv4MobilityTopology.application(clients, ctx.platform.serdes(), ctx.platform.catalog(),
                     ctx.platform.zone(), metrics, ctx.platform.workDir().resolve("streams").resolve("bench-gtfs-rt"),
                     TopologyOptions.defaults().withMeters(metrics.registry())
-                            .withPunctuationInterval(config.get(PulseConfig.INDICATORS_PUNCTUATION_INTERVAL)));
+                            .withPunctuationInterval(config.get(RuntimeConfig.PUNCTUATION_INTERVAL)));
             try (app) {
                 app.start();
                 long deadline = System.nanoTime() + ctx.options.timeout().toNanos();
@@ -164,7 +167,7 @@ final class GtfsRtWorkload {
                 IngestContext context = IngestContext.from(config, metrics.registry(), ingestClock);
                 RealtimeFeed feed = new RealtimeFeed(FEED_ID, null, TransportMode.BUS, FEED_ID);
                 GtfsRealtimeParser parser = new GtfsRealtimeParser(n -> feed, TransitIndex.empty(),
-                        PlausibleArea.parse(config.get(PulseConfig.MOBILITY_AREA_BBOX)), KrakowDistricts.bundled(),
+                        config.get(MobilityConfig.AREA_BBOX), KrakowDistricts.bundled(),
                         UnknownTripPolicy.KEEP, EventValidator.of(context, Set.of()), ingestClock, metrics.registry());
                 TableWatcher.Expectation done = table.expect(Map.of(lastKey, seeds.size()), false);
                 long accepted = 0;

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.platform.config.PlatformConfig;
 
 /**
  * Section 3: event-to-indicator latency at fixed offered rates. The same real path as the end-to-end
@@ -95,7 +95,7 @@ final class LatencyRun {
             figures.add(processing);
             figures.add(visibility);
         }
-        long commitMs = ctx.platform.config().get(PulseConfig.STREAMS_COMMIT_INTERVAL_MS);
+        long commitMs = ctx.platform.config().get(PlatformConfig.STREAMS_COMMIT_INTERVAL_MS);
         notes.add("latency = poll time of the update in a read_committed reader − lastEventIngestedAt (when its CSV line was parsed)");
         notes.add("processing = computedAt − lastEventIngestedAt (before the commit); visibility = poll time − computedAt "
                 + "(the exactly-once commit, every " + commitMs + " ms, and the fetch)");
@@ -111,7 +111,7 @@ final class LatencyRun {
         params.put("phaseSecondsByRate", phaseSecondsByRate);
         params.put("endToEndCapacity", Math.round(capacity));
         params.put("warmupRate", ctx.options.warmsUp("latency") ? warmupRate : null);
-        params.put("processingGuarantee", ctx.platform.config().get(PulseConfig.PROCESSING_GUARANTEE));
+        params.put("processingGuarantee", ctx.platform.config().get(PlatformConfig.PROCESSING_GUARANTEE));
         params.put("commitIntervalMs", commitMs);
         // One PROVISIONAL update per hourly value today; a topology that coalesced updates would read fewer.
         params.put("hourlyValuesIntoIndicators", indicatorValues);

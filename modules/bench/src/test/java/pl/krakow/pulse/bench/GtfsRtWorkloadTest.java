@@ -6,7 +6,7 @@ import com.google.transit.realtime.GtfsRealtime.FeedMessage;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import pl.krakow.pulse.ingest.mobility.PlausibleArea;
-import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.ingest.mobility.MobilityConfig;
 
 class GtfsRtWorkloadTest {
 
@@ -15,7 +15,7 @@ class GtfsRtWorkloadTest {
         List<GtfsRtWorkload.Seed> seeds = GtfsRtWorkload.seeds();
         assertThat(seeds).hasSize(GtfsRtWorkload.VEHICLES);
         assertThat(seeds).allMatch(s -> s.id().startsWith("sim-"));
-        PlausibleArea area = PlausibleArea.parse(PulseConfig.MOBILITY_AREA_BBOX.defaultValue());
+        PlausibleArea area = MobilityConfig.AREA_BBOX.defaultValue();
         for (int k : new int[]{0, 1, 18, 36, 8639}) {
             FeedMessage m = FeedMessage.parseFrom(GtfsRtWorkload.snapshot(seeds, k));
             assertThat(m.getEntityCount()).isEqualTo(700);

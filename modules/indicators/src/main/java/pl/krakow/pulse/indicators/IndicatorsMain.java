@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.platform.config.PlatformConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.registry.HttpSchemaRegistryClient;
@@ -32,23 +33,23 @@ public final class IndicatorsMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        PulseConfig config = PulseConfig.load(null, System.getenv(), Map.of());
+        PulseConfig config = PulseConfig.load(IndicatorsConfig.SERVICE_KEYS, null, System.getenv(), Map.of());
         if (config.embeddedKafka() || config.embeddedRegistry()) {
             System.err.println("running the indicators service alone needs bootstrap.servers and schema.registry.url "
                     + "(PULSE_BOOTSTRAP_SERVERS, PULSE_SCHEMA_REGISTRY_URL); use 'pulse run' for the embedded platform");
             System.exit(2);
         }
-        KafkaClients clients = new KafkaClients(config.get(PulseConfig.BOOTSTRAP_SERVERS), config);
-        if (config.get(PulseConfig.TOPICS_CREATE)) {
+        KafkaClients clients = new KafkaClients(config.get(PlatformConfig.BOOTSTRAP_SERVERS), config);
+        if (config.get(PlatformConfig.TOPICS_CREATE)) {
             try (Admin admin = Admin.create(clients.admin("pulse-indicators-provisioner"))) {
-                TopicProvisioner.ensure(admin, Topics.all(), config.get(PulseConfig.TOPIC_REPLICATION_FACTOR),
-                        config.get(PulseConfig.TOPIC_PARTITIONS));
+                TopicProvisioner.ensure(admin, Topics.all(), config.get(PlatformConfig.TOPIC_REPLICATION_FACTOR),
+                        config.get(PlatformConfig.TOPIC_PARTITIONS));
             }
         }
-        PulseSerdes serdes = new PulseSerdes(new HttpSchemaRegistryClient(config.get(PulseConfig.SCHEMA_REGISTRY_URL)));
+        PulseSerdes serdes = new PulseSerdes(new HttpSchemaRegistryClient(config.get(PlatformConfig.SCHEMA_REGISTRY_URL)));
         PulseMetrics metrics = new PulseMetrics("pulse-indicators");
-        Path stateDir = Path.of(config.get(PulseConfig.DATA_DIR), "streams");
-        ZoneId zone = ZoneId.of(config.get(PulseConfig.TIME_ZONE));
+        Path stateDir = Path.of(config.get(PlatformConfig.DATA_DIR), "streams");
+        ZoneId zone = ZoneId.of(config.get(PlatformConfig.TIME_ZONE));
         // The same tuning as pulse run (emit interval, idle timeout, punctuation): the defaults emit per event.
         StreamsApplication app = Iv3EnvironmentTopology.application(clients, serdes, IndicatorCatalog.bundled(), zone, metrics,
                 stateDir, TopologyOptions.fromConfig(config, metrics.registry()));

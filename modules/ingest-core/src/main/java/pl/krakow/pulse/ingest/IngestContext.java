@@ -48,7 +48,7 @@ public record IngestContext(Clock clock, Duration maxFuture, Duration maxAge, in
     }
 
     public static IngestContext from(PulseConfig config, MeterRegistry meters, Clock clock) {
-        return new IngestContext(clock, config.get(PulseConfig.INGEST_MAX_FUTURE), config.get(PulseConfig.INGEST_MAX_AGE),
+        return new IngestContext(clock, config.get(IngestConfig.MAX_FUTURE), config.get(IngestConfig.MAX_AGE),
                 DEFAULT_DUPLICATE_WINDOW, meters);
     }
 

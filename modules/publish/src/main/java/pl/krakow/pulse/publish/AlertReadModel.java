@@ -20,7 +20,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pl.krakow.pulse.events.alerts.Alert;
-import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.platform.config.PlatformConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
@@ -76,7 +76,7 @@ public final class AlertReadModel implements AutoCloseable {
 
     AlertReadModel(KafkaClients clients, Deserializer<Alert> deserializer, MeterRegistry registry) {
         int instance = INSTANCES.incrementAndGet();
-        this.clientId = (clients == null ? "pulse" : clients.config().get(PulseConfig.APPLICATION_ID_PREFIX))
+        this.clientId = (clients == null ? "pulse" : clients.config().get(PlatformConfig.APPLICATION_ID_PREFIX))
                 + "-publish-alerts" + (instance == 1 ? "" : "-" + instance);
         this.registry = Objects.requireNonNull(registry, "registry");
         this.replica = clients == null ? null : TopicReplica.builder(clientId, clients.consumer(clientId, null),

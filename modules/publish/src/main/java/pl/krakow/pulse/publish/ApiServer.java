@@ -39,6 +39,7 @@ import pl.krakow.pulse.events.alerts.Alert;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.platform.config.PlatformConfig;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.runtime.service.Service;
 
@@ -178,9 +179,9 @@ public final class ApiServer implements Service {
     /** As {@link #fromConfig(PulseConfig, IndicatorReadModel, IndicatorCatalog, PulseMetrics, Supplier)}, with alerts. */
     public static ApiServer fromConfig(PulseConfig config, IndicatorReadModel readModel, AlertReadModel alerts,
                                        IndicatorCatalog catalog, PulseMetrics metrics, Supplier<ReadinessReport> readiness) {
-        return new ApiServer(config.get(PulseConfig.HTTP_HOST), config.get(PulseConfig.HTTP_PORT), readModel, alerts,
-                DistrictMap.bundled(), catalog, ZoneId.of(config.get(PulseConfig.TIME_ZONE)),
-                config.get(PulseConfig.API_MAX_RANGE_DAYS), metrics, readiness);
+        return new ApiServer(config.get(PublishConfig.HTTP_HOST), config.get(PublishConfig.HTTP_PORT), readModel, alerts,
+                DistrictMap.bundled(), catalog, ZoneId.of(config.get(PlatformConfig.TIME_ZONE)),
+                config.get(PublishConfig.API_MAX_RANGE_DAYS), metrics, readiness);
     }
 
     /**

@@ -31,7 +31,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
-import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.platform.config.PlatformConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.registry.SchemaRegistryException;
@@ -154,7 +154,7 @@ public final class IndicatorReadModel implements AutoCloseable {
                                MeterRegistry registry, List<TopicSpec<IndicatorValue>> topics) {
         int instance = INSTANCES.incrementAndGet();
         // Unique per process: two consumers with one client.id collide on their JMX app-info bean.
-        this.clientId = (clients == null ? "pulse" : clients.config().get(PulseConfig.APPLICATION_ID_PREFIX))
+        this.clientId = (clients == null ? "pulse" : clients.config().get(PlatformConfig.APPLICATION_ID_PREFIX))
                 + "-publish-read-model" + (instance == 1 ? "" : "-" + instance);
         this.topics = List.copyOf(topics);
         this.registry = Objects.requireNonNull(registry, "registry");

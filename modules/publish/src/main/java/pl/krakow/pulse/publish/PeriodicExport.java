@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.platform.config.PlatformConfig;
 import pl.krakow.pulse.runtime.service.Service;
 
 /**
@@ -57,12 +58,12 @@ public final class PeriodicExport implements Service {
 
     /** Not started; null when {@code export.directory} is empty. */
     public static PeriodicExport fromConfig(PulseConfig config, IndicatorReadModel model, IndicatorCatalog catalog) {
-        String dir = config.get(PulseConfig.EXPORT_DIRECTORY);
+        String dir = config.get(PublishConfig.EXPORT_DIRECTORY);
         if (dir.isBlank()) {
             return null;
         }
-        return new PeriodicExport(Path.of(dir), config.get(PulseConfig.EXPORT_INTERVAL), model, catalog,
-                ZoneId.of(config.get(PulseConfig.TIME_ZONE)), Clock.systemUTC());
+        return new PeriodicExport(Path.of(dir), config.get(PublishConfig.EXPORT_INTERVAL), model, catalog,
+                ZoneId.of(config.get(PlatformConfig.TIME_ZONE)), Clock.systemUTC());
     }
 
     @Override

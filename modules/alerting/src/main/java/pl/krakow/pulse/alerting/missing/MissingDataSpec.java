@@ -38,6 +38,11 @@ public record MissingDataSpec(List<Entry> entries) {
         return new MissingDataSpec(List.of());
     }
 
+    /** The configuration form {@link #parse} reads: {@code <topic>/<grain>=<duration>,...}. */
+    public String toText() {
+        return String.join(",", entries.stream().map(e -> e.topic() + "/" + e.grain() + "=" + e.silentAfter()).toList());
+    }
+
     public static MissingDataSpec parse(String text) {
         List<Entry> entries = new ArrayList<>();
         if (text == null || text.isBlank()) {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +38,24 @@ public final class BearerTokens {
         this.entries = List.copyOf(list);
     }
 
+    /**
+     * Parses the configuration form {@code client:token,client:token} (blank = no tokens); the client name is
+     * everything before the first colon, so a token may contain colons.
+     */
+    public static BearerTokens parse(String clientTokenList) {
+        Map<String, String> tokenToClient = new LinkedHashMap<>();
+        if (!clientTokenList.isBlank()) {
+            for (String pair : clientTokenList.split(",")) {
+                int colon = pair.indexOf(':');
+                if (colon <= 0 || colon == pair.length() - 1) {
+                    throw new IllegalArgumentException("must be client:token pairs separated by commas");
+                }
+                tokenToClient.put(pair.substring(colon + 1).trim(), pair.substring(0, colon).trim());
+            }
+        }
+        return new BearerTokens(tokenToClient);
+    }
+
     /** The client of the {@code Authorization} header's bearer token, or empty for a missing or wrong one. */
     public Optional<String> authenticate(String authorizationHeader) {
         if (authorizationHeader == null || authorizationHeader.length() < 7
@@ -55,6 +74,17 @@ public final class BearerTokens {
 
     public int size() {
         return entries.size();
+    }
+
+    /** No tokens: the endpoint they guard is not started. */
+    public boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    /** The tokens are kept only as digests, so this says how many there are, never what they are. */
+    @Override
+    public String toString() {
+        return isEmpty() ? "" : entries.size() + " token(s)";
     }
 
     private static byte[] sha256(String s) {

@@ -79,19 +79,24 @@ public final class SensorPushServer implements Service {
      */
     public SensorPushServer(PushParser parser, EventSink sink, Map<String, String> tokenToClient,
                             String host, int port, long maxBodyBytes) {
-        this(PATH, parser, sink, tokenToClient, host, port, maxBodyBytes);
+        this(PATH, parser, sink, new BearerTokens(tokenToClient), host, port, maxBodyBytes);
+    }
+
+    /** The same with the tokens as configured ({@code ingest.push.http.tokens}). */
+    public SensorPushServer(PushParser parser, EventSink sink, BearerTokens tokens, String host, int port, long maxBodyBytes) {
+        this(PATH, parser, sink, tokens, host, port, maxBodyBytes);
     }
 
     /**
      * The same contract on another path, for other pushed records (e.g. incidents from city dispatch systems
      * on {@code /ingest/v1/incidents}): only the parser differs.
      */
-    public SensorPushServer(String path, PushParser parser, EventSink sink, Map<String, String> tokenToClient,
+    public SensorPushServer(String path, PushParser parser, EventSink sink, BearerTokens tokens,
                             String host, int port, long maxBodyBytes) {
         this.path = Objects.requireNonNull(path, "path");
         this.parser = Objects.requireNonNull(parser, "parser");
         this.sink = Objects.requireNonNull(sink, "sink");
-        this.tokens = new BearerTokens(tokenToClient);
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
         if (tokens.size() == 0) {
             throw new IllegalArgumentException("the sensor push endpoint needs at least one bearer token");
         }

@@ -5,7 +5,6 @@ import pl.krakow.pulse.ingest.FeedFormat;
 import pl.krakow.pulse.ingest.FeedParser;
 import pl.krakow.pulse.ingest.IngestContext;
 import pl.krakow.pulse.runtime.geo.KrakowDistricts;
-import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.topics.TopicSpec;
 import pl.krakow.pulse.platform.topics.Topics;
 
@@ -38,7 +37,7 @@ public final class KrakowGtfsRealtimeFormat implements FeedFormat {
     @Override
     public FeedParser newParser(IngestContext context) {
         return new GtfsRealtimeParser(MobilityBundledData.krakowFeedOfFile(), bundledIndex(),
-                PlausibleArea.parse(PulseConfig.MOBILITY_AREA_BBOX.defaultValue()), KrakowDistricts.bundled(),
+                MobilityConfig.AREA_BBOX.defaultValue(), KrakowDistricts.bundled(),
                 UnknownTripPolicy.KEEP, EventValidator.of(context, java.util.Set.of()), context.clock(), context.meters());
     }
 

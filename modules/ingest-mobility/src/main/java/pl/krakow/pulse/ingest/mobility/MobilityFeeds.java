@@ -27,6 +27,7 @@ import pl.krakow.pulse.ingest.ReplaySpeed;
 import pl.krakow.pulse.runtime.geo.KrakowDistricts;
 import pl.krakow.pulse.runtime.service.Service;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.ingest.IngestConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
@@ -67,8 +68,8 @@ public final class MobilityFeeds implements Service {
         this.config = Objects.requireNonNull(config, "config");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.context = Objects.requireNonNull(context, "context");
-        this.area = PlausibleArea.parse(config.get(PulseConfig.MOBILITY_AREA_BBOX));
-        this.unknownTrips = UnknownTripPolicy.valueOf(config.get(PulseConfig.MOBILITY_UNKNOWN_TRIP).toUpperCase(Locale.ROOT));
+        this.area = config.get(MobilityConfig.AREA_BBOX);
+        this.unknownTrips = UnknownTripPolicy.valueOf(config.get(MobilityConfig.UNKNOWN_TRIP).toUpperCase(Locale.ROOT));
     }
 
     /**
@@ -106,7 +107,7 @@ public final class MobilityFeeds implements Service {
             try {
                 index();
                 if (replayBundledOnStart) {
-                    startBundledReplay(ReplaySpeed.parse(config.get(PulseConfig.REPLAY_SPEED)), ProgressListener.NONE);
+                    startBundledReplay(config.get(IngestConfig.REPLAY_SPEED), ProgressListener.NONE);
                 }
                 startPolling();
             } catch (RuntimeException e) {
@@ -221,30 +222,22 @@ public final class MobilityFeeds implements Service {
 
     /** Starts the pollers of {@code mobility.gtfsrt.urls} and {@code mobility.gbfs.urls}, if any. */
     public void startPolling() {
-        String rt = config.get(PulseConfig.MOBILITY_GTFSRT_URLS);
-        String gbfs = config.get(PulseConfig.MOBILITY_GBFS_URLS);
-        if (rt.isBlank() && gbfs.isBlank()) {
+        List<PolledFeedUrls> rt = config.get(MobilityConfig.GTFSRT_URLS);
+        List<PolledFeedUrls> gbfs = config.get(MobilityConfig.GBFS_URLS);
+        if (rt.isEmpty() && gbfs.isEmpty()) {
             return;
         }
-        FeedPoller poller = new FeedPoller(sink, config.get(PulseConfig.MOBILITY_POLL_INTERVAL),
-                config.get(PulseConfig.MOBILITY_POLL_MAX_BACKOFF), context.meters());
+        FeedPoller poller = new FeedPoller(sink, config.get(MobilityConfig.POLL_INTERVAL),
+                config.get(MobilityConfig.POLL_MAX_BACKOFF), context.meters());
         toClose.add(0, poller);
-        for (String entry : split(rt)) {
-            int eq = entry.indexOf('=');
-            String id = entry.substring(0, eq).trim();
+        for (PolledFeedUrls polled : rt) {
+            String id = polled.id();
             // every polled feed of a deployment is one system: one partition, so the city-wide counts see time order
             RealtimeFeed feed = new RealtimeFeed(id, index().feed(id).isPresent() ? id : null, modeOf(id), "polled");
-            poller.start(new FeedPoller.Target("gtfs-rt:" + id, List.of(URI.create(entry.substring(eq + 1).trim())),
-                    realtimeParser(n -> feed)));
+            poller.start(new FeedPoller.Target("gtfs-rt:" + id, polled.urls(), realtimeParser(n -> feed)));
         }
-        for (String entry : split(gbfs)) {
-            int eq = entry.indexOf('=');
-            String id = entry.substring(0, eq).trim();
-            List<URI> urls = new ArrayList<>();
-            for (String u : entry.substring(eq + 1).split("\\|")) {
-                urls.add(URI.create(u.trim()));
-            }
-            poller.start(new FeedPoller.Target("gbfs:" + id, urls, gbfsParser(id)));
+        for (PolledFeedUrls polled : gbfs) {
+            poller.start(new FeedPoller.Target("gbfs:" + polled.id(), polled.urls(), gbfsParser(polled.id())));
         }
     }
 
@@ -255,19 +248,6 @@ public final class MobilityFeeds implements Service {
             f.routes().values().forEach(r -> modes.add(TransportModes.of(r.routeType())));
             return modes.size() == 1 ? modes.iterator().next() : TransportMode.OTHER;
         }).orElse(TransportMode.OTHER);
-    }
-
-    private static List<String> split(String list) {
-        List<String> out = new ArrayList<>();
-        for (String s : list.split(",")) {
-            if (!s.isBlank()) {
-                if (s.indexOf('=') <= 0) {
-                    throw new IllegalArgumentException("expected id=url, got '" + s + "'");
-                }
-                out.add(s.trim());
-            }
-        }
-        return out;
     }
 
     static FeedFormat format(String name, TopicSpec<?> topic, java.util.function.Supplier<FeedParser> parser) {

@@ -2,6 +2,7 @@ package pl.krakow.pulse.ingest.safety;
 
 import java.util.Map;
 import pl.krakow.pulse.ingest.EventSink;
+import pl.krakow.pulse.ingest.push.BearerTokens;
 import pl.krakow.pulse.ingest.push.SensorPushServer;
 
 /**
@@ -20,6 +21,11 @@ public final class SafetyPush {
     /** The endpoint on {@code host:port}, not started ({@link SensorPushServer#start()} binds it). */
     public static SensorPushServer server(IncidentJsonParser parser, EventSink sink, Map<String, String> tokenToClient,
                                           String host, int port) {
-        return new SensorPushServer(PATH, parser, sink, tokenToClient, host, port, SensorPushServer.DEFAULT_MAX_BODY_BYTES);
+        return server(parser, sink, new BearerTokens(tokenToClient), host, port);
+    }
+
+    /** The same with the tokens as configured ({@code safety.push.http.tokens}), parsed once at load. */
+    public static SensorPushServer server(IncidentJsonParser parser, EventSink sink, BearerTokens tokens, String host, int port) {
+        return new SensorPushServer(PATH, parser, sink, tokens, host, port, SensorPushServer.DEFAULT_MAX_BODY_BYTES);
     }
 }

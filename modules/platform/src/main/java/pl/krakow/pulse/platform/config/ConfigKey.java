@@ -1,7 +1,11 @@
 package pl.krakow.pulse.platform.config;
 
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * A typed, documented, validated configuration key (after Debezium's {@code Field}).
@@ -26,16 +30,17 @@ public final class ConfigKey<T> {
     private final T defaultValue;
     private final String documentation;
     private final Function<String, T> parser;
+    private final Function<T, String> formatter;
     private final Validator<T> validator;
     private final boolean secret;
 
     private ConfigKey(String name, String group, String type, T defaultValue, String documentation,
                       Function<String, T> parser, Validator<T> validator) {
-        this(name, group, type, defaultValue, documentation, parser, validator, false);
+        this(name, group, type, defaultValue, documentation, parser, String::valueOf, validator, false);
     }
 
     private ConfigKey(String name, String group, String type, T defaultValue, String documentation,
-                      Function<String, T> parser, Validator<T> validator, boolean secret) {
+                      Function<String, T> parser, Function<T, String> formatter, Validator<T> validator, boolean secret) {
         this.secret = secret;
         this.name = Objects.requireNonNull(name);
         this.group = group;
@@ -43,6 +48,7 @@ public final class ConfigKey<T> {
         this.defaultValue = defaultValue;
         this.documentation = documentation;
         this.parser = parser;
+        this.formatter = formatter;
         this.validator = validator;
     }
 
@@ -66,10 +72,47 @@ public final class ConfigKey<T> {
         return new ConfigKey<>(name, group, "duration", defaultValue, doc, java.time.Duration::parse, v -> null);
     }
 
+    /**
+     * A key whose raw text is parsed once, at load, into a typed value (a URL list, token list, bounding
+     * box...), so no call site splits strings. {@code parser} throws {@link IllegalArgumentException} with a
+     * message saying what is wrong; {@code formatter} turns a value back into the text {@code parser} reads
+     * (shown by {@code pulse config} and as the default in the README table).
+     *
+     * @param type       the type as shown to operators, e.g. {@code url list}
+     * @param defaultRaw the default as an operator would write it; parsed here, so a bad default fails at class load
+     */
+    public static <T> ConfigKey<T> parsed(String name, String group, String type, String defaultRaw, String doc,
+                                          Function<String, T> parser, Function<T, String> formatter) {
+        return new ConfigKey<>(name, group, type, parser.apply(defaultRaw), doc, parser, formatter, v -> null, false);
+    }
+
+    /**
+     * A comma-separated list of http(s) URLs (empty = none), parsed into {@link URI}s once. A URL may carry a
+     * token, so such keys are usually {@link #asSecret() secret}.
+     */
+    public static ConfigKey<List<URI>> urlList(String name, String group, String doc) {
+        return parsed(name, group, "url list", "", doc, ConfigKey::parseUrls,
+                urls -> urls.stream().map(URI::toString).collect(Collectors.joining(",")));
+    }
+
+    private static List<URI> parseUrls(String raw) {
+        if (raw.isBlank()) {
+            return List.of();
+        }
+        List<URI> urls = new ArrayList<>();
+        for (String u : raw.split(",")) {
+            if (!u.trim().matches("https?://\\S+")) {
+                throw new IllegalArgumentException("must be http(s) URLs separated by commas");
+            }
+            urls.add(URI.create(u.trim()));
+        }
+        return List.copyOf(urls);
+    }
+
     /** Returns a copy of this key that also runs {@code validator} on every value. */
     public ConfigKey<T> withValidator(Validator<T> extra) {
         Validator<T> previous = this.validator;
-        return new ConfigKey<>(name, group, type, defaultValue, documentation, parser, v -> {
+        return new ConfigKey<>(name, group, type, defaultValue, documentation, parser, formatter, v -> {
             String error = previous.check(v);
             return error != null ? error : extra.check(v);
         }, secret);
@@ -77,7 +120,17 @@ public final class ConfigKey<T> {
 
     /** A copy of this key whose value is never printed ({@code pulse config} shows {@code ****}). */
     public ConfigKey<T> asSecret() {
-        return new ConfigKey<>(name, group, type, defaultValue, documentation, parser, validator, true);
+        return new ConfigKey<>(name, group, type, defaultValue, documentation, parser, formatter, validator, true);
+    }
+
+    /** {@code value} as an operator would write it in a config file. */
+    public String format(T value) {
+        return formatter.apply(value);
+    }
+
+    /** The default as an operator would write it (empty for an empty default). */
+    public String defaultText() {
+        return format(defaultValue);
     }
 
     public boolean secret() {

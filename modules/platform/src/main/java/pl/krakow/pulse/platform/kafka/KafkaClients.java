@@ -8,6 +8,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.platform.config.PlatformConfig;
 
 /**
  * Builds Kafka client configurations from the Pulse configuration: bootstrap servers plus the
@@ -66,19 +67,19 @@ public final class KafkaClients {
     /** Base Kafka Streams properties: exactly-once v2, explicit naming of every internal resource. */
     public Properties streams(String applicationSuffix, String stateDir) {
         Properties p = new Properties();
-        String appId = config.get(PulseConfig.APPLICATION_ID_PREFIX) + "-" + applicationSuffix;
+        String appId = config.get(PlatformConfig.APPLICATION_ID_PREFIX) + "-" + applicationSuffix;
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
         p.put(StreamsConfig.CLIENT_ID_CONFIG, appId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.get(PulseConfig.PROCESSING_GUARANTEE));
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.get(PulseConfig.STREAMS_THREADS));
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.get(PulseConfig.STREAMS_COMMIT_INTERVAL_MS));
-        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.get(PulseConfig.TOPIC_REPLICATION_FACTOR));
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.get(PlatformConfig.PROCESSING_GUARANTEE));
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.get(PlatformConfig.STREAMS_THREADS));
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.get(PlatformConfig.STREAMS_COMMIT_INTERVAL_MS));
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.get(PlatformConfig.TOPIC_REPLICATION_FACTOR));
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
-        p.put(BoundedRocksDbMemory.TOTAL_BYTES_CONFIG, config.get(PulseConfig.STREAMS_ROCKSDB_MEMORY_BYTES));
+        p.put(BoundedRocksDbMemory.TOTAL_BYTES_CONFIG, config.get(PlatformConfig.STREAMS_ROCKSDB_MEMORY_BYTES));
         // Our goal topologies never join streams, so a task has nothing to wait for on other inputs; -1
         // also skips the per-poll idleness bookkeeping, which showed in the benchmark's profile.
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);

@@ -3,22 +3,31 @@ package pl.krakow.pulse.platform.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PulseConfigTest {
 
+    /** The keys of a module the platform does not know, as a module declares them. */
+    static final ConfigKey<String> HOST = ConfigKey.string("http.host", "http", "127.0.0.1", "Address to bind.");
+    static final ConfigKey<Integer> PORT = ConfigKey.integer("http.port", "http", 8080, "Port.").withValidator(ConfigKey.port());
+    static final ConfigKey<List<URI>> HOOKS = ConfigKey.urlList("hooks.urls", "hooks", "Webhooks.").asSecret();
+    static final List<ConfigKey<?>> MODULE_KEYS = List.of(HOST, PORT, HOOKS);
+
     @TempDir
     Path dir;
 
     @Test
     void defaultsApplyWhenNothingIsSet() {
-        PulseConfig c = PulseConfig.load(null, Map.of(), Map.of());
-        assertThat(c.get(PulseConfig.HTTP_PORT)).isEqualTo(8080);
-        assertThat(c.originOf(PulseConfig.HTTP_PORT)).isEqualTo("default");
+        PulseConfig c = PulseConfig.load(MODULE_KEYS, null, Map.of(), Map.of());
+        assertThat(c.get(PORT)).isEqualTo(8080);
+        assertThat(c.originOf(PORT)).isEqualTo("default");
+        assertThat(c.get(PlatformConfig.STREAMS_THREADS)).isEqualTo(1);
         assertThat(c.embeddedKafka()).isTrue();
     }
 
@@ -26,45 +35,74 @@ class PulseConfigTest {
     void environmentBeatsFileAndCommandLineBeatsEnvironment() throws Exception {
         Path file = dir.resolve("pulse.properties");
         Files.writeString(file, "http.port=9000\nhttp.host=0.0.0.0\ndata.dir=/var/lib/pulse\n");
-        PulseConfig c = PulseConfig.load(file, Map.of("PULSE_HTTP_PORT", "9100", "PULSE_DATA_DIR", "env-dir"),
+        PulseConfig c = PulseConfig.load(MODULE_KEYS, file, Map.of("PULSE_HTTP_PORT", "9100", "PULSE_DATA_DIR", "env-dir"),
                 Map.of("data.dir", "cli-dir"));
-        assertThat(c.get(PulseConfig.HTTP_PORT)).isEqualTo(9100);
-        assertThat(c.originOf(PulseConfig.HTTP_PORT)).isEqualTo("environment");
-        assertThat(c.get(PulseConfig.HTTP_HOST)).isEqualTo("0.0.0.0");
-        assertThat(c.originOf(PulseConfig.HTTP_HOST)).startsWith("file ");
-        assertThat(c.get(PulseConfig.DATA_DIR)).isEqualTo("cli-dir");
-        assertThat(c.originOf(PulseConfig.DATA_DIR)).isEqualTo("command line");
+        assertThat(c.get(PORT)).isEqualTo(9100);
+        assertThat(c.originOf(PORT)).isEqualTo("environment");
+        assertThat(c.get(HOST)).isEqualTo("0.0.0.0");
+        assertThat(c.originOf(HOST)).startsWith("file ");
+        assertThat(c.get(PlatformConfig.DATA_DIR)).isEqualTo("cli-dir");
+        assertThat(c.originOf(PlatformConfig.DATA_DIR)).isEqualTo("command line");
     }
 
     @Test
     void kafkaKeysPassThroughWithoutPrefix() throws Exception {
         Path file = dir.resolve("p.properties");
         Files.writeString(file, "kafka.security.protocol=SSL\n");
-        PulseConfig c = PulseConfig.load(file, Map.of("PULSE_KAFKA_SASL_MECHANISM", "PLAIN"), Map.of());
+        PulseConfig c = PulseConfig.load(MODULE_KEYS, file, Map.of("PULSE_KAFKA_SASL_MECHANISM", "PLAIN"), Map.of());
         assertThat(c.kafkaPassThrough()).containsEntry("security.protocol", "SSL").containsEntry("sasl.mechanism", "PLAIN");
     }
 
     @Test
     void unknownKeyIsAnErrorNamingIt() {
-        assertThatThrownBy(() -> PulseConfig.load(null, Map.of(), Map.of("htp.port", "1")))
+        assertThatThrownBy(() -> PulseConfig.load(MODULE_KEYS, null, Map.of(), Map.of("htp.port", "1")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("htp.port");
-        assertThatThrownBy(() -> PulseConfig.load(null, Map.of("PULSE_HTTP_PROT", "1"), Map.of()))
+        assertThatThrownBy(() -> PulseConfig.load(MODULE_KEYS, null, Map.of("PULSE_HTTP_PROT", "1"), Map.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PULSE_HTTP_PROT");
     }
 
     @Test
-    void badValueIsAnErrorNamingKeyAndOrigin() {
-        assertThatThrownBy(() -> PulseConfig.load(null, Map.of("PULSE_HTTP_PORT", "eighty"), Map.of()))
-                .hasMessageContaining("http.port").hasMessageContaining("environment");
-        assertThatThrownBy(() -> PulseConfig.load(null, Map.of(), Map.of("http.port", "70000")))
-                .hasMessageContaining("0-65535");
-        assertThatThrownBy(() -> PulseConfig.load(null, Map.of(), Map.of("indicators.time.zone", "Mars/Olympus")))
-                .hasMessageContaining("time zone");
+    void aKeyNotHandedToTheLoaderIsUnknownAndReadsAsItsDefault() {
+        assertThatThrownBy(() -> PulseConfig.load(PlatformConfig.KEYS, null, Map.of(), Map.of("http.port", "9000")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown config key 'http.port'");
+        assertThat(PulseConfig.defaults().get(PORT)).isEqualTo(8080);
     }
 
     @Test
-    void everyKeyHasDocumentationAndAnEnvironmentName() {
-        for (ConfigKey<?> k : PulseConfig.keys()) {
+    void badValueIsAnErrorNamingKeyAndOrigin() {
+        assertThatThrownBy(() -> PulseConfig.load(MODULE_KEYS, null, Map.of("PULSE_HTTP_PORT", "eighty"), Map.of()))
+                .hasMessageContaining("http.port").hasMessageContaining("environment");
+        assertThatThrownBy(() -> PulseConfig.load(MODULE_KEYS, null, Map.of(), Map.of("http.port", "70000")))
+                .hasMessageContaining("0-65535");
+        assertThatThrownBy(() -> PulseConfig.load(MODULE_KEYS, null, Map.of(), Map.of("indicators.time.zone", "Mars/Olympus")))
+                .hasMessageContaining("time zone");
+        assertThatThrownBy(() -> PulseConfig.load(MODULE_KEYS, null, Map.of(), Map.of("hooks.urls", "https://a.example/x,ftp://b")))
+                .hasMessageContaining("hooks.urls").hasMessageContaining("must be http(s) URLs separated by commas");
+    }
+
+    @Test
+    void structuredValuesAreParsedOnceAtLoadAndPrintedAsWritten() {
+        PulseConfig c = PulseConfig.load(MODULE_KEYS, null, Map.of(), Map.of("hooks.urls", " https://a.example/x , http://b:8080/y"));
+        assertThat(c.get(HOOKS)).containsExactly(URI.create("https://a.example/x"), URI.create("http://b:8080/y"));
+        assertThat(c.text(HOOKS)).isEqualTo("https://a.example/x,http://b:8080/y");
+        assertThat(HOOKS.defaultValue()).isEmpty();
+        assertThat(HOOKS.defaultText()).isEmpty();
+        assertThat(HOOKS.secret()).isTrue();
+    }
+
+    @Test
+    void keysOfPutsThePlatformFirstAndRejectsTwoKeysOfOneName() {
+        List<ConfigKey<?>> keys = PulseConfig.keysOf(MODULE_KEYS, MODULE_KEYS);
+        assertThat(keys.subList(0, PlatformConfig.KEYS.size())).isEqualTo(PlatformConfig.KEYS);
+        assertThat(keys.subList(PlatformConfig.KEYS.size(), keys.size())).isEqualTo(MODULE_KEYS);
+        ConfigKey<String> clash = ConfigKey.string("http.port", "other", "", "Another module's http.port.");
+        assertThatThrownBy(() -> PulseConfig.keysOf(MODULE_KEYS, List.of(clash)))
+                .hasMessageContaining("'http.port' is declared twice");
+    }
+
+    @Test
+    void everyPlatformKeyHasDocumentationAndAnEnvironmentName() {
+        for (ConfigKey<?> k : PlatformConfig.KEYS) {
             assertThat(k.documentation()).as(k.name()).isNotBlank();
             assertThat(k.environmentVariable()).startsWith("PULSE_").doesNotContain(".");
         }

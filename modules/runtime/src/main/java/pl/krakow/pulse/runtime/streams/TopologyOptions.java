@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.runtime.RuntimeConfig;
 
 /**
  * Runtime collaborators and tuning shared by every goal topology (IV.3, IV.4, IV.5) and the alerting
@@ -48,9 +49,9 @@ public record TopologyOptions(MeterRegistry meters, Clock clock, Duration punctu
     /** The options an operator configured ({@code indicators.*} keys): what {@code pulse run} and the benchmark use. */
     public static TopologyOptions fromConfig(PulseConfig config, MeterRegistry registry) {
         return defaults().withMeters(registry)
-                .withIdleTimeout(config.get(PulseConfig.INDICATORS_IDLE_TIMEOUT))
-                .withPunctuationInterval(config.get(PulseConfig.INDICATORS_PUNCTUATION_INTERVAL))
-                .withEmitInterval(config.get(PulseConfig.INDICATORS_EMIT_INTERVAL));
+                .withIdleTimeout(config.get(RuntimeConfig.IDLE_TIMEOUT))
+                .withPunctuationInterval(config.get(RuntimeConfig.PUNCTUATION_INTERVAL))
+                .withEmitInterval(config.get(RuntimeConfig.EMIT_INTERVAL));
     }
 
     public TopologyOptions withMeters(MeterRegistry registry) {

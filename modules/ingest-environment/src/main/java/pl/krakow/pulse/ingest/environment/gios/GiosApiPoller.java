@@ -43,6 +43,7 @@ import pl.krakow.pulse.ingest.environment.gios.GiosApiJson.ApiStation;
 import pl.krakow.pulse.ingest.environment.gios.GiosApiJson.ApiValue;
 import pl.krakow.pulse.ingest.environment.gios.GiosApiJson.MalformedResponseException;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.ingest.environment.EnvironmentIngestConfig;
 import pl.krakow.pulse.platform.topics.Topics;
 
 /**
@@ -238,13 +239,13 @@ public final class GiosApiPoller extends PolledHttpSource {
      * is blank: the embedded default makes no network calls.
      */
     public static Optional<GiosApiPoller> fromConfig(PulseConfig config, EventSink sink, IngestContext context) {
-        String url = config.get(PulseConfig.GIOS_API_URL);
+        String url = config.get(EnvironmentIngestConfig.GIOS_API_URL);
         if (url.isBlank()) {
             return Optional.empty();
         }
-        Settings settings = Settings.of(URI.create(url.trim()), GiosApiFormat.parse(config.get(PulseConfig.GIOS_API_FORMAT)),
-                        config.get(PulseConfig.GIOS_API_CITY))
-                .withInterval(config.get(PulseConfig.GIOS_API_INTERVAL));
+        Settings settings = Settings.of(URI.create(url.trim()), GiosApiFormat.parse(config.get(EnvironmentIngestConfig.GIOS_API_FORMAT)),
+                        config.get(EnvironmentIngestConfig.GIOS_API_CITY))
+                .withInterval(config.get(EnvironmentIngestConfig.GIOS_API_INTERVAL));
         return Optional.of(overHttp(settings, sink, context));
     }
 

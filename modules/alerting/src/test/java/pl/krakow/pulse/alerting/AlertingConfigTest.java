@@ -1,0 +1,44 @@
+package pl.krakow.pulse.alerting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import pl.krakow.pulse.alerting.missing.MissingDataSpec;
+import pl.krakow.pulse.platform.config.PulseConfig;
+
+class AlertingConfigTest {
+
+    @Test
+    void missingDataSourcesAreParsedOnceAndPrintedAsWritten() {
+        PulseConfig config = PulseConfig.load(AlertingConfig.KEYS, null, Map.of(), Map.of("alerting.missing.data",
+                "environment.air-quality.v1/station=PT3H, mobility.vehicle-positions.v1/feed=PT5M"));
+        assertThat(config.get(AlertingConfig.MISSING_DATA).entries()).containsExactly(
+                new MissingDataSpec.Entry("environment.air-quality.v1", "station", Duration.ofHours(3)),
+                new MissingDataSpec.Entry("mobility.vehicle-positions.v1", "feed", Duration.ofMinutes(5)));
+        assertThat(config.text(AlertingConfig.MISSING_DATA))
+                .isEqualTo("environment.air-quality.v1/station=PT3H,mobility.vehicle-positions.v1/feed=PT5M");
+        assertThat(AlertingConfig.MISSING_DATA.defaultText()).isEqualTo("environment.air-quality.v1/station=PT3H");
+    }
+
+    @Test
+    void malformedMissingDataFailsAtLoadNamingTheKey() {
+        assertThatThrownBy(() -> PulseConfig.load(AlertingConfig.KEYS, null, Map.of(), Map.of("alerting.missing.data",
+                "environment.air-quality.v1=PT3H")))
+                .hasMessageContaining("alerting.missing.data").hasMessageContaining("<topic>/<grain>=<duration>");
+    }
+
+    @Test
+    void webhookUrlsAreUrisAndSecret() {
+        PulseConfig config = PulseConfig.load(AlertingConfig.KEYS, null, Map.of(), Map.of("alerting.webhook.urls",
+                "https://hooks.example/a?token=x,http://127.0.0.1:9000/b"));
+        assertThat(config.get(AlertingConfig.WEBHOOK_URLS))
+                .containsExactly(URI.create("https://hooks.example/a?token=x"), URI.create("http://127.0.0.1:9000/b"));
+        assertThat(AlertingConfig.WEBHOOK_URLS.secret()).isTrue();
+        assertThatThrownBy(() -> PulseConfig.load(AlertingConfig.KEYS, null, Map.of(), Map.of("alerting.webhook.urls", "mailto:x@y")))
+                .hasMessageContaining("alerting.webhook.urls").hasMessageContaining("http(s) URLs");
+    }
+}

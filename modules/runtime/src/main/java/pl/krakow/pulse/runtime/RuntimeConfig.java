@@ -1,0 +1,34 @@
+package pl.krakow.pulse.runtime;
+
+import java.time.Duration;
+import java.util.List;
+import pl.krakow.pulse.platform.config.ConfigKey;
+
+/**
+ * The keys shared by every Kafka Streams topology of Kraków Pulse, read by
+ * {@link pl.krakow.pulse.runtime.streams.TopologyOptions#fromConfig}: the idle timeout after which a silent input
+ * no longer holds windows open, how often that is checked, and how updates of a window are coalesced.
+ *
+ * <p>{@link #KEYS} lists them in documentation order; {@code pulse config} and the README table show them in
+ * that order among the other modules' keys.
+ */
+public final class RuntimeConfig {
+
+    private RuntimeConfig() {
+    }
+
+    public static final ConfigKey<Duration> IDLE_TIMEOUT = ConfigKey.duration("indicators.idle.timeout", "indicators",
+            Duration.ofHours(1), "When an input partition's stream time has not moved for this long (wall clock), its windows "
+                    + "past their grace are finalised anyway and later stages leave it out of their watermark (city values, "
+                    + "IV.4, IV.5), so a silent station or partition does not hold windows open forever. pulse run replaying "
+                    + "the bundled data at full speed uses PT1M unless this is set.");
+    public static final ConfigKey<Duration> PUNCTUATION_INTERVAL = ConfigKey.duration("indicators.punctuation.interval",
+            "indicators", Duration.ofSeconds(30), "How often the wall-clock punctuator checks for stalled stream time.");
+    public static final ConfigKey<Duration> EMIT_INTERVAL = ConfigKey.duration("indicators.emit.interval", "indicators",
+            Duration.ofMillis(50), "Coalesces a window's updates into at most one PROVISIONAL value per interval. Under "
+                    + "exactly-once nothing is visible before the next commit anyway, so the default equals "
+                    + "streams.commit.interval.ms; PT0S emits a value for every accepted event (much lower throughput).");
+
+    /** Every key of this module, in documentation order. */
+    public static final List<ConfigKey<?>> KEYS = List.of(IDLE_TIMEOUT, PUNCTUATION_INTERVAL, EMIT_INTERVAL);
+}
