@@ -1,6 +1,5 @@
 package pl.krakow.pulse.runtime.streams.errors;
 
-import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -14,18 +13,14 @@ import org.slf4j.LoggerFactory;
  * {@code RejectedRecord} with reason {@code DESERIALIZATION_ERROR} and the raw bytes; processing
  * continues with the next record. Nothing is dropped silently.
  */
-public final class DeadLetterDeserializationExceptionHandler implements DeserializationExceptionHandler {
+public final class DeadLetterDeserializationExceptionHandler extends DeadLetterHandler implements DeserializationExceptionHandler {
 
     public static final String REASON = "DESERIALIZATION_ERROR";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterDeserializationExceptionHandler.class);
 
-    private final RateLimitedLog log = new RateLimitedLog(LOG);
-    private DeadLetters deadLetters = DeadLetters.logOnly();
-
-    @Override
-    public void configure(Map<String, ?> configs) {
-        deadLetters = DeadLetters.from(configs);
+    public DeadLetterDeserializationExceptionHandler() {
+        super(LOG);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package pl.krakow.pulse.runtime.streams.errors;
 
-import java.util.Map;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
@@ -13,18 +12,14 @@ import org.slf4j.LoggerFactory;
  * {@code ingest.rejected.v1} with reason {@code PROCESSING_ERROR}; processing continues. A failure in a
  * punctuator has no source record: it is logged and counted only.
  */
-public final class DeadLetterProcessingExceptionHandler implements ProcessingExceptionHandler {
+public final class DeadLetterProcessingExceptionHandler extends DeadLetterHandler implements ProcessingExceptionHandler {
 
     public static final String REASON = "PROCESSING_ERROR";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProcessingExceptionHandler.class);
 
-    private final RateLimitedLog log = new RateLimitedLog(LOG);
-    private DeadLetters deadLetters = DeadLetters.logOnly();
-
-    @Override
-    public void configure(Map<String, ?> configs) {
-        deadLetters = DeadLetters.from(configs);
+    public DeadLetterProcessingExceptionHandler() {
+        super(LOG);
     }
 
     @Override

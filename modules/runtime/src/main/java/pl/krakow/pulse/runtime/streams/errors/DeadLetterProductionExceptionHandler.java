@@ -1,6 +1,5 @@
 package pl.krakow.pulse.runtime.streams.errors;
 
-import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
@@ -15,18 +14,14 @@ import org.slf4j.LoggerFactory;
  * application, as Kafka's default handler does: losing indicator values silently is worse than a restart,
  * and with exactly-once the uncommitted work is redone.
  */
-public final class DeadLetterProductionExceptionHandler implements ProductionExceptionHandler {
+public final class DeadLetterProductionExceptionHandler extends DeadLetterHandler implements ProductionExceptionHandler {
 
     public static final String REASON = "SERIALIZATION_ERROR";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProductionExceptionHandler.class);
 
-    private final RateLimitedLog log = new RateLimitedLog(LOG);
-    private DeadLetters deadLetters = DeadLetters.logOnly();
-
-    @Override
-    public void configure(Map<String, ?> configs) {
-        deadLetters = DeadLetters.from(configs);
+    public DeadLetterProductionExceptionHandler() {
+        super(LOG);
     }
 
     @Override
