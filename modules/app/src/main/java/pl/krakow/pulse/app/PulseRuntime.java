@@ -286,8 +286,7 @@ public final class PulseRuntime implements AutoCloseable {
         out.println("  Prometheus metrics      : " + api.url() + "/metrics");
         out.println("  Alerts                  : topic alerts.v1, " + (alerting.application() == null ? "off (alerting.enabled=false)"
                 : alerting.status() + "   (notifiers: log, webhooks from alerting.webhook.urls)"));
-        out.println("  Sensor push (HTTP)      : " + (pushServer != null ? pushServer.url() + SensorPushServer.PATH
-                + "   (Bearer token)" : "off (set ingest.push.http.tokens)"));
+        out.println("  Sensor push (HTTP)      : " + (pushServer != null ? pushServer.url() + "   (Bearer token)" : "off (set ingest.push.http.tokens)"));
         out.println("  Sensor push (MQTT)      : " + (mqttUrl != null ? mqttUrl + "  topic " + config.get(EnvironmentIngestConfig.PUSH_MQTT_TOPIC)
                 + (mqttBroker != null ? "   (embedded broker)" : "") : "off"));
         out.println("  Indicators (IV.4)       : " + api.url() + "/api/v1/goals/IV.4/indicators");
@@ -321,7 +320,7 @@ public final class PulseRuntime implements AutoCloseable {
 
     /** The sensor HTTP push endpoint's URL, or null when no tokens are configured. */
     public String sensorPushUrl() {
-        return pushServer == null ? null : pushServer.url() + SensorPushServer.PATH;
+        return pushServer == null ? null : pushServer.url();
     }
 
     /** The MQTT broker the sensor subscription listens on, or null when off. */
