@@ -7,6 +7,8 @@ import io.moquette.broker.security.IAuthenticator;
 import io.moquette.broker.security.PermitAllAuthorizatorPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,11 +61,13 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
         if ((username == null) != (password == null)) {
             throw new IllegalArgumentException("give both a username and a password, or neither");
         }
+        // A free port is picked here rather than binding port 0: Moquette 0.17 records the bound port from a Netty
+        // listener into a plain HashMap that Server.getPort() also writes, so reading it back races (seen in CI as
+        // a ConcurrentModificationException).
+        this.port = port == 0 ? freePort(host) : port;
         Properties p = new Properties();
         p.setProperty(BrokerConstants.HOST_PROPERTY_NAME, host);
-        // Port 0 is bound as such and the port the OS gave is read back: picking a "free" port first and
-        // binding it later raced with the other listeners and clients of the process (seen once in CI).
-        p.setProperty(BrokerConstants.PORT_PROPERTY_NAME, Integer.toString(port));
+        p.setProperty(BrokerConstants.PORT_PROPERTY_NAME, Integer.toString(this.port));
         p.setProperty(BrokerConstants.WEB_SOCKET_PORT_PROPERTY_NAME, BrokerConstants.DISABLED_PORT_BIND);
         p.setProperty(BrokerConstants.PERSISTENCE_ENABLED_PROPERTY_NAME, "false");
         p.setProperty(BrokerConstants.ALLOW_ANONYMOUS_PROPERTY_NAME, Boolean.toString(username == null));
@@ -81,9 +85,8 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
         try {
             server.startServer(new MemoryConfig(p), List.of(), null, authenticator, new PermitAllAuthorizatorPolicy());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the embedded MQTT broker on " + host + ":" + port, e);
+            throw new UncheckedIOException("cannot start the embedded MQTT broker on " + host + ":" + this.port, e);
         }
-        this.port = port != 0 ? port : boundPort();
         running = true;
         LOG.info("Embedded MQTT broker listening on {}{}", serverUri(), username == null ? " (anonymous)" : "");
     }
@@ -123,25 +126,13 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
         };
     }
 
-    /** Moquette records the bound port from a Netty listener that may run just after start returns. */
-    private int boundPort() {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (true) {
-            int bound = server.getPort();
-            if (bound != 0) {
-                return bound;
-            }
-            if (System.nanoTime() > deadline) {
-                server.stopServer();
-                throw new IllegalStateException("the embedded MQTT broker did not report its port within 10 s");
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                server.stopServer();
-                throw new IllegalStateException("interrupted while starting the embedded MQTT broker", e);
-            }
+    private static int freePort(String host) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(host, 0));
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port on " + host, e);
         }
     }
 }
