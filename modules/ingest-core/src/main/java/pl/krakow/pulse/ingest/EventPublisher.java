@@ -23,13 +23,16 @@ import org.slf4j.LoggerFactory;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
+import pl.krakow.pulse.platform.topics.RejectedRecords;
 import pl.krakow.pulse.platform.topics.TopicSpec;
 import pl.krakow.pulse.platform.topics.Topics;
 
 /**
  * Publishes ingest outcomes to Kafka with one producer ({@link KafkaClients#producer}: idempotent,
  * {@code acks=all}, lz4, batched): accepted events to their topic keyed by their key, rejections as
- * {@code RejectedRecord} to {@code ingest.rejected.v1} keyed by feed.
+ * {@code RejectedRecord} to {@code ingest.rejected.v1} keyed by feed, their raw payload cut to
+ * {@code dead.letter.payload.max.bytes} with its full length and SHA-256 ({@link RejectedRecords}), so a
+ * rejection of any size fits the topic.
  *
  * <p><b>Delivery.</b> Sends are asynchronous; nothing waits per record. Per-partition order is the
  * order of the calls (idempotence keeps it across retries). {@link #flush()} blocks until every
@@ -86,6 +89,7 @@ public final class EventPublisher implements EventSink, AutoCloseable {
     private final PulseSerdes serdes;
     private final MeterRegistry meters;
     private final RecordTimestamp timestampMode;
+    private final RejectedRecords rejectedRecords;
     private final SendFailureListener failureListener;
     private final Map<String, FeedMeters> feedMeters = new ConcurrentHashMap<>();
     private final LongAdder failures = new LongAdder();
@@ -116,6 +120,7 @@ public final class EventPublisher implements EventSink, AutoCloseable {
         this.meters = metrics.registry();
         this.timestampMode = Objects.requireNonNull(timestampMode, "timestampMode");
         this.failureListener = Objects.requireNonNull(failureListener, "failureListener");
+        this.rejectedRecords = RejectedRecords.from(clients.config());
         this.producer = new KafkaProducer<>(clients.producer(clientId), new StringSerializer(), new ByteArraySerializer());
         metrics.bind(producer);
     }
@@ -132,7 +137,7 @@ public final class EventPublisher implements EventSink, AutoCloseable {
     @Override
     public void reject(ParseOutcome.Rejected rejection) {
         FeedMeters fm = feedMeters(rejection.feed());
-        byte[] value = serialize(Topics.REJECTED, rejection.toAvro(), fm);
+        byte[] value = serialize(Topics.REJECTED, rejection.toAvro(rejectedRecords), fm);
         fm.rejected.increment();
         fm.byReason[rejection.reason().ordinal()].increment();
         send(new ProducerRecord<>(Topics.REJECTED.name(), null, rejection.rejectedAt().toEpochMilli(), rejection.feed(), value),

@@ -1,11 +1,11 @@
 package pl.krakow.pulse.ingest;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
 import org.apache.avro.specific.SpecificRecord;
 import pl.krakow.pulse.events.ingest.RejectedRecord;
+import pl.krakow.pulse.platform.topics.RejectedRecords;
 import pl.krakow.pulse.platform.topics.TopicSpec;
 
 /**
@@ -77,11 +77,13 @@ public sealed interface ParseOutcome permits ParseOutcome.Accepted, ParseOutcome
             return new String(rawPayload, StandardCharsets.UTF_8);
         }
 
-        /** The dead-letter record for {@code ingest.rejected.v1}. */
-        public RejectedRecord toAvro() {
-            return new RejectedRecord(feed, sourceId, reason.name(), message,
-                    intendedTopic == null ? null : intendedTopic.name(), contentType,
-                    ByteBuffer.wrap(rawPayload), rejectedAt);
+        /**
+         * The dead-letter record for {@code ingest.rejected.v1}: the raw payload cut to the limit of {@code records},
+         * with its full length and SHA-256.
+         */
+        public RejectedRecord toAvro(RejectedRecords records) {
+            return records.rejected(feed, sourceId, reason.name(), message, intendedTopic == null ? null : intendedTopic.name(),
+                    contentType, rawPayload, rejectedAt);
         }
 
         @Override

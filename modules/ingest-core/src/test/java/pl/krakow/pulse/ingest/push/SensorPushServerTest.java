@@ -36,7 +36,8 @@ class SensorPushServerTest {
         for (int i = 0; i < lines.length; i++) {
             String id = sourceId + '[' + i + ']';
             if (lines[i].startsWith("good")) {
-                RejectedRecord v = new RejectedRecord("t", id, "NONE", "", null, null, ByteBuffer.allocate(0), LIVE_READING_2026);
+                RejectedRecord v = new RejectedRecord("t", id, "NONE", "", null, null, ByteBuffer.allocate(0), LIVE_READING_2026,
+                        0L, null, false);
                 out.add(new ParseOutcome.Accepted<>("t", Topics.REJECTED, "k", v, LIVE_READING_2026, lines[i], id));
             } else {
                 out.add(new ParseOutcome.Rejected("t", ReasonCode.MALFORMED, "bad line", lines[i].getBytes(StandardCharsets.UTF_8),
