@@ -231,15 +231,17 @@ public final class PulseRuntime implements AutoCloseable {
             String user = blankToNull(config.get(EnvironmentIngestConfig.PUSH_MQTT_USERNAME));
             String password = blankToNull(config.get(EnvironmentIngestConfig.PUSH_MQTT_PASSWORD));
             String url = config.get(EnvironmentIngestConfig.PUSH_MQTT_URL);
+            int maxMessageBytes = config.get(EnvironmentIngestConfig.PUSH_MQTT_MAX_MESSAGE_BYTES);
             if (url.isBlank()) {
                 // Listens from construction: the subscriber below is built with its address.
-                mqttBroker = new EmbeddedMqttBroker("127.0.0.1", config.get(RunConfig.EMBEDDED_MQTT_PORT), user, password);
+                mqttBroker = new EmbeddedMqttBroker("127.0.0.1", config.get(RunConfig.EMBEDDED_MQTT_PORT), user, password,
+                        EmbeddedMqttBroker.messageLimitFor(maxMessageBytes));
                 services.add(Service.of("embedded-mqtt", () -> { }, () -> true, mqttBroker));
                 url = mqttBroker.serverUri();
             }
             mqttUrl = url;
             services.add(new MqttSensorSubscriber(url, config.get(PlatformConfig.APPLICATION_ID_PREFIX) + "-sensor-push",
-                    config.get(EnvironmentIngestConfig.PUSH_MQTT_TOPIC), 1, user, password, parser, publisher));
+                    config.get(EnvironmentIngestConfig.PUSH_MQTT_TOPIC), 1, user, password, parser, publisher, maxMessageBytes));
         }
     }
 

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import pl.krakow.pulse.runtime.service.Service;
 import pl.krakow.pulse.ingest.EventSink;
 import pl.krakow.pulse.ingest.ParseOutcome;
+import pl.krakow.pulse.ingest.ReasonCode;
 
 /**
  * Subscribes to the sensors' MQTT topics — one topic per sensor, matched by a filter with one
@@ -30,6 +31,11 @@ import pl.krakow.pulse.ingest.ParseOutcome;
  *       without {@code +} passes no sensor id.</li>
  *   <li>Source id of every outcome = the MQTT topic (an array payload: {@code <topic>[index]}); a bad
  *       payload goes to the dead-letter queue like any rejection.</li>
+ *   <li>A payload longer than {@code maxMessageBytes} is not parsed: it becomes one
+ *       {@link ReasonCode#TOO_LARGE} rejection (dead letter with the cut payload, its length and SHA-256;
+ *       counted in {@code pulse.ingest.rejected} and {@link #tooLargeMessages()}), never dropped silently. A broker
+ *       refuses larger messages itself (the embedded one at twice this limit) by closing the publisher's
+ *       connection, which MQTT 3.1.1 offers no other answer for.</li>
  *   <li>A message is never allowed to end the subscription: whatever the parser or the sink throws is
  *       logged and counted ({@link #failedMessages()}), and the callback returns normally (Paho
  *       disconnects a client whose callback throws).</li>
@@ -53,6 +59,9 @@ public final class MqttSensorSubscriber implements Service {
     private static final long TIMEOUT_MS = 10_000;
     private static final int START_ATTEMPTS = 3;
 
+    /** The default payload limit: the HTTP push body limit, so a batch that may be posted may also be published. */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = (int) SensorPushServer.DEFAULT_MAX_BODY_BYTES;
+
     private final String serverUri;
     private final String topicFilter;
     private final int qos;
@@ -60,10 +69,12 @@ public final class MqttSensorSubscriber implements Service {
     private final PushParser parser;
     private final EventSink sink;
     private final String clientId;
+    private final int maxMessageBytes;
     private volatile MqttAsyncClient client;
     private final MqttConnectOptions options;
     private final AtomicLong messages = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong tooLarge = new AtomicLong();
     private volatile boolean closed;
 
     /**
@@ -79,6 +90,20 @@ public final class MqttSensorSubscriber implements Service {
      */
     public MqttSensorSubscriber(String serverUri, String clientId, String topicFilter, int qos,
                                 String username, String password, PushParser parser, EventSink sink) {
+        this(serverUri, clientId, topicFilter, qos, username, password, parser, sink, DEFAULT_MAX_MESSAGE_BYTES);
+    }
+
+    /**
+     * As above, with a payload limit other than {@link #DEFAULT_MAX_MESSAGE_BYTES}.
+     *
+     * @param maxMessageBytes payloads longer than this are dead-lettered as {@link ReasonCode#TOO_LARGE} unparsed
+     */
+    public MqttSensorSubscriber(String serverUri, String clientId, String topicFilter, int qos, String username,
+                                String password, PushParser parser, EventSink sink, int maxMessageBytes) {
+        if (maxMessageBytes < 1) {
+            throw new IllegalArgumentException("maxMessageBytes must be positive: " + maxMessageBytes);
+        }
+        this.maxMessageBytes = maxMessageBytes;
         this.serverUri = Objects.requireNonNull(serverUri, "serverUri");
         this.topicFilter = Objects.requireNonNull(topicFilter, "topicFilter");
         if (qos < 0 || qos > 2) {
@@ -196,6 +221,11 @@ public final class MqttSensorSubscriber implements Service {
         return messages.get();
     }
 
+    /** Messages refused unparsed because their payload exceeded the limit (each one a {@code TOO_LARGE} dead letter). */
+    public long tooLargeMessages() {
+        return tooLarge.get();
+    }
+
     /** Messages whose handling threw (parser bug, closed sink); their records may be lost. */
     public long failedMessages() {
         return failed.get();
@@ -234,7 +264,9 @@ public final class MqttSensorSubscriber implements Service {
     private void handle(String topic, MqttMessage message) {
         messages.incrementAndGet();
         try {
-            List<ParseOutcome> outcomes = parser.parse(message.getPayload(), topic, sensorIdOf(topic));
+            byte[] payload = message.getPayload();
+            List<ParseOutcome> outcomes = payload.length <= maxMessageBytes ? parser.parse(payload, topic, sensorIdOf(topic))
+                    : List.of(tooLarge(payload, topic));
             outcomes.forEach(sink::publish);
             sink.flush();
         } catch (RuntimeException e) {
@@ -243,6 +275,12 @@ public final class MqttSensorSubscriber implements Service {
                 LOG.warn("Handling MQTT messages fails ({} so far), latest on {}: {}", failed.get(), topic, e.toString());
             }
         }
+    }
+
+    private ParseOutcome.Rejected tooLarge(byte[] payload, String topic) {
+        tooLarge.incrementAndGet();
+        return parser.refuse(ReasonCode.TOO_LARGE, "message of " + payload.length + " bytes exceeds the subscriber's limit of "
+                + maxMessageBytes + " bytes", payload, topic);
     }
 
     private static int sensorLevel(String filter) {

@@ -302,6 +302,11 @@ public final class SensorReadingParser implements FeedParser, PushParser {
         }
     }
 
+    @Override
+    public ParseOutcome.Rejected refuse(ReasonCode reason, String message, byte[] body, String sourceId) {
+        return reject(reason, message, body, sourceId, null);
+    }
+
     private ParseOutcome.Rejected reject(ReasonCode reason, String message, byte[] raw, String sourceId, TopicSpec<?> intended) {
         return new ParseOutcome.Rejected(FEED, reason, message, raw, sourceId, CONTENT_TYPE, intended, clock.instant());
     }
