@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Objects;
 import pl.krakow.pulse.events.ingest.RejectedRecord;
 import pl.krakow.pulse.platform.config.PlatformConfig;
 import pl.krakow.pulse.platform.config.PulseConfig;
@@ -71,8 +72,27 @@ public final class RejectedRecords {
     public RejectedRecord rejected(String feed, String sourceId, String reasonCode, String reason, String intendedTopic,
                                    String contentType, byte[] rawPayload, Instant rejectedAt) {
         byte[] raw = rawPayload == null ? new byte[0] : rawPayload;
-        boolean truncated = raw.length > maxPayloadBytes;
-        ByteBuffer kept = truncated ? ByteBuffer.wrap(Arrays.copyOf(raw, maxPayloadBytes)) : ByteBuffer.wrap(raw);
+        return rejected(feed, sourceId, reasonCode, reason, intendedTopic, contentType, raw, raw.length, null, rejectedAt);
+    }
+
+    /**
+     * The dead letter of a refused record of which the caller holds only the beginning (a reader that does not keep
+     * an overlong line in memory), as above otherwise.
+     *
+     * @param rawPayload  the first bytes of the record (not null)
+     * @param wholeLength the length of the whole record, at least {@code rawPayload.length}
+     * @param wholeSha256 SHA-256 (hex) of the whole record, or null to compute it from {@code rawPayload} when that is all of it
+     */
+    public RejectedRecord rejected(String feed, String sourceId, String reasonCode, String reason, String intendedTopic,
+                                   String contentType, byte[] rawPayload, long wholeLength, String wholeSha256,
+                                   Instant rejectedAt) {
+        byte[] raw = Objects.requireNonNull(rawPayload, "rawPayload");
+        if (wholeLength < raw.length || (wholeSha256 == null && wholeLength != raw.length)) {
+            throw new IllegalArgumentException("whole length " + wholeLength + " and hash " + wholeSha256 + " do not fit "
+                    + raw.length + " payload bytes");
+        }
+        byte[] kept = raw.length > maxPayloadBytes ? Arrays.copyOf(raw, maxPayloadBytes) : raw;
+        boolean truncated = kept.length < wholeLength;
         return RejectedRecord.newBuilder()
                 .setFeed(feed)
                 .setSourceId(cut(sourceId))
@@ -80,10 +100,10 @@ public final class RejectedRecords {
                 .setReason(cut(reason))
                 .setIntendedTopic(intendedTopic)
                 .setContentType(contentType)
-                .setRawPayload(kept)
+                .setRawPayload(ByteBuffer.wrap(kept))
                 .setRejectedAt(rejectedAt)
-                .setRawPayloadLength((long) raw.length)
-                .setRawPayloadSha256(sha256Hex(raw))
+                .setRawPayloadLength(wholeLength)
+                .setRawPayloadSha256(wholeSha256 != null ? wholeSha256 : sha256Hex(raw))
                 .setRawPayloadTruncated(truncated)
                 .build();
     }
