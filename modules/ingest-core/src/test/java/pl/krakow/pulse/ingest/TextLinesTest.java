@@ -117,7 +117,7 @@ class TextLinesTest {
     }
 
     @Test
-    void carriageReturnsInsideACutLineAreHashedAndTheTerminatorsIsNotAcrossReadBoundaries() throws Exception {
+    void carriageReturnsInsideACutLineAreHashedButNotTheTerminatorsAcrossReadBoundaries() throws Exception {
         // A stream handing out 7 bytes per read puts CRs at every position of a chunk.
         String body = "ab\rcd\r\r".repeat(30);
         byte[] input = (body + "\r\nnext\r").getBytes(StandardCharsets.US_ASCII);
