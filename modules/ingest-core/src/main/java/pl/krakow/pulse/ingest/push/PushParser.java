@@ -22,4 +22,12 @@ public interface PushParser {
      * @return the outcomes in message order; never empty (an empty message is one rejection)
      */
     List<ParseOutcome> parse(byte[] body, String sourceId, String channelSensorId);
+
+    /**
+     * Told that these accepted events were not stored (their batch was not acknowledged and the sender was told
+     * so): a parser that refuses re-deliveries as {@code DUPLICATE} forgets their event ids, so the sender's resend
+     * is accepted. The default does nothing (a parser without duplicate detection).
+     */
+    default void notStored(List<ParseOutcome.Accepted<?>> events) {
+    }
 }
