@@ -53,10 +53,10 @@ import pl.krakow.pulse.platform.topics.Topics;
  * <p><b>Acknowledged batches.</b> {@link #publishAll} sends a batch with a callback per record and completes its
  * future only when the broker acknowledged every record, or fails it with a {@link NotAcknowledgedException}
  * naming the records without an acknowledgement. Its wait is bounded by the acknowledgement timeout: a publisher
- * made with {@link #acknowledging} gives its producer that timeout as {@code delivery.timeout.ms} and
- * {@code max.block.ms} (so a record the sender was told failed is one the producer has given up on, and a broker
- * outage costs a push at most that long, not the default 120 s); any other publisher waits up to its producer's
- * delivery timeout. Two seconds of grace on top let the producer's own verdict arrive first.
+ * made with {@link #acknowledging} gives its producer that timeout as {@code delivery.timeout.ms} (so a record the
+ * sender was told failed is one the producer has given up on, and a broker outage costs a push at most that long, not
+ * the default 120 s) and at most 2 s of {@code max.block.ms} (a send waiting for metadata blocks the caller's thread:
+ * during an outage that is an HTTP worker); any other publisher waits up to its producer's delivery timeout. Two seconds of grace on top let the producer's own verdict arrive first.
  *
  * <p><b>Metrics</b> (per record, on the {@link PulseMetrics} registry, tag {@code feed}):
  * {@code pulse.ingest.records} with {@code outcome=accepted|rejected} — the validation outcome, counted
@@ -85,6 +85,7 @@ public final class EventPublisher implements EventSink, AutoCloseable {
     private static final long QUIET_LOG_NANOS = Duration.ofMinutes(1).toNanos();
     private static final long RECOVERY_NANOS = Duration.ofSeconds(10).toNanos();
     private static final Duration ACK_GRACE = Duration.ofSeconds(2);
+    private static final Duration MAX_BLOCK = Duration.ofSeconds(2);
 
     /** Which time becomes the Kafka record timestamp of an accepted event. */
     public enum RecordTimestamp {
@@ -142,8 +143,7 @@ public final class EventPublisher implements EventSink, AutoCloseable {
         this.meters = metrics.registry();
         this.timestampMode = Objects.requireNonNull(timestampMode, "timestampMode");
         this.failureListener = Objects.requireNonNull(failureListener, "failureListener");
-        this.ackWait = Duration.ofMillis(((Number) producerConfig.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)).longValue())
-                .plus(ACK_GRACE);
+        this.ackWait = Duration.ofMillis(millis(producerConfig.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG))).plus(ACK_GRACE);
         this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
         metrics.bind(producer);
         this.ackDeadlines = new ScheduledThreadPoolExecutor(1, r -> {
@@ -156,8 +156,8 @@ public final class EventPublisher implements EventSink, AutoCloseable {
 
     /**
      * A publisher for sources that answer a sender ({@link #publishAll}): publish-time timestamps, and a producer that
-     * gives up on a record after {@code ackTimeout} — {@code delivery.timeout.ms} and {@code max.block.ms} are set to
-     * it and {@code request.timeout.ms} lowered to fit — so a push waits at most that long (plus 2 s of grace).
+     * gives up on a record after {@code ackTimeout} — {@code delivery.timeout.ms} is set to it, {@code max.block.ms} to
+     * at most 2 s and {@code request.timeout.ms} lowered to fit — so a push waits at most that long (plus 2 s of grace).
      *
      * @param ackTimeout at least 1 s (the producer needs room for its linger and one request)
      */
@@ -168,9 +168,9 @@ public final class EventPublisher implements EventSink, AutoCloseable {
         }
         Map<String, Object> config = clients.producer(clientId);
         long timeoutMs = ackTimeout.toMillis();
-        long lingerMs = ((Number) config.getOrDefault(ProducerConfig.LINGER_MS_CONFIG, 5)).longValue();
+        long lingerMs = millis(config.getOrDefault(ProducerConfig.LINGER_MS_CONFIG, 5));
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, timeoutMs));
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(timeoutMs, MAX_BLOCK.toMillis()));
         // The producer refuses delivery.timeout.ms < linger.ms + request.timeout.ms.
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(30_000, timeoutMs - lingerMs));
         return new EventPublisher(config, serdes, metrics, RecordTimestamp.PUBLISH_TIME, (feed, topic, error) -> { });
@@ -274,6 +274,11 @@ public final class EventPublisher implements EventSink, AutoCloseable {
     }
 
     // ------------------------------------------------------------------------------------------------
+
+    /** A producer setting in milliseconds: a number, or a string when it came through the {@code kafka.*} pass-through. */
+    private static long millis(Object value) {
+        return value instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(value).trim());
+    }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private byte[] serialize(TopicSpec topic, SpecificRecord value, FeedMeters fm) {
