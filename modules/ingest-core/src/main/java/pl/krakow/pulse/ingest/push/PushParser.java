@@ -33,4 +33,12 @@ public interface PushParser {
     default ParseOutcome.Rejected refuse(ReasonCode reason, String message, byte[] body, String sourceId) {
         return new ParseOutcome.Rejected("push", reason, message, body, sourceId, null, null, Instant.now());
     }
+
+    /**
+     * Told that these accepted events were not stored (their batch was not acknowledged and the sender was told
+     * so): a parser that refuses re-deliveries as {@code DUPLICATE} forgets their event ids, so the sender's resend
+     * is accepted. The default does nothing (a parser without duplicate detection).
+     */
+    default void notStored(List<ParseOutcome.Accepted<?>> events) {
+    }
 }
