@@ -19,6 +19,7 @@ import pl.krakow.pulse.runtime.service.Service;
 import pl.krakow.pulse.ingest.EventSink;
 import pl.krakow.pulse.ingest.ParseOutcome;
 import pl.krakow.pulse.ingest.PublishException;
+import pl.krakow.pulse.runtime.http.ProblemErrors;
 
 /**
  * The authenticated HTTP push endpoint for sensors (DESIGN §8): {@code POST /ingest/v1/sensors}
@@ -113,8 +114,11 @@ public final class SensorPushServer implements Service {
             config.jetty.threadPool = threads;
             config.http.defaultContentType = JSON;
             config.router.ignoreTrailingSlashes = true;
+            // Jetty's own 400/414/431 (a request it cannot parse) as problem+json too, not its HTML page.
+            ProblemErrors.install(config);
         });
         app.post(path, this::handle);
+        ProblemErrors.installFallbacks(app);
         app.exception(Exception.class, (e, ctx) -> {
             LOG.warn("Push request to {} failed: {}", path, e.toString());
             error(ctx, 500, "internal error");
