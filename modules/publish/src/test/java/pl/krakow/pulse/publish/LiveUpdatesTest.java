@@ -226,6 +226,8 @@ class LiveUpdatesTest {
         JsonNode problem = assertProblem(refused, 503);
         assertThat(problem.path("detail").asText()).contains("at most 2 clients");
         assertThat(refused.headers()).containsEntry("retry-after", "10");
+        assertThat(OpenApiContract.bundled().violations("/api/v1/stream", 503, refused.contentType(), refused.body()))
+                .as("the 503 is the one the OpenAPI document describes").isEmpty();
         assertThat(metrics.registry().get(LiveUpdates.METRIC_REJECTED).counter().count()).isEqualTo(1.0);
 
         first.close();
