@@ -8,11 +8,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,8 +29,9 @@ import pl.krakow.pulse.testsupport.kafka.EmbeddedPlatform;
 /**
  * A webhook's {@link NotifierRunner} on the embedded broker, alerts produced straight to {@code alerts.v1}: a new
  * webhook gets none of the history but every alert committed after {@code start()} returned, exactly once; after a
- * restart it continues where it stopped (alerts that came while it was down included), and a new webhook that saw no
- * alert before a restart still gets the ones that arrived meanwhile (its starting position was committed at once).
+ * restart it continues where it stopped (alerts that came while it was down included), a new webhook that saw no
+ * alert before a restart still gets the ones that arrived meanwhile (its starting position was committed at once), and
+ * an existing group reads a partition it never committed on from the beginning (nothing skipped on upgrade).
  */
 class WebhookStartsAtPresentIT {
 
@@ -56,12 +60,17 @@ class WebhookStartsAtPresentIT {
 
     /** Produces {@code n} alerts and returns their idempotency keys ({@code alerts.v1-<partition>-<offset>}). */
     private Set<String> produce(int n, String prefix) throws Exception {
+        return produce(n, prefix, null);
+    }
+
+    /** The same, all to {@code partition} (null = by key). */
+    private Set<String> produce(int n, String prefix, Integer partition) throws Exception {
         Set<String> keys = new java.util.HashSet<>();
         try (KafkaProducer<String, Alert> producer = new KafkaProducer<>(platform.clients().producer("present-it-producer"),
                 platform.serdes().key().serializer(), platform.serdes().value(Topics.ALERTS).serializer())) {
             for (int i = 0; i < n; i++) {
                 Alert a = Alert.newBuilder(WebhookNotifierTest.alert()).setAlertId(prefix + i).build();
-                RecordMetadata m = producer.send(new ProducerRecord<>(Topics.ALERTS.name(), prefix + i, a)).get();
+                RecordMetadata m = producer.send(new ProducerRecord<>(Topics.ALERTS.name(), partition, prefix + i, a)).get();
                 keys.add(Topics.ALERTS.name() + "-" + m.partition() + "-" + m.offset());
             }
         }
@@ -127,5 +136,21 @@ class WebhookStartsAtPresentIT {
         Thread.sleep(500);
         assertThat(receiver.accepted().keySet()).isEqualTo(meanwhile);
         assertThat(receiver.duplicates()).isZero();
+    }
+
+    @Test
+    void anExistingGroupReadsAPartitionItNeverCommittedFromTheBeginning() throws Exception {
+        // A first-edition group (named by position) that committed on partition 0 only: no alert ever reached partition 1.
+        produce(2, "seen-", 0);
+        Set<String> missedWhileUpgrading = produce(2, "p1-", 1);
+        try (Admin admin = Admin.create(platform.clients().admin("present-it-admin"))) {
+            admin.alterConsumerGroupOffsets("present-it-notify-webhook-1", Map.of(new TopicPartition(Topics.ALERTS.name(), 0),
+                    new OffsetAndMetadata(2))).all().get();
+        }
+        WebhookReceiver receiver = receiver();
+        open.add(runner("1", receiver));
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.accepted().size() >= 2);
+        Thread.sleep(500);
+        assertThat(receiver.accepted().keySet()).isEqualTo(missedWhileUpgrading);
     }
 }

@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,12 +37,13 @@ import pl.krakow.pulse.runtime.service.Service;
  * cannot be decoded is skipped and logged.
  *
  * <p><b>Where a notifier starts.</b> A group with a committed position continues from it, whatever the start mode.
- * A group without one (a notifier never run before) starts as its {@link StartAt} says: {@link StartAt#EARLIEST}
+ * A group without any (a notifier never run before) starts as its {@link StartAt} says: {@link StartAt#EARLIEST}
  * reads {@code alerts.v1} from the beginning; {@link StartAt#PRESENT} (webhooks: a new receiver must not get up to
  * 400 days of history) starts at the end offsets read in {@link #start()}, so every alert committed after
  * {@code start()} returned is delivered, exactly as for an old webhook, and none before. That starting position is
  * committed at once, so a restart before the first alert neither skips what came meanwhile nor replays history.
  * A partition without an end offset from {@code start()} (added later) is read from its beginning: all of it is new.
+ * In a group that has committed on some partition, a partition without an offset is read from the beginning.
  */
 public final class NotifierRunner implements Service {
 
@@ -96,28 +99,33 @@ public final class NotifierRunner implements Service {
         thread.start();
     }
 
-    /** Positions the partitions of this assignment that have no committed offset, and commits that position. */
+    /**
+     * For a group with no committed offset on any partition (a new notifier), positions the assigned partitions at the
+     * present and commits that position. A group that has committed anywhere is an existing notifier: a partition it
+     * has no offset for (no alert ever arrived there) is read from the beginning, as before, so nothing it missed
+     * while down is skipped.
+     */
     private void startUncommitted(Collection<TopicPartition> assigned) {
         if (startAt != StartAt.PRESENT || assigned.isEmpty()) {
             return;
         }
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(assigned));
+        Set<TopicPartition> all = new HashSet<>(present.keySet());
+        all.addAll(assigned);
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(all);
+        if (committed.values().stream().anyMatch(Objects::nonNull)) {
+            return; // an existing group: the committed positions (and earliest where none) apply
+        }
         Map<TopicPartition, OffsetAndMetadata> starts = new HashMap<>();
         for (TopicPartition p : assigned) {
-            if (committed.get(p) == null) {
-                long offset = present.getOrDefault(p, 0L);
-                consumer.seek(p, offset);
-                starts.put(p, new OffsetAndMetadata(offset));
-            }
+            long offset = present.getOrDefault(p, 0L);
+            consumer.seek(p, offset);
+            starts.put(p, new OffsetAndMetadata(offset));
         }
-        if (!starts.isEmpty()) {
-            consumer.commitSync(starts);
-            LOG.info("notifier {} is new: starts at the present of alerts.v1 (partition@offset {}); earlier alerts are not sent",
-                    notifier.name(), starts.entrySet().stream().map(e -> e.getKey().partition() + "@" + e.getValue().offset()).sorted().toList());
-        }
+        consumer.commitSync(starts);
+        LOG.info("notifier {} is new: starts at the present of alerts.v1 (partition@offset {}); earlier alerts are not sent",
+                notifier.name(), starts.entrySet().stream().map(e -> e.getKey().partition() + "@" + e.getValue().offset()).sorted().toList());
     }
 
-    /** The notifier's name, e.g. {@code log}, {@code webhook-1}. */
     @Override
     public String name() {
         return notifier.name();
