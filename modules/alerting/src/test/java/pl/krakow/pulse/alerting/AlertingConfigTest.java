@@ -49,5 +49,8 @@ class AlertingConfigTest {
                 .hasMessageContaining("alerting.webhook.urls").hasMessageContaining("http(s) URLs");
         assertThatThrownBy(() -> PulseConfig.load(AlertingConfig.KEYS, null, Map.of(), Map.of("alerting.webhook.urls",
                 "a=http://h/1,a=http://h/2"))).hasMessageContaining("two webhooks are named 'a'");
+        assertThatThrownBy(() -> PulseConfig.load(AlertingConfig.KEYS, null, Map.of(), Map.of("alerting.webhook.urls",
+                "ops=ftp://bot:hunter2@hooks.example/x"))).as("a start-up error never prints a secret key's value")
+                .hasMessageContaining("alerting.webhook.urls").hasMessageNotContaining("hunter2");
     }
 }
