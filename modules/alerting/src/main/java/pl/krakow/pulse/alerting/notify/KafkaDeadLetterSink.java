@@ -17,7 +17,7 @@ import pl.krakow.pulse.platform.topics.Topics;
 /**
  * Dead letters of the notifiers on {@code ingest.rejected.v1} (the project's DLQ): a
  * {@link RejectedRecord} with feed {@code alerting-<notifier>}, reason code {@value #REASON_CODE}, the
- * target (URL without its query, which may hold a secret), the reason and the JSON body as payload
+ * target (the URL with its secrets masked, {@link SecretMask}), the reason and the JSON body as payload
  * (cut to {@code dead.letter.payload.max.bytes}, with its length and SHA-256: {@link RejectedRecords}).
  * Sent synchronously, so the notifier commits the alert's offset only once the dead letter is stored.
  */

@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 import pl.krakow.pulse.ingest.EventSink;
 import pl.krakow.pulse.ingest.NotAcknowledgedException;
 import pl.krakow.pulse.ingest.ParseOutcome;
+import pl.krakow.pulse.runtime.http.ProblemErrors;
 import pl.krakow.pulse.runtime.service.Service;
 
 /**
@@ -167,8 +168,11 @@ public final class SensorPushServer implements Service {
             });
             config.http.defaultContentType = JSON;
             config.router.ignoreTrailingSlashes = true;
+            // Jetty's own 400/414/431 (a request it cannot parse) as problem+json too, not its HTML page.
+            ProblemErrors.install(config);
         });
         app.post(path, this::handle);
+        ProblemErrors.installFallbacks(app);
         app.exception(Exception.class, (e, ctx) -> {
             LOG.warn("Push request to {} failed: {}", path, e.toString());
             problem(ctx, 500, "internal error; the server log has the details");
