@@ -200,6 +200,12 @@ final class PulseProcess implements AutoCloseable {
         return read(stderr);
     }
 
+    /** The lines of its log that match {@code regex} (e.g. Streams state changes), for the test's report. */
+    String logLines(String regex) {
+        Pattern pattern = Pattern.compile(regex);
+        return String.join("\n", read(stderr).lines().filter(l -> pattern.matcher(l).find()).toList());
+    }
+
     /** Ends it like {@code kill -9} if it still runs: a test that failed half-way leaves no process behind. */
     @Override
     public void close() throws InterruptedException {
