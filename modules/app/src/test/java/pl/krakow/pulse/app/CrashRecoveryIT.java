@@ -139,7 +139,7 @@ class CrashRecoveryIT {
             if (ready == null || ready.compareTo(READY_BOUND) > 0) {
                 try (Admin admin = Admin.create(clients.admin("it-crash-transactions"))) {
                     print("run 3 missed the bound; Streams state changes of the restarted process:\n%s\n%s",
-                            third.logLines("State transition|Timeout|transaction|corrupted"), transactions(admin));
+                            third.logLines("State transition|Timeout|transaction|corrupted|started in|PulseRuntime|Embedded"), transactions(admin));
                 }
             }
             assertThat(ready).as("every application RUNNING and /ready 200 after the restart; last /ready: %s\n%s",

@@ -32,6 +32,8 @@ final class PulseProcess implements AutoCloseable {
     /** As the {@code pulse} launcher starts it (heap, collector), so the child behaves like a user's process. */
     private static final List<String> JVM_OPTIONS = List.of("-Xms128m", "-Xmx512m", "-XX:+UseSerialGC",
             "-XX:+ExitOnOutOfMemoryError", "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=pl.krakow.pulse.events");
+    /** The child's log configuration, a test resource: Kraków Pulse's INFO lines say where a slow start spends its time. */
+    private static final String LOG_CONFIGURATION = resource("logback-pulse-process.xml");
     /** Exit status of a process ended by SIGKILL (128 + 9), as Java reports it on Linux. */
     static final int SIGKILL_EXIT = 137;
 
@@ -67,6 +69,7 @@ final class PulseProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
+        command.add("-Dlogback.configurationFile=" + LOG_CONFIGURATION);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(PulseCommand.class.getName());
@@ -211,6 +214,14 @@ final class PulseProcess implements AutoCloseable {
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             kill();
+        }
+    }
+
+    private static String resource(String name) {
+        try {
+            return Path.of(PulseProcess.class.getClassLoader().getResource(name).toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
         }
     }
 
