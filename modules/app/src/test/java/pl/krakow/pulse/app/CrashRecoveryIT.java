@@ -153,7 +153,8 @@ class CrashRecoveryIT {
                         () -> "the replay of the restarted pulse run did not finish: " + third.lastReady + "\n" + third.tail());
                 awaitIv3Consumed(admin, GIVE_UP, "after the restarts\n" + third.tail());
             }
-            print("run 3: replay done and IV.3 caught up %s later", since(began));
+            print("run 3: replay done and IV.3 caught up %s later; %s holds %d records (each start replays the file again)",
+                    since(began), Topics.AIR_QUALITY.name(), inputRecords(clients));
             assertThat(third.lastReady.check("bundled-replay")).as("the restarted replay sent everything").contains("sendFailures=0");
             Map<String, IndicatorValue> table;
             try (HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(third.registryUrl())) {
@@ -217,6 +218,13 @@ class CrashRecoveryIT {
             ReplayReport replay = runtime.awaitReplay(GIVE_UP);
             assertThat(replay).as("the replay rode through the broker restart").isNotNull();
             assertThat(replay.sendFailures()).as("records the replay could not send: %s", replay).isZero();
+            try (Admin admin = Admin.create(runtime.clients().admin("it-broker-restart-input"))) {
+                long written = records(admin, Topics.AIR_QUALITY.name());
+                print("broker restart: %d records on %s for %d readings the replay accepted", written, Topics.AIR_QUALITY.name(),
+                        replay.accepted());
+                assertThat(written).as("the idempotent producer wrote every accepted reading exactly once through the outage")
+                        .isEqualTo(replay.accepted());
+            }
             try (Admin admin = Admin.create(runtime.clients().admin("it-broker-restart-lag"))) {
                 awaitIv3Consumed(admin, GIVE_UP, "after the broker restart");
             }
@@ -290,17 +298,26 @@ class CrashRecoveryIT {
 
     /** Records on the IV.3 table topic (log end offsets, committed or not): IV.3 has started to write. */
     private static long iv3Output(Admin admin) {
+        return records(admin, Topics.INDICATORS_IV3.name());
+    }
+
+    /** The sum of the topic's log end offsets (nothing is deleted in these tests): 0 while it does not exist. */
+    private static long records(Admin admin, String topic) {
         try {
-            var partitions = admin.describeTopics(List.of(Topics.INDICATORS_IV3.name())).allTopicNames().get()
-                    .get(Topics.INDICATORS_IV3.name()).partitions().stream()
-                    .collect(Collectors.toMap(p -> new TopicPartition(Topics.INDICATORS_IV3.name(), p.partition()),
-                            p -> OffsetSpec.latest()));
+            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                    .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
             return admin.listOffsets(partitions).all().get().values().stream().mapToLong(o -> o.offset()).sum();
         } catch (ExecutionException e) {
             return 0; // not there yet
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        }
+    }
+
+    private static long inputRecords(KafkaClients clients) {
+        try (Admin admin = Admin.create(clients.admin("it-crash-input"))) {
+            return records(admin, Topics.AIR_QUALITY.name());
         }
     }
 
