@@ -62,7 +62,10 @@ import pl.krakow.pulse.testsupport.kafka.TopicReader;
  *
  * <p>The reference run and the broker-restart run are in-process {@link PulseRuntime}s; the crash run is a child
  * JVM ({@link PulseProcess}). The replays under fault run at a finite speed ({@link #FAULT_REPLAY_SPEED}) so that
- * the faults strike while records are still being produced. Measured times are printed ({@code [fault-test]}).
+ * the faults can strike while records are still being produced. The first SIGKILL waits until IV.3 has written
+ * output (an exactly-once transaction is then in flight) and requires the replay to be still running or IV.3 still
+ * behind its input: on busy cores IV.3 may start writing only after the replay has ended, and the printed line says
+ * which it was. Measured times are printed ({@code [fault-test]}).
  * The idle release is pushed out of reach ({@code indicators.idle.timeout} 1 h) in every run: it finalises windows
  * by wall clock, which would make the tables depend on how long each run took.
  */
@@ -77,7 +80,7 @@ class CrashRecoveryIT {
      * services and longer to rebalance.
      */
     static final Duration GIVE_UP = Duration.ofSeconds(120);
-    /** 2017 Q1 (90 days) in ~19 s: faults land while the replay still produces. */
+    /** 2017 Q1 (90 days) in ~19 s: long enough for faults to land while the replay still produces, short for CI. */
     static final String FAULT_REPLAY_SPEED = "400000";
     /** How long the broker stays away in the broker-restart test. */
     static final Duration OUTAGE = Duration.ofSeconds(2);
