@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -222,10 +223,15 @@ public final class StreamsApplication implements Service {
         close(DEFAULT_CLOSE_TIMEOUT);
     }
 
-    /** Stops processing, commits and closes; returns false when the timeout elapsed first. */
+    /**
+     * Stops processing, commits, leaves the consumer group and closes; returns false when the timeout elapsed first.
+     * Leaving matters because the members are static (see {@code KafkaClients}): a static member that only closes stays
+     * in the group, holding its partitions, until its session times out.
+     */
     public boolean close(Duration timeout) {
         closing = true;
-        boolean closed = streams.close(timeout);
+        boolean closed = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(timeout));
         if (!closed) {
             LOG.warn("{} did not close within {}", applicationId, timeout);
         }
