@@ -76,8 +76,6 @@ import pl.krakow.pulse.runtime.transactions.HangingTransactionSweep;
 public final class PulseRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PulseRuntime.class);
-    /** On a shared cluster another client's transaction may be a moment ahead of its coordinator (pre-KIP-890 brokers). */
-    private static final Duration HANGING_TRANSACTION_MIN_IDLE_ON_CLUSTER = Duration.ofMinutes(1);
 
     private final PulseConfig config;
     private final ServiceGroup services = new ServiceGroup("pulse");
@@ -176,8 +174,7 @@ public final class PulseRuntime implements AutoCloseable {
     private void abortHangingTransactions() {
         boolean embedded = broker != null;
         try (AdminClient admin = AdminClient.create(clients.admin("pulse-hanging-transactions"))) {
-            new HangingTransactionSweep(admin, metrics.registry(), java.time.Clock.systemUTC(),
-                    embedded ? Duration.ZERO : HANGING_TRANSACTION_MIN_IDLE_ON_CLUSTER, Duration.ofSeconds(30))
+            new HangingTransactionSweep(admin, metrics.registry(), Duration.ofSeconds(30))
                     .sweep(embedded || config.get(RuntimeConfig.ABORT_HANGING_TRANSACTIONS));
         }
     }

@@ -35,7 +35,7 @@ public final class RuntimeConfig {
                     + "/health 503 naming it with the reason, and pulse run prints a line.");
     public static final ConfigKey<Boolean> ABORT_HANGING_TRANSACTIONS = ConfigKey.bool("transactions.hanging.abort", "streams",
             false, "At start-up, before the Streams applications start, every partition is checked for a hanging transaction "
-                    + "(open, but unknown to its transaction coordinator or older than transaction.max.timeout.ms), which "
+                    + "(open on the partition, but not in progress at its transaction coordinator), which "
                     + "would keep read_committed readers and offset fetches waiting forever. The embedded broker always aborts "
                     + "them; on a cluster they are only logged unless this is true.");
 

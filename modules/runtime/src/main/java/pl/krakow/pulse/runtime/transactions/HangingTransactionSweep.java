@@ -2,7 +2,6 @@ package pl.krakow.pulse.runtime.transactions;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,8 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeProducersResult.PartitionProducerState;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.ListTransactionsOptions;
@@ -25,9 +22,7 @@ import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
-import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pl.krakow.pulse.runtime.transactions.HangingTransactions.CoordinatorTransaction;
@@ -43,9 +38,9 @@ import pl.krakow.pulse.runtime.transactions.HangingTransactions.OpenTransaction;
  *
  * <p>Which transactions are hanging is {@link HangingTransactions}' decision; this class only asks the brokers:
  * {@code DescribeProducers} on every partition for the open transactions, {@code ListTransactions} filtered by
- * their producer ids and {@code DescribeTransactions} for what the coordinators know, and the brokers'
- * {@code transaction.max.timeout.ms}. Each hanging transaction is logged at WARN with its partition, producer
- * id and epoch, first offset and idle time, and whether it was aborted; {@code pulse.transactions.hanging.found}
+ * their producer ids and {@code DescribeTransactions} for what the coordinators know, then {@code DescribeProducers}
+ * again on the candidates' partitions to confirm. Each hanging transaction is logged at WARN with its partition,
+ * producer id and epoch, first offset, last record timestamp and reason, and whether it was aborted; {@code pulse.transactions.hanging.found}
  * and {@code pulse.transactions.hanging.aborted} count them.
  *
  * <p>A sweep that cannot complete (a broker down, a missing ACL on a real cluster) logs why and returns what it
@@ -54,25 +49,18 @@ import pl.krakow.pulse.runtime.transactions.HangingTransactions.OpenTransaction;
 public final class HangingTransactionSweep {
 
     private static final Logger LOG = LoggerFactory.getLogger(HangingTransactionSweep.class);
-    /** Kafka's default {@code transaction.max.timeout.ms}, used when the brokers' value cannot be read. */
-    static final Duration DEFAULT_MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
 
     private final Admin admin;
-    private final Clock clock;
-    private final Duration minIdle;
     private final Duration timeout;
     private final Counter found;
     private final Counter aborted;
 
     /**
      * @param admin   an Admin client on the cluster (not closed here)
-     * @param minIdle see {@link HangingTransactions}: {@link Duration#ZERO} when nothing else can be writing
      * @param timeout bound of each Admin call
      */
-    public HangingTransactionSweep(Admin admin, MeterRegistry meters, Clock clock, Duration minIdle, Duration timeout) {
+    public HangingTransactionSweep(Admin admin, MeterRegistry meters, Duration timeout) {
         this.admin = admin;
-        this.clock = clock;
-        this.minIdle = minIdle;
         this.timeout = timeout;
         this.found = Counter.builder("pulse.transactions.hanging.found")
                 .description("Hanging transactions found on start-up (open on a partition, unknown to any coordinator)")
@@ -95,8 +83,8 @@ public final class HangingTransactionSweep {
                 found.increment();
                 OpenTransaction t = h.transaction();
                 boolean done = abort && abort(t);
-                LOG.warn("Hanging transaction on {}: producer id {} epoch {}, open from offset {}, producer silent for {} s ({}): {}",
-                        t.partition(), t.producerId(), t.producerEpoch(), t.startOffset(), h.idle().toSeconds(), h.reason(),
+                LOG.warn("Hanging transaction on {}: producer id {} epoch {}, open from offset {}, last record timestamp {} ({}): {}",
+                        t.partition(), t.producerId(), t.producerEpoch(), t.startOffset(), t.lastRecordTimestamp(), h.reason(),
                         done ? "ABORTED (abort marker written)" : abort ? "abort FAILED" : "not aborted (report only)");
             }
             LOG.info("Hanging-transaction sweep done in {} ms: {} found{}", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began),
@@ -118,7 +106,12 @@ public final class HangingTransactionSweep {
             return List.of();
         }
         Map<Long, CoordinatorTransaction> coordinated = coordinatorTransactions(open.stream().map(OpenTransaction::producerId).toList());
-        return new HangingTransactions(maxTransactionTimeout(), minIdle).hanging(open, coordinated, clock.instant());
+        List<Hanging> candidates = HangingTransactions.candidates(open, coordinated);
+        if (candidates.isEmpty()) {
+            return List.of();
+        }
+        List<OpenTransaction> openAgain = openTransactions(candidates.stream().map(h -> h.transaction().partition()).distinct().toList());
+        return HangingTransactions.confirmed(candidates, openAgain);
     }
 
     private boolean abort(OpenTransaction t) {
@@ -174,22 +167,5 @@ public final class HangingTransactionSweep {
         descriptions.forEach((id, d) -> out.put(d.producerId(),
                 new CoordinatorTransaction(id, d.producerId(), d.producerEpoch(), d.state(), d.topicPartitions())));
         return out;
-    }
-
-    /** The brokers' {@code transaction.max.timeout.ms} (of any one broker), or Kafka's default when it cannot be read. */
-    private Duration maxTransactionTimeout() throws InterruptedException {
-        try {
-            Collection<Node> nodes = admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (nodes.isEmpty()) {
-                return DEFAULT_MAX_TRANSACTION_TIMEOUT;
-            }
-            ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, nodes.iterator().next().idString());
-            Config config = admin.describeConfigs(List.of(broker)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(broker);
-            ConfigEntry entry = config == null ? null : config.get("transaction.max.timeout.ms");
-            return entry == null || entry.value() == null ? DEFAULT_MAX_TRANSACTION_TIMEOUT : Duration.ofMillis(Long.parseLong(entry.value()));
-        } catch (ExecutionException | TimeoutException | NumberFormatException e) {
-            LOG.debug("Cannot read transaction.max.timeout.ms; assuming {}: {}", DEFAULT_MAX_TRANSACTION_TIMEOUT, e.toString());
-            return DEFAULT_MAX_TRANSACTION_TIMEOUT;
-        }
     }
 }

@@ -1,6 +1,5 @@
 package pl.krakow.pulse.runtime.transactions;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,19 +16,19 @@ import org.apache.kafka.common.TopicPartition;
  * last stable offset stays at its first offset), and on {@code __consumer_offsets} it blocks every offset fetch of
  * the group with a pending transactional commit — the IV.3 application stuck in REBALANCING of issue 15.
  *
- * <p>The rule is the one of {@code kafka-transactions.sh find-hanging}: an open transaction is hanging when
- * <ul>
- *   <li>the coordinator does not list its producer id with a transaction in progress (Ongoing, or
- *       Prepare*, whose markers are still being written) that includes this partition; or</li>
- *   <li>the producer last wrote to the partition longer ago than the brokers' {@code transaction.max.timeout.ms}:
- *       the coordinator aborts every transaction by then, so one still open has lost its marker.</li>
- * </ul>
- * The first rule only applies to a transaction idle for at least {@code minIdle}: a producer that has just
- * written may not be listed yet by a coordinator on another broker (pre-KIP-890 clusters, where the partition
- * is added to the coordinator asynchronously). The embedded single-node broker checks before anything of ours
- * runs, so it passes {@link Duration#ZERO}.
+ * <p>The rule is the one of {@code kafka-transactions.sh find-hanging}, made safe against a race: an open
+ * transaction is hanging when the coordinator does not list its producer id with a transaction in progress
+ * (Ongoing, or Prepare*, whose markers are still being written) that includes the partition, <em>and</em> the
+ * partition still shows the same transaction open (same producer, same first offset) when looked at again after
+ * the coordinator answered. A coordinator only completes a transaction after its markers are written, so a
+ * transaction that ended normally between the two looks is gone by the second one and is never aborted — aborting it
+ * could otherwise cut a committed transaction of a live producer in two.
  *
- * <p>Pure: the caller gathers what the brokers say ({@link HangingTransactionSweep}) and passes the time.
+ * <p>Not used: the tool's "older than {@code transaction.max.timeout.ms}" shortcut. It measures age from the
+ * producer's last record timestamp, which is the producer's CreateTime — for our events their event time, months or
+ * years old — so it called live transactions "open for 368 days" on the first real run.
+ *
+ * <p>Pure: the caller gathers what the brokers say ({@link HangingTransactionSweep}).
  */
 public final class HangingTransactions {
 
@@ -37,21 +36,19 @@ public final class HangingTransactions {
     private static final Set<TransactionState> IN_PROGRESS = Set.of(TransactionState.ONGOING,
             TransactionState.PREPARE_COMMIT, TransactionState.PREPARE_ABORT, TransactionState.PREPARE_EPOCH_FENCE);
 
-    private final Duration maxTransactionTimeout;
-    private final Duration minIdle;
-
-    /**
-     * @param maxTransactionTimeout the brokers' {@code transaction.max.timeout.ms}
-     * @param minIdle               how long a transaction unknown to its coordinator must have been idle to count
-     */
-    public HangingTransactions(Duration maxTransactionTimeout, Duration minIdle) {
-        this.maxTransactionTimeout = maxTransactionTimeout;
-        this.minIdle = minIdle;
+    private HangingTransactions() {
     }
 
-    /** An open transaction as a partition leader reports it ({@code DescribeProducers}). */
+    /**
+     * An open transaction as a partition leader reports it ({@code DescribeProducers}); {@code lastRecordTimestamp} is
+     * the producer's last record timestamp (CreateTime), shown to the operator, not judged.
+     */
     public record OpenTransaction(TopicPartition partition, long producerId, int producerEpoch, int coordinatorEpoch,
-                                  long startOffset, Instant lastWrite) {
+                                  long startOffset, Instant lastRecordTimestamp) {
+
+        boolean sameAs(OpenTransaction other) {
+            return partition.equals(other.partition) && producerId == other.producerId && startOffset == other.startOffset;
+        }
     }
 
     /** A transaction as its coordinator describes it ({@code ListTransactions} + {@code DescribeTransactions}). */
@@ -59,42 +56,39 @@ public final class HangingTransactions {
                                          Set<TopicPartition> partitions) {
     }
 
-    /** An open transaction judged hanging, with why and for how long its producer has been silent. */
-    public record Hanging(OpenTransaction transaction, Duration idle, String reason) {
+    /** An open transaction judged hanging, with why. */
+    public record Hanging(OpenTransaction transaction, String reason) {
     }
 
     /**
-     * The hanging ones among {@code open}, judged against what the coordinators list by producer id.
+     * The open transactions the coordinators will not end: the candidates among {@code open}.
      *
      * @param open        every open transaction found on the partitions
-     * @param coordinated the coordinators' transactions by producer id (producers they do not list are absent)
-     * @param now         the time to measure idleness against
+     * @param coordinated the coordinators' transactions by producer id, asked after {@code open} was gathered
+     *                    (producers they do not list are absent)
      */
-    public List<Hanging> hanging(Collection<OpenTransaction> open, Map<Long, CoordinatorTransaction> coordinated, Instant now) {
+    public static List<Hanging> candidates(Collection<OpenTransaction> open, Map<Long, CoordinatorTransaction> coordinated) {
         List<Hanging> out = new ArrayList<>();
         for (OpenTransaction txn : open) {
-            Duration idle = Duration.between(txn.lastWrite(), now);
-            if (idle.isNegative()) {
-                idle = Duration.ZERO;
-            }
-            if (idle.compareTo(maxTransactionTimeout) > 0) {
-                out.add(new Hanging(txn, idle, "open longer than transaction.max.timeout.ms (" + maxTransactionTimeout + ")"));
-                continue;
-            }
-            if (idle.compareTo(minIdle) < 0) {
-                continue;
-            }
             CoordinatorTransaction known = coordinated.get(txn.producerId());
             if (known == null) {
-                out.add(new Hanging(txn, idle, "its producer has no transaction at any coordinator"));
+                out.add(new Hanging(txn, "its producer has no transaction at any coordinator"));
             } else if (!IN_PROGRESS.contains(known.state())) {
-                out.add(new Hanging(txn, idle, "the coordinator's transaction " + known.transactionalId() + " is "
+                out.add(new Hanging(txn, "the coordinator's transaction " + known.transactionalId() + " is "
                         + known.state() + ", not in progress"));
             } else if (!known.partitions().contains(txn.partition())) {
-                out.add(new Hanging(txn, idle, "the coordinator's transaction " + known.transactionalId() + " ("
+                out.add(new Hanging(txn, "the coordinator's transaction " + known.transactionalId() + " ("
                         + known.state() + ") does not include " + txn.partition()));
             }
         }
         return out;
+    }
+
+    /**
+     * The candidates that are still open, unchanged, in {@code openAgain} — gathered after the coordinators answered:
+     * those are hanging.
+     */
+    public static List<Hanging> confirmed(Collection<Hanging> candidates, Collection<OpenTransaction> openAgain) {
+        return candidates.stream().filter(c -> openAgain.stream().anyMatch(o -> o.sameAs(c.transaction()))).toList();
     }
 }

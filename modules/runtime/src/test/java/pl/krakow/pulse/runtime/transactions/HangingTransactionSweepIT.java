@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -80,8 +79,7 @@ class HangingTransactionSweepIT {
                 assertThat(reader.endOffsets(List.of(PARTITION)).get(PARTITION)).as("last stable offset").isZero();
 
                 SimpleMeterRegistry meters = new SimpleMeterRegistry();
-                HangingTransactionSweep sweep = new HangingTransactionSweep(admin, meters, Clock.systemUTC(), Duration.ZERO,
-                        Duration.ofSeconds(30));
+                HangingTransactionSweep sweep = new HangingTransactionSweep(admin, meters, Duration.ofSeconds(30));
                 List<Hanging> hanging = sweep.sweep(true);
 
                 assertThat(hanging).singleElement().satisfies(h -> {

@@ -2,7 +2,6 @@ package pl.krakow.pulse.runtime.transactions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -14,17 +13,17 @@ import pl.krakow.pulse.runtime.transactions.HangingTransactions.CoordinatorTrans
 import pl.krakow.pulse.runtime.transactions.HangingTransactions.Hanging;
 import pl.krakow.pulse.runtime.transactions.HangingTransactions.OpenTransaction;
 
-/** The find-hanging rule: open on a partition, and no coordinator will end it (or it outlived every timeout). */
+/** The find-hanging rule: open on a partition, no coordinator will end it, and still open when looked at again. */
 class HangingTransactionsTest {
 
-    private static final Instant NOW = Instant.parse("2026-01-01T12:00:00Z");
     private static final TopicPartition OFFSETS_1 = new TopicPartition("__consumer_offsets", 1);
     private static final TopicPartition AIR_1 = new TopicPartition("environment.air-quality.v1", 1);
     private static final long PID = 4711;
-    private final HangingTransactions rule = new HangingTransactions(Duration.ofMinutes(15), Duration.ZERO);
+    /** Event time, as our producers stamp records: a year old, and no sign of a stale transaction. */
+    private static final Instant LAST_RECORD = Instant.parse("2017-03-31T23:00:00Z");
 
-    private static OpenTransaction open(TopicPartition partition, long producerId, Duration idle) {
-        return new OpenTransaction(partition, producerId, 3, 0, 1234, NOW.minus(idle));
+    private static OpenTransaction open(TopicPartition partition, long producerId, long startOffset) {
+        return new OpenTransaction(partition, producerId, 3, 0, startOffset, LAST_RECORD);
     }
 
     private static CoordinatorTransaction coordinated(TransactionState state, TopicPartition... partitions) {
@@ -32,55 +31,50 @@ class HangingTransactionsTest {
     }
 
     @Test
-    void anOpenTransactionItsCoordinatorHasOngoingWithThatPartitionIsNotHanging() {
-        List<Hanging> hanging = rule.hanging(List.of(open(OFFSETS_1, PID, Duration.ofSeconds(5))),
-                Map.of(PID, coordinated(TransactionState.ONGOING, OFFSETS_1, AIR_1)), NOW);
-        assertThat(hanging).isEmpty();
+    void anOpenTransactionItsCoordinatorHasOngoingWithThatPartitionIsNotHangingHoweverOldItsRecords() {
+        assertThat(HangingTransactions.candidates(List.of(open(OFFSETS_1, PID, 1234)),
+                Map.of(PID, coordinated(TransactionState.ONGOING, OFFSETS_1, AIR_1)))).isEmpty();
     }
 
     @Test
     void aTransactionWhoseMarkersAreBeingWrittenIsNotHanging() {
-        List<Hanging> hanging = rule.hanging(List.of(open(OFFSETS_1, PID, Duration.ofSeconds(5))),
-                Map.of(PID, coordinated(TransactionState.PREPARE_ABORT, OFFSETS_1)), NOW);
-        assertThat(hanging).isEmpty();
+        assertThat(HangingTransactions.candidates(List.of(open(OFFSETS_1, PID, 1234)),
+                Map.of(PID, coordinated(TransactionState.PREPARE_ABORT, OFFSETS_1)))).isEmpty();
     }
 
     @Test
     void aProducerNoCoordinatorListsLeavesAHangingTransaction() {
-        OpenTransaction txn = open(OFFSETS_1, PID, Duration.ofSeconds(8));
-        List<Hanging> hanging = rule.hanging(List.of(txn), Map.of(), NOW);
-        assertThat(hanging).singleElement().satisfies(h -> {
+        OpenTransaction txn = open(OFFSETS_1, PID, 1234);
+        List<Hanging> candidates = HangingTransactions.candidates(List.of(txn), Map.of());
+        assertThat(candidates).singleElement().satisfies(h -> {
             assertThat(h.transaction()).isEqualTo(txn);
-            assertThat(h.idle()).isEqualTo(Duration.ofSeconds(8));
             assertThat(h.reason()).contains("no transaction at any coordinator");
         });
+        assertThat(HangingTransactions.confirmed(candidates, List.of(txn))).isEqualTo(candidates);
     }
 
     @Test
     void aCoordinatorWhoseTransactionIsCompleteLeavesAHangingTransaction() {
-        List<Hanging> hanging = rule.hanging(List.of(open(OFFSETS_1, PID, Duration.ofSeconds(8))),
-                Map.of(PID, coordinated(TransactionState.COMPLETE_ABORT, OFFSETS_1)), NOW);
-        assertThat(hanging).singleElement().extracting(Hanging::reason).asString().contains("CompleteAbort");
+        assertThat(HangingTransactions.candidates(List.of(open(OFFSETS_1, PID, 1234)),
+                Map.of(PID, coordinated(TransactionState.COMPLETE_ABORT, OFFSETS_1))))
+                .singleElement().extracting(Hanging::reason).asString().contains("CompleteAbort");
     }
 
     @Test
     void aCoordinatorWhoseOngoingTransactionLacksThePartitionLeavesAHangingTransaction() {
-        List<Hanging> hanging = rule.hanging(List.of(open(OFFSETS_1, PID, Duration.ofSeconds(8)), open(AIR_1, PID, Duration.ofSeconds(8))),
-                Map.of(PID, coordinated(TransactionState.ONGOING, AIR_1)), NOW);
-        assertThat(hanging).singleElement().extracting(h -> h.transaction().partition()).isEqualTo(OFFSETS_1);
+        assertThat(HangingTransactions.candidates(List.of(open(OFFSETS_1, PID, 1234), open(AIR_1, PID, 99)),
+                Map.of(PID, coordinated(TransactionState.ONGOING, AIR_1))))
+                .singleElement().extracting(h -> h.transaction().partition()).isEqualTo(OFFSETS_1);
     }
 
     @Test
-    void anyTransactionOpenLongerThanTheMaximumTimeoutIsHangingWhateverTheCoordinatorSays() {
-        List<Hanging> hanging = rule.hanging(List.of(open(AIR_1, PID, Duration.ofMinutes(16))),
-                Map.of(PID, coordinated(TransactionState.ONGOING, AIR_1)), NOW);
-        assertThat(hanging).singleElement().extracting(Hanging::reason).asString().contains("transaction.max.timeout.ms");
-    }
-
-    @Test
-    void onAClusterARecentTransactionUnknownToItsCoordinatorIsGivenTimeToBeListed() {
-        HangingTransactions cautious = new HangingTransactions(Duration.ofMinutes(15), Duration.ofSeconds(60));
-        assertThat(cautious.hanging(List.of(open(AIR_1, PID, Duration.ofSeconds(10))), Map.of(), NOW)).isEmpty();
-        assertThat(cautious.hanging(List.of(open(AIR_1, PID, Duration.ofSeconds(61))), Map.of(), NOW)).hasSize(1);
+    void aTransactionThatEndedBetweenTheTwoLooksIsNotAborted() {
+        // Seen open, then the coordinator wrote its markers and completed it before it was asked: not hanging.
+        List<Hanging> candidates = HangingTransactions.candidates(List.of(open(AIR_1, PID, 99)),
+                Map.of(PID, coordinated(TransactionState.COMPLETE_COMMIT, AIR_1)));
+        assertThat(candidates).hasSize(1);
+        assertThat(HangingTransactions.confirmed(candidates, List.of())).isEmpty();
+        assertThat(HangingTransactions.confirmed(candidates, List.of(open(AIR_1, PID, 140))))
+                .as("the same producer's next transaction, from a later offset").isEmpty();
     }
 }
