@@ -137,10 +137,10 @@ public final class StreamsApplication implements Service {
         streams.start();
     }
 
-    /** {@link #isRunning()} and not {@linkplain #stuck() stuck}. */
+    /** {@link #isRunning()} and not stuck ({@link #progress()}). */
     @Override
     public boolean isReady() {
-        return isRunning() && !stuck().stuck();
+        return isRunning() && !progress().stuck();
     }
 
     /**
@@ -153,20 +153,20 @@ public final class StreamsApplication implements Service {
         KafkaStreams.State state = streams.state();
         boolean failed = state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
                 || (started && !closing && (state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_SHUTDOWN));
-        return failed || stuck().stuck() ? Health.DOWN : Health.UP;
+        return failed || progress().stuck() ? Health.DOWN : Health.UP;
     }
 
     /** The Kafka Streams state, e.g. {@code RUNNING}, or why it is stuck, e.g. {@code REBALANCING for 75 s (bound 60 s)}. */
     @Override
     public String status() {
-        StreamsProgress.Verdict verdict = stuck();
+        StreamsProgress.Verdict verdict = progress();
         return verdict.stuck() ? "stuck: " + verdict.reason() : String.valueOf(streams.state());
     }
 
     /** Observes the client now and returns whether it is making progress (never stuck before start or while closing). */
-    public StreamsProgress.Verdict stuck() {
+    public StreamsProgress.Verdict progress() {
         if (!started || closing) {
-            return new StreamsProgress.Verdict(false, "");
+            return StreamsProgress.Verdict.PROGRESSING;
         }
         observeProgress();
         return progress.verdict();
