@@ -82,10 +82,11 @@ public final class HangingTransactionSweep {
             for (Hanging h : hanging) {
                 found.increment();
                 OpenTransaction t = h.transaction();
-                boolean done = abort && abort(t);
+                boolean done = abort && h.abortable() && abort(t);
                 LOG.warn("Hanging transaction on {}: producer id {} epoch {}, open from offset {}, last record timestamp {} ({}): {}",
                         t.partition(), t.producerId(), t.producerEpoch(), t.startOffset(), t.lastRecordTimestamp(), h.reason(),
-                        done ? "ABORTED (abort marker written)" : abort ? "abort FAILED" : "not aborted (report only)");
+                        done ? "ABORTED (abort marker written)" : !h.abortable() ? "NOT aborted: it was committed; an operator must resolve it"
+                                : abort ? "abort FAILED" : "not aborted (report only)");
             }
             LOG.info("Hanging-transaction sweep done in {} ms: {} found{}", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began),
                     hanging.size(), abort ? "" : " (report only)");

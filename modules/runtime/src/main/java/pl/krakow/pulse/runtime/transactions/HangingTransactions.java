@@ -56,8 +56,13 @@ public final class HangingTransactions {
                                          Set<TopicPartition> partitions) {
     }
 
-    /** An open transaction judged hanging, with why. */
-    public record Hanging(OpenTransaction transaction, String reason) {
+    /**
+     * An open transaction judged hanging, with why, and whether aborting it is safe: not when its coordinator decided
+     * to commit it (CompleteCommit) — the partition is missing a COMMIT marker, and an abort there would split a
+     * committed transaction (its other partitions committed, this one aborted: lost or duplicated records). Kafka's
+     * Admin API can only write abort markers, so such a transaction is reported, not touched.
+     */
+    public record Hanging(OpenTransaction transaction, String reason, boolean abortable) {
     }
 
     /**
@@ -72,13 +77,16 @@ public final class HangingTransactions {
         for (OpenTransaction txn : open) {
             CoordinatorTransaction known = coordinated.get(txn.producerId());
             if (known == null) {
-                out.add(new Hanging(txn, "its producer has no transaction at any coordinator"));
+                out.add(new Hanging(txn, "its producer has no transaction at any coordinator", true));
+            } else if (known.state() == TransactionState.COMPLETE_COMMIT) {
+                out.add(new Hanging(txn, "the coordinator's transaction " + known.transactionalId() + " is CompleteCommit: "
+                        + "this partition lacks its COMMIT marker, which the Admin API cannot write", false));
             } else if (!IN_PROGRESS.contains(known.state())) {
                 out.add(new Hanging(txn, "the coordinator's transaction " + known.transactionalId() + " is "
-                        + known.state() + ", not in progress"));
+                        + known.state() + ", not in progress", true));
             } else if (!known.partitions().contains(txn.partition())) {
                 out.add(new Hanging(txn, "the coordinator's transaction " + known.transactionalId() + " ("
-                        + known.state() + ") does not include " + txn.partition()));
+                        + known.state() + ") does not include " + txn.partition(), true));
             }
         }
         return out;

@@ -49,6 +49,7 @@ class HangingTransactionsTest {
         assertThat(candidates).singleElement().satisfies(h -> {
             assertThat(h.transaction()).isEqualTo(txn);
             assertThat(h.reason()).contains("no transaction at any coordinator");
+            assertThat(h.abortable()).isTrue();
         });
         assertThat(HangingTransactions.confirmed(candidates, List.of(txn))).isEqualTo(candidates);
     }
@@ -65,6 +66,16 @@ class HangingTransactionsTest {
         assertThat(HangingTransactions.candidates(List.of(open(OFFSETS_1, PID, 1234), open(AIR_1, PID, 99)),
                 Map.of(PID, coordinated(TransactionState.ONGOING, AIR_1))))
                 .singleElement().extracting(h -> h.transaction().partition()).isEqualTo(OFFSETS_1);
+    }
+
+    @Test
+    void aTransactionItsCoordinatorCommittedIsReportedButNeverAborted() {
+        // Seen after a kill -9: the restarted coordinator resent a COMMIT and skipped partitions without a leader yet.
+        assertThat(HangingTransactions.candidates(List.of(open(OFFSETS_1, PID, 1234)),
+                Map.of(PID, coordinated(TransactionState.COMPLETE_COMMIT, OFFSETS_1)))).singleElement().satisfies(h -> {
+                    assertThat(h.abortable()).isFalse();
+                    assertThat(h.reason()).contains("COMMIT marker");
+                });
     }
 
     @Test
