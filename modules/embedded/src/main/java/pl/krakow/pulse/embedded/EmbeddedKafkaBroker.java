@@ -342,10 +342,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("server.max.startup.time.ms", Long.toString(STARTUP_TIMEOUT.toMillis()));
         // Transactions (issue 15). Verification keeps a write of a transaction the coordinator does not know from
         // opening one on a partition (the default; set here because turning it off allows hanging transactions).
-        // A transaction left by a killed producer whose transactional id is not reused is aborted after its timeout
-        // (Streams: 10 s) at the next expiry scan: every 2 s instead of every 10 s, so a restart is not held up by it.
+        // The hanging transactions after a kill -9 came from the coordinator's expiry scan: right after loading
+        // __transaction_state it rolls back the killed producers' transactions (their 10 s timeout passed during the
+        // restart) while this broker's partitions have no leader endpoint yet; the marker sender skips such partitions
+        // as "likely deleted" (KAFKA-5202) and completes the abort — every partition not yet led, __consumer_offsets
+        // included, keeps the transaction open forever. The first scan runs one interval after start-up: at 60 s the
+        // broker is serving by then, and a restarted Streams application has already fenced and aborted its own
+        // previous transactions (same transactional id) through InitProducerId, with leaders in place.
         p.put("transaction.partition.verification.enable", "true");
-        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "2000");
+        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "60000");
         p.putAll(overrides);
         Properties properties = new Properties();
         properties.putAll(p);
