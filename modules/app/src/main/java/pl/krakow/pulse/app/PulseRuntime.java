@@ -60,6 +60,7 @@ import pl.krakow.pulse.runtime.service.Service;
 import pl.krakow.pulse.runtime.service.ServiceGroup;
 import pl.krakow.pulse.runtime.streams.StreamsApplication;
 import pl.krakow.pulse.runtime.streams.TopologyOptions;
+import pl.krakow.pulse.runtime.transactions.HangingTransactionSweep;
 
 /**
  * Everything {@code pulse run} starts, as one ordered list of {@link Service}s built from the
@@ -162,6 +163,20 @@ public final class PulseRuntime implements AutoCloseable {
             }
         }
         SchemaProvisioner.ensure(registry, Topics.all());
+        abortHangingTransactions();
+    }
+
+    /**
+     * Before any Streams application starts: a transaction left open on a partition with no coordinator to end it
+     * (issue 15, after a kill -9) would keep an application REBALANCING forever. The embedded broker is ours alone
+     * (its data directory is locked), so anything found is aborted at once; on a cluster only when configured.
+     */
+    private void abortHangingTransactions() {
+        boolean embedded = broker != null;
+        try (AdminClient admin = AdminClient.create(clients.admin("pulse-hanging-transactions"))) {
+            new HangingTransactionSweep(admin, metrics.registry(), Duration.ofSeconds(30))
+                    .sweep(embedded || config.get(RuntimeConfig.ABORT_HANGING_TRANSACTIONS));
+        }
     }
 
     /** Every domain service the configuration asks for, in start order; none started yet. */

@@ -2,10 +2,16 @@ package pl.krakow.pulse.app;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -57,8 +63,37 @@ public final class RunCommand implements Callable<Integer> {
         }, "pulse-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         runtime.printWhereEverythingListens(System.out);
+        ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pulse-health-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        AtomicReference<Map<String, String>> down = new AtomicReference<>(Map.of());
+        watch.scheduleWithFixedDelay(() -> healthChanges(down.getAndSet(runtime.services().down()), down.get())
+                .forEach(System.out::println), HEALTH_WATCH_INTERVAL.toMillis(), HEALTH_WATCH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         stopped.await();
+        watch.shutdownNow();
         return 0;
+    }
+
+    /** How often pulse run looks for a service that went DOWN (e.g. a Streams application stuck) or came back. */
+    static final Duration HEALTH_WATCH_INTERVAL = Duration.ofSeconds(5);
+
+    /**
+     * The console lines for what changed between two looks at the DOWN services (name to status): one line per
+     * service that went DOWN, saying why, and one per service that is UP again — so the terminal never says
+     * "running" alone while an application is stuck.
+     */
+    static List<String> healthChanges(Map<String, String> before, Map<String, String> now) {
+        List<String> lines = new ArrayList<>();
+        now.forEach((name, status) -> {
+            if (!before.containsKey(name)) { // once, not at every look: the status of a stuck app counts its seconds
+                lines.add("!! " + name + " is DOWN: " + status + "   (/health answers 503)");
+            }
+        });
+        before.keySet().stream().filter(name -> !now.containsKey(name))
+                .forEach(name -> lines.add("   " + name + " recovered: it is making progress again"));
+        return lines;
     }
 
     /** Idle timeout of the demo: the bundled replay at full speed, then nothing (see {@link #withBundledReplayIdleTimeout}). */

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.FinalizedVersionRange;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,8 +24,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -108,6 +113,36 @@ class EmbeddedKafkaBrokerIT {
             values.add("station-" + (i % 2) + "=" + i);
         }
         return values;
+    }
+
+    /**
+     * A directory formatted by an older Kafka (here Kafka 3.9's levels: transaction.version 0) gets this version's
+     * feature levels on start: transaction.version 2 (KIP-890) is what keeps a killed producer from leaving a
+     * transaction that no coordinator knows (issue 15).
+     */
+    @Test
+    void aDirectoryFormattedWithOlderFeatureLevelsIsUpgradedOnStart() throws Exception {
+        String dir = dataDir.toString();
+        new Formatter()
+                .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+                .setNodeId(1)
+                .setClusterId(Uuid.randomUuid().toString())
+                .setControllerListenerName(EmbeddedKafkaBroker.CONTROLLER_LISTENER)
+                .setMetadataLogDirectory(dir)
+                .setDirectories(List.of(dir))
+                .setReleaseVersion(MetadataVersion.IBP_3_9_IV0)
+                .setHasDynamicQuorum(false)
+                .run();
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(dataDir).build().start();
+             Admin admin = admin(broker)) {
+            Map<String, FinalizedVersionRange> finalized = admin.describeFeatures().featureMetadata().get(30, TimeUnit.SECONDS)
+                    .finalizedFeatures();
+            assertThat(finalized.get(MetadataVersion.FEATURE_NAME).maxVersionLevel())
+                    .isEqualTo(MetadataVersion.latestProduction().featureLevel());
+            assertThat(finalized.get(Feature.TRANSACTION_VERSION.featureName()).maxVersionLevel())
+                    .isEqualTo(Feature.TRANSACTION_VERSION.defaultLevel(MetadataVersion.latestProduction()))
+                    .isGreaterThanOrEqualTo((short) 2);
+        }
     }
 
     private static Admin admin(EmbeddedKafkaBroker broker) {

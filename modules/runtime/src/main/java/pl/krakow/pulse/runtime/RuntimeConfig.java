@@ -7,7 +7,8 @@ import pl.krakow.pulse.platform.config.ConfigKey;
 /**
  * The keys shared by every Kafka Streams topology of Kraków Pulse, read by
  * {@link pl.krakow.pulse.runtime.streams.TopologyOptions#fromConfig}: the idle timeout after which a silent input
- * no longer holds windows open, how often that is checked, and how updates of a window are coalesced.
+ * no longer holds windows open, how often that is checked, how updates of a window are coalesced, how long an
+ * application may make no progress before it is reported stuck, and whether hanging transactions are aborted.
  *
  * <p>{@link #KEYS} lists them in documentation order; {@code pulse config} and the README table show them in
  * that order among the other modules' keys.
@@ -28,7 +29,17 @@ public final class RuntimeConfig {
             Duration.ofMillis(50), "Coalesces a window's updates into at most one PROVISIONAL value per interval. Under "
                     + "exactly-once nothing is visible before the next commit anyway, so the default equals "
                     + "streams.commit.interval.ms; PT0S emits a value for every accepted event (much lower throughput).");
+    public static final ConfigKey<Duration> STREAMS_STALL_TIMEOUT = ConfigKey.duration("streams.stall.timeout", "streams",
+            Duration.ofSeconds(60), "A Streams application out of RUNNING (rebalancing, restoring) for longer than this, or "
+                    + "RUNNING with input lag and nothing processed for this long, is reported stuck: /ready not ready, "
+                    + "/health 503 naming it with the reason, and pulse run prints a line.");
+    public static final ConfigKey<Boolean> ABORT_HANGING_TRANSACTIONS = ConfigKey.bool("transactions.hanging.abort", "streams",
+            false, "At start-up, before the Streams applications start, every partition is checked for a hanging transaction "
+                    + "(open on the partition, but not in progress at its transaction coordinator), which "
+                    + "would keep read_committed readers and offset fetches waiting forever. The embedded broker always aborts "
+                    + "them; on a cluster they are only logged unless this is true.");
 
     /** Every key of this module, in documentation order. */
-    public static final List<ConfigKey<?>> KEYS = List.of(IDLE_TIMEOUT, PUNCTUATION_INTERVAL, EMIT_INTERVAL);
+    public static final List<ConfigKey<?>> KEYS = List.of(IDLE_TIMEOUT, PUNCTUATION_INTERVAL, EMIT_INTERVAL,
+            STREAMS_STALL_TIMEOUT, ABORT_HANGING_TRANSACTIONS);
 }

@@ -1,6 +1,13 @@
 package pl.krakow.pulse.platform.kafka;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
+import java.util.UUID;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -14,8 +21,15 @@ import pl.krakow.pulse.platform.config.PlatformConfig;
  * Builds Kafka client configurations from the Pulse configuration: bootstrap servers plus the
  * {@code kafka.*} pass-through (TLS, SASL, tuning), applied last so an operator can override any
  * default below.
+ *
+ * <p>Streams applications are static group members: their {@code group.instance.id} is kept in the state
+ * directory ({@value #INSTANCE_ID_FILE}), so a restarted instance replaces its previous members without waiting for
+ * their session timeout.
  */
 public final class KafkaClients {
+
+    /** The file in the Streams state directory that holds this instance's static group membership id. */
+    static final String INSTANCE_ID_FILE = "pulse-instance-id";
 
     private final String bootstrapServers;
     private final PulseConfig config;
@@ -86,8 +100,42 @@ public final class KafkaClients {
         // Commits run every commit.interval.ms anyway; the early commit on uncommitted state-store bytes
         // (KIP-892) polls every store's size on each loop and cost ~5 % of the stream thread in the profile.
         p.put(StreamsConfig.STATESTORE_UNCOMMITTED_MAX_BYTES_CONFIG, 0L);
+        // Static membership (issue 15): after a kill -9 the dead instance's dynamic members stayed in the group until
+        // session.timeout.ms (45 s), and the restarted instance's rebalance waited for them — ready 51-61 s after a
+        // restart. With a group.instance.id kept in the state directory, the restarted instance takes its own place
+        // back at once. Streams appends the thread index, so one id serves every stream thread of this instance.
+        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), appId + "-" + instanceId(Path.of(stateDir)));
         p.putAll(config.kafkaPassThrough());
         return p;
+    }
+
+    /**
+     * This instance's identity within its Streams groups, created once and kept in {@code stateDir}, so it survives
+     * restarts (static membership) and differs between instances, whose state directories differ.
+     */
+    static String instanceId(Path stateDir) {
+        Path file = stateDir.resolve(INSTANCE_ID_FILE);
+        try {
+            if (Files.isRegularFile(file)) {
+                String id = Files.readString(file, StandardCharsets.UTF_8).trim();
+                if (!id.isEmpty()) {
+                    return id;
+                }
+            }
+            Files.createDirectories(stateDir);
+            String id = UUID.randomUUID().toString();
+            Path tmp = Files.createTempFile(stateDir, INSTANCE_ID_FILE, ".tmp");
+            Files.writeString(tmp, id + "\n", StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
+            return id;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read or create the Streams instance id " + file, e);
+        }
     }
 
     private Map<String, Object> base(String clientId) {

@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -21,6 +24,7 @@ import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
 import pl.krakow.pulse.platform.topics.RejectedRecords;
+import pl.krakow.pulse.runtime.RuntimeConfig;
 import pl.krakow.pulse.runtime.service.Service;
 import pl.krakow.pulse.runtime.streams.watermark.SourcePartitions;
 
@@ -41,7 +45,9 @@ import pl.krakow.pulse.runtime.streams.watermark.SourcePartitions;
  *
  * <p>As a {@link Service}: named by its application suffix ({@code indicators-iv3}, {@code alerting}),
  * ready while RUNNING (not while rebalancing or restoring), DOWN once the client is in ERROR or has
- * stopped without being closed — states Kafka Streams does not leave by itself.
+ * stopped without being closed — states Kafka Streams does not leave by itself — and DOWN while it has
+ * made no progress for longer than {@code streams.stall.timeout} (out of RUNNING, or RUNNING with lag and
+ * nothing processed: {@link StreamsProgress}), with the reason as its {@link #status()}.
  *
  * <p>Topics are not created here; whoever starts the service provisions them first
  * ({@code TopicProvisioner}). Logs one line per state change.
@@ -58,6 +64,8 @@ public final class StreamsApplication implements Service {
     private final String applicationId;
     private final String name;
     private final Path stateDir;
+    private final Clock clock;
+    private final StreamsProgress progress;
     private volatile boolean started;
     private volatile boolean closing;
 
@@ -77,6 +85,8 @@ public final class StreamsApplication implements Service {
                                  Clock clock, GoalTopology goalTopology) {
         this.stateDir = stateDir.toAbsolutePath();
         this.name = applicationSuffix;
+        this.clock = clock;
+        this.progress = new StreamsProgress(clients.config().get(RuntimeConfig.STREAMS_STALL_TIMEOUT));
         Properties props = clients.streams(applicationSuffix, this.stateDir.toString());
         applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
         configureErrorHandling(props, new DeadLetters(applicationId, serdes, meters, clock, RejectedRecords.from(clients.config())));
@@ -88,7 +98,10 @@ public final class StreamsApplication implements Service {
         SourcePartitions.describeInto(props, topology.describe(), applicationId, clients.admin(applicationId + "-describe"),
                 SOURCE_DESCRIBE_TIMEOUT);
         streams = new KafkaStreams(topology, props);
-        streams.setStateListener((next, previous) -> LOG.info("{} {} -> {}", applicationId, previous, next));
+        streams.setStateListener((next, previous) -> {
+            LOG.info("{} {} -> {}", applicationId, previous, next);
+            observeProgress();
+        });
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("{} stops: unhandled error in a stream thread", applicationId, e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -125,25 +138,61 @@ public final class StreamsApplication implements Service {
         streams.start();
     }
 
-    /** {@link #isRunning()}. */
+    /** {@link #isRunning()} and not stuck ({@link #progress()}). */
     @Override
     public boolean isReady() {
-        return isRunning();
+        return isRunning() && !progress().stuck();
     }
 
-    /** DOWN in ERROR (or on the way there), or when started and no longer running though nobody closed it. */
+    /**
+     * DOWN in ERROR (or on the way there), when started and no longer running though nobody closed it, or when
+     * it has made no progress for longer than {@code streams.stall.timeout} ({@link StreamsProgress}): a
+     * rebalance that never ends is, to an operator, as stopped as an ERROR, and must not be reported UP.
+     */
     @Override
     public Health health() {
         KafkaStreams.State state = streams.state();
         boolean failed = state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
                 || (started && !closing && (state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_SHUTDOWN));
-        return failed ? Health.DOWN : Health.UP;
+        return failed || progress().stuck() ? Health.DOWN : Health.UP;
     }
 
-    /** The Kafka Streams state, e.g. {@code RUNNING}. */
+    /** The Kafka Streams state, e.g. {@code RUNNING}, or why it is stuck, e.g. {@code REBALANCING for 75 s (bound 60 s)}. */
     @Override
     public String status() {
-        return String.valueOf(streams.state());
+        StreamsProgress.Verdict verdict = progress();
+        return verdict.stuck() ? "stuck: " + verdict.reason() : String.valueOf(streams.state());
+    }
+
+    /** Observes the client now and returns whether it is making progress (never stuck before start or while closing). */
+    public StreamsProgress.Verdict progress() {
+        if (!started || closing) {
+            return StreamsProgress.Verdict.PROGRESSING;
+        }
+        observeProgress();
+        return progress.verdict();
+    }
+
+    private void observeProgress() {
+        if (!started) {
+            return;
+        }
+        double processed = 0;
+        double lag = 0;
+        for (Metric metric : streams.metrics().values()) {
+            MetricName n = metric.metricName();
+            if ("process-total".equals(n.name()) && "stream-thread-metrics".equals(n.group())) {
+                processed += finite(metric.metricValue());
+            } else if ("records-lag-max".equals(n.name()) && "consumer-fetch-manager-metrics".equals(n.group())
+                    && !n.tags().getOrDefault("client-id", "").endsWith("restore-consumer")) {
+                lag = Math.max(lag, finite(metric.metricValue()));
+            }
+        }
+        progress.observe(streams.state(), processed, (long) lag, clock.instant());
+    }
+
+    private static double finite(Object value) {
+        return value instanceof Number number && Double.isFinite(number.doubleValue()) ? number.doubleValue() : 0;
     }
 
     public KafkaStreams.State state() {
@@ -175,10 +224,15 @@ public final class StreamsApplication implements Service {
         close(DEFAULT_CLOSE_TIMEOUT);
     }
 
-    /** Stops processing, commits and closes; returns false when the timeout elapsed first. */
+    /**
+     * Stops processing, commits, leaves the consumer group and closes; returns false when the timeout elapsed first.
+     * Leaving matters because the members are static (see {@code KafkaClients}): a static member that only closes stays
+     * in the group, holding its partitions, until its session times out.
+     */
     public boolean close(Duration timeout) {
         closing = true;
-        boolean closed = streams.close(timeout);
+        boolean closed = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(timeout));
         if (!closed) {
             LOG.warn("{} did not close within {}", applicationId, timeout);
         }
