@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -174,8 +175,15 @@ public final class PulseRuntime implements AutoCloseable {
     private void abortHangingTransactions() {
         boolean embedded = broker != null;
         try (AdminClient admin = AdminClient.create(clients.admin("pulse-hanging-transactions"))) {
-            new HangingTransactionSweep(admin, metrics.registry(), Duration.ofSeconds(30))
-                    .sweep(embedded || config.get(RuntimeConfig.ABORT_HANGING_TRANSACTIONS));
+            HangingTransactionSweep sweep = new HangingTransactionSweep(admin, metrics.registry(), Duration.ofSeconds(30));
+            if (embedded) {
+                // The embedded broker leads every partition and has no authorizer: it takes the COMMIT marker its own
+                // coordinator failed to deliver after a kill -9 (see EmbeddedKafkaBroker, transaction settings).
+                String advertised = broker.bootstrapServers();
+                String host = advertised.substring(0, advertised.lastIndexOf(':')).replace("[", "").replace("]", "");
+                sweep.writingCommitMarkersTo(new InetSocketAddress(host, broker.brokerPort()));
+            }
+            sweep.sweep(embedded || config.get(RuntimeConfig.ABORT_HANGING_TRANSACTIONS));
         }
     }
 

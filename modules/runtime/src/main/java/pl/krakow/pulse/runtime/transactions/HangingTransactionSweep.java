@@ -2,6 +2,8 @@ package pl.krakow.pulse.runtime.transactions;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,6 +56,8 @@ public final class HangingTransactionSweep {
     private final Duration timeout;
     private final Counter found;
     private final Counter aborted;
+    private final Counter committed;
+    private CommitMarkerWriter commitMarkers;
 
     /**
      * @param admin   an Admin client on the cluster (not closed here)
@@ -68,6 +72,19 @@ public final class HangingTransactionSweep {
         this.aborted = Counter.builder("pulse.transactions.hanging.aborted")
                 .description("Hanging transactions aborted on start-up by writing their abort marker")
                 .register(meters);
+        this.committed = Counter.builder("pulse.transactions.hanging.committed")
+                .description("Hanging transactions their coordinator had committed, ended on start-up by writing the missing COMMIT marker")
+                .register(meters);
+    }
+
+    /**
+     * Also end hanging transactions their coordinator committed, by writing the missing COMMIT marker to
+     * {@code broker} ({@link CommitMarkerWriter}) — only for the embedded single-node broker, the partitions' only
+     * leader, which grants the inter-broker request; on a cluster such a transaction is reported for an operator.
+     */
+    public HangingTransactionSweep writingCommitMarkersTo(InetSocketAddress broker) {
+        this.commitMarkers = new CommitMarkerWriter(broker, timeout);
+        return this;
     }
 
     /**
@@ -82,11 +99,17 @@ public final class HangingTransactionSweep {
             for (Hanging h : hanging) {
                 found.increment();
                 OpenTransaction t = h.transaction();
-                boolean done = abort && h.abortable() && abort(t);
+                String outcome;
+                if (h.abortable()) {
+                    outcome = !abort ? "not aborted (report only)" : abort(t) ? "ABORTED (abort marker written)" : "abort FAILED";
+                } else if (abort && commitMarkers != null && h.commitMarker() != null) {
+                    outcome = commit(t, h.commitMarker()) ? "COMMITTED (the coordinator's missing COMMIT marker written)"
+                            : "commit marker FAILED; an operator must resolve it";
+                } else {
+                    outcome = "NOT aborted: it was committed; an operator must resolve it";
+                }
                 LOG.warn("Hanging transaction on {}: producer id {} epoch {}, open from offset {}, last record timestamp {} ({}): {}",
-                        t.partition(), t.producerId(), t.producerEpoch(), t.startOffset(), t.lastRecordTimestamp(), h.reason(),
-                        done ? "ABORTED (abort marker written)" : !h.abortable() ? "NOT aborted: it was committed; an operator must resolve it"
-                                : abort ? "abort FAILED" : "not aborted (report only)");
+                        t.partition(), t.producerId(), t.producerEpoch(), t.startOffset(), t.lastRecordTimestamp(), h.reason(), outcome);
             }
             LOG.info("Hanging-transaction sweep done in {} ms: {} found{}", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began),
                     hanging.size(), abort ? "" : " (report only)");
@@ -126,6 +149,17 @@ public final class HangingTransactionSweep {
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private boolean commit(OpenTransaction t, HangingTransactions.CommitMarker marker) {
+        try {
+            commitMarkers.commit(t.partition(), t.producerId(), marker.producerEpoch(), t.coordinatorEpoch(), marker.transactionVersion());
+            committed.increment();
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not write the COMMIT marker of producer {} on {}: {}", t.producerId(), t.partition(), e.toString());
             return false;
         }
     }

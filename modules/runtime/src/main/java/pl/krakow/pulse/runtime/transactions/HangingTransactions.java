@@ -57,12 +57,44 @@ public final class HangingTransactions {
     }
 
     /**
-     * An open transaction judged hanging, with why, and whether aborting it is safe: not when its coordinator decided
-     * to commit it (CompleteCommit) — the partition is missing a COMMIT marker, and an abort there would split a
+     * An open transaction judged hanging, with why, and how it may be ended. Aborting is safe unless its coordinator
+     * decided to commit it (CompleteCommit): the partition is missing a COMMIT marker, and an abort there would split a
      * committed transaction (its other partitions committed, this one aborted: lost or duplicated records). Kafka's
-     * Admin API can only write abort markers, so such a transaction is reported, not touched.
+     * Admin API can only write abort markers; {@code commitMarker} is the COMMIT marker the coordinator would have
+     * written, when that transaction is certainly the one open on the partition — else null, and it is reported only.
      */
-    public record Hanging(OpenTransaction transaction, String reason, boolean abortable) {
+    public record Hanging(OpenTransaction transaction, String reason, boolean abortable, CommitMarker commitMarker) {
+
+        Hanging(OpenTransaction transaction, String reason, boolean abortable) {
+            this(transaction, reason, abortable, null);
+        }
+    }
+
+    /**
+     * The COMMIT marker a coordinator would have written: its producer epoch, and the transaction version the marker
+     * is written under (2 when the coordinator bumped the epoch at the end of the transaction, KIP-890; else 0).
+     */
+    public record CommitMarker(short producerEpoch, short transactionVersion) {
+    }
+
+    /**
+     * The COMMIT marker that ends {@code open} as its coordinator decided, or null when the coordinator's completed
+     * commit is not certainly that transaction. Under transaction version 2 every transaction ends with an epoch bump,
+     * so the committed transaction left the coordinator one epoch above the partition's open one; under version 0/1 at
+     * the same epoch. Any other distance means later transactions of the producer ended since, and which way the open
+     * one went is not known: never guessed.
+     */
+    static CommitMarker commitMarkerFor(OpenTransaction open, CoordinatorTransaction committed) {
+        if (committed.producerId() != open.producerId()) {
+            return null;
+        }
+        if (committed.producerEpoch() == open.producerEpoch() + 1) {
+            return new CommitMarker((short) committed.producerEpoch(), (short) 2);
+        }
+        if (committed.producerEpoch() == open.producerEpoch()) {
+            return new CommitMarker((short) committed.producerEpoch(), (short) 0);
+        }
+        return null;
     }
 
     /**
@@ -80,7 +112,7 @@ public final class HangingTransactions {
                 out.add(new Hanging(txn, "its producer has no transaction at any coordinator", true));
             } else if (known.state() == TransactionState.COMPLETE_COMMIT) {
                 out.add(new Hanging(txn, "the coordinator's transaction " + known.transactionalId() + " is CompleteCommit: "
-                        + "this partition lacks its COMMIT marker, which the Admin API cannot write", false));
+                        + "this partition lacks its COMMIT marker, which the Admin API cannot write", false, commitMarkerFor(txn, known)));
             } else if (!IN_PROGRESS.contains(known.state())) {
                 out.add(new Hanging(txn, "the coordinator's transaction " + known.transactionalId() + " is "
                         + known.state() + ", not in progress", true));

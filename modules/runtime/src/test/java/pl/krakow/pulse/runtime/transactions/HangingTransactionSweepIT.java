@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -47,21 +49,7 @@ class HangingTransactionSweepIT {
     @Test
     void aTransactionNoCoordinatorKnowsIsAbortedAndReadCommittedReadersMoveOn() throws Exception {
         Path data = dir.resolve("kafka");
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(data).build().start()) {
-            KafkaClients clients = new KafkaClients(broker.bootstrapServers(), PulseConfig.defaults());
-            try (Admin admin = Admin.create(clients.admin("hanging-it"))) {
-                admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
-            }
-            Map<String, Object> txnConfig = clients.producer("hanging-it-txn");
-            txnConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "hanging-it-txn");
-            txnConfig.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) Duration.ofMinutes(10).toMillis());
-            KafkaProducer<String, String> txn = new KafkaProducer<>(txnConfig, new StringSerializer(), new StringSerializer());
-            txn.initTransactions();
-            txn.beginTransaction();
-            txn.send(new ProducerRecord<>(TOPIC, 0, "k", "never-committed")).get();
-            // Gone without ending its transaction, as under kill -9 (close(ZERO) sends no EndTxn).
-            txn.close(Duration.ZERO);
-        }
+        leaveOpenTransaction(data);
         deleteTransactionState(data);
 
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(data).build().start()) {
@@ -92,6 +80,54 @@ class HangingTransactionSweepIT {
                         .extracting(ConsumerRecord::value).containsExactly("after");
                 assertThat(sweep.sweep(true)).as("nothing left to abort").isEmpty();
             }
+        }
+    }
+
+    @Test
+    void theCommitMarkerWriterEndsAnOpenTransactionAsCommittedAndReadersSeeItsRecords() throws Exception {
+        Path data = dir.resolve("kafka-commit");
+        leaveOpenTransaction(data);
+        deleteTransactionState(data);
+
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(data).build().start()) {
+            KafkaClients clients = new KafkaClients(broker.bootstrapServers(), PulseConfig.defaults());
+            try (KafkaConsumer<String, String> reader = new KafkaConsumer<>(clients.consumer("hanging-it-reader", null),
+                    new StringDeserializer(), new StringDeserializer());
+                 Admin admin = Admin.create(clients.admin("hanging-it-commit"))) {
+                ProducerState open = admin.describeProducers(List.of(PARTITION)).partitionResult(PARTITION).get()
+                        .activeProducers().stream().filter(p -> p.currentTransactionStartOffset().isPresent()).findFirst().orElseThrow();
+                reader.assign(List.of(PARTITION));
+                reader.seekToBeginning(List.of(PARTITION));
+                assertThat(pollFor(reader, Duration.ofSeconds(2))).as("read_committed stops at the open transaction").isEmpty();
+
+                // What a coordinator running transaction version 2 writes when it commits: the bumped epoch.
+                new CommitMarkerWriter(new InetSocketAddress("127.0.0.1", broker.brokerPort()), Duration.ofSeconds(30))
+                        .commit(PARTITION, open.producerId(), (short) (open.producerEpoch() + 1), open.coordinatorEpoch().orElse(0), (short) 2);
+
+                assertThat(pollFor(reader, Duration.ofSeconds(10))).as("after the COMMIT marker: the transaction's record")
+                        .extracting(ConsumerRecord::value).containsExactly("never-committed");
+                assertThat(admin.describeProducers(List.of(PARTITION)).partitionResult(PARTITION).get().activeProducers())
+                        .noneMatch(p -> p.currentTransactionStartOffset().isPresent());
+            }
+        }
+    }
+
+    /** A transactional producer that writes one record to {@link #PARTITION} and vanishes without ending its transaction. */
+    private static void leaveOpenTransaction(Path data) throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(data).build().start()) {
+            KafkaClients clients = new KafkaClients(broker.bootstrapServers(), PulseConfig.defaults());
+            try (Admin admin = Admin.create(clients.admin("hanging-it"))) {
+                admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
+            }
+            Map<String, Object> txnConfig = clients.producer("hanging-it-txn");
+            txnConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "hanging-it-txn");
+            txnConfig.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) Duration.ofMinutes(10).toMillis());
+            KafkaProducer<String, String> txn = new KafkaProducer<>(txnConfig, new StringSerializer(), new StringSerializer());
+            txn.initTransactions();
+            txn.beginTransaction();
+            txn.send(new ProducerRecord<>(TOPIC, 0, "k", "never-committed")).get();
+            // Gone without ending its transaction, as under kill -9 (close(ZERO) sends no EndTxn).
+            txn.close(Duration.ZERO);
         }
     }
 

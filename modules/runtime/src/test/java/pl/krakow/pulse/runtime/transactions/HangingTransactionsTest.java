@@ -79,6 +79,25 @@ class HangingTransactionsTest {
     }
 
     @Test
+    void aCommittedTransactionGetsTheCommitMarkerItsCoordinatorWouldHaveWritten() {
+        OpenTransaction openAtEpoch3 = open(OFFSETS_1, PID, 1234);
+        // Transaction version 2: the commit bumped the epoch, the marker carries the bumped one.
+        assertThat(HangingTransactions.commitMarkerFor(openAtEpoch3,
+                new CoordinatorTransaction("t", PID, 4, TransactionState.COMPLETE_COMMIT, Set.of())))
+                .isEqualTo(new HangingTransactions.CommitMarker((short) 4, (short) 2));
+        // Transaction version 0/1: same epoch.
+        assertThat(HangingTransactions.commitMarkerFor(openAtEpoch3,
+                new CoordinatorTransaction("t", PID, 3, TransactionState.COMPLETE_COMMIT, Set.of())))
+                .isEqualTo(new HangingTransactions.CommitMarker((short) 3, (short) 0));
+        // Later transactions ended since: which way the open one went is unknown, so nothing is written.
+        assertThat(HangingTransactions.commitMarkerFor(openAtEpoch3,
+                new CoordinatorTransaction("t", PID, 6, TransactionState.COMPLETE_COMMIT, Set.of()))).isNull();
+        assertThat(HangingTransactions.candidates(List.of(openAtEpoch3),
+                Map.of(PID, coordinated(TransactionState.COMPLETE_COMMIT, OFFSETS_1))))
+                .singleElement().extracting(Hanging::commitMarker).isNotNull();
+    }
+
+    @Test
     void aTransactionThatEndedBetweenTheTwoLooksIsNotAborted() {
         // Seen open, then the coordinator wrote its markers and completed it before it was asked: not hanging.
         List<Hanging> candidates = HangingTransactions.candidates(List.of(open(AIR_1, PID, 99)),
