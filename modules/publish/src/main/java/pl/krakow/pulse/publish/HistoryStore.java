@@ -182,12 +182,23 @@ final class HistoryStore implements AutoCloseable {
 
     // --- writes (one thread) -------------------------------------------------------------------------
 
+    /** What the caller knows of a key it puts: a known answer skips the look-up that keeps {@link #size()} exact. */
+    enum Known { HELD, NEW, UNKNOWN }
+
     /** Stores the value under its key, replacing what was there; true when the key was new. */
     boolean put(IndicatorValue value) {
+        return put(value, Known.UNKNOWN);
+    }
+
+    /**
+     * As {@link #put(IndicatorValue)}, for a caller that may know whether the key is held: a revision of a series'
+     * latest window is, a window later than any of the series is not — between them most records of a live feed.
+     */
+    boolean put(IndicatorValue value, Known known) {
         byte[] key = key(value.getIndicatorId(), value.getScope(), value.getWindowStart());
         byte[] bytes = encode(value);
         return write(() -> {
-            boolean isNew = db.get(key) == null;
+            boolean isNew = known == Known.NEW || known == Known.UNKNOWN && db.get(key) == null;
             db.put(writeOptions, key, bytes);
             if (isNew) {
                 count.incrementAndGet();

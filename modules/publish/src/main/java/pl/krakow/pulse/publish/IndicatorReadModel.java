@@ -438,8 +438,10 @@ public final class IndicatorReadModel implements AutoCloseable {
             expired.increment();
             return;
         }
-        store.put(value);
         IndicatorValue latest = state.latest;
+        // Skips the store's look-up for the common cases: a revision of the latest window, a window after all others.
+        store.put(value, latest != null && latest.getWindowStart().equals(windowStart) ? HistoryStore.Known.HELD
+                : windowStart.isAfter(state.newest) ? HistoryStore.Known.NEW : HistoryStore.Known.UNKNOWN);
         if (latest == null || !windowStart.isBefore(latest.getWindowStart())) {
             state.latest = value;
         }

@@ -31,13 +31,13 @@ public final class PublishConfig {
     public static final ConfigKey<Duration> HISTORY_RETENTION_SHORT = ConfigKey.duration("history.retention.short.windows",
             "http", Duration.ofDays(15), "How long the read model keeps values whose window is shorter than an hour (the "
                     + "per-minute vehicles in service, 15-minute bike availability), counted back from the newest window of "
-                    + "the same indicator and scope (event time). 0 = for ever. The default keeps the bundled 14-day GTFS-RT "
-                    + "recording whole.").withValidator(PublishConfig::notNegative);
+                    + "the same indicator and scope (event time); PT0S = for ever. Default 15 days (P15D): keeps the bundled "
+                    + "14-day GTFS-RT recording whole.").withValidator(PublishConfig::notNegative);
     public static final ConfigKey<Duration> HISTORY_RETENTION_HOURLY = ConfigKey.duration("history.retention.hourly.windows",
-            "http", Duration.ofDays(400), "As history.retention.short.windows, for windows of an hour up to a day. 0 = for ever.")
+            "http", Duration.ofDays(400), "As history.retention.short.windows, for windows of an hour up to a day. Default 400 days (P400D).")
             .withValidator(PublishConfig::notNegative);
     public static final ConfigKey<Duration> HISTORY_RETENTION_LONG = ConfigKey.duration("history.retention.long.windows",
-            "http", Duration.ZERO, "As history.retention.short.windows, for windows of a day or longer. 0 = for ever.")
+            "http", Duration.ZERO, "As history.retention.short.windows, for windows of a day or longer. Default for ever (PT0S).")
             .withValidator(PublishConfig::notNegative);
     public static final ConfigKey<String> EXPORT_DIRECTORY = ConfigKey.string("export.directory", "http", "",
             "Directory the periodic open-data export writes one CSV (+ .meta.json) and one JSON file per goal to. "
@@ -58,6 +58,6 @@ public final class PublishConfig {
     }
 
     private static String notNegative(Duration d) {
-        return d.isNegative() ? "must not be negative (0 = for ever), e.g. P15D" : null;
+        return d.isNegative() ? "must not be negative (PT0S = for ever), e.g. P15D" : null;
     }
 }
