@@ -27,7 +27,8 @@ public final class PublishConfig {
             "Values per history answer when the request gives no limit; the answer links to the next page.")
             .withValidator(ConfigKey.atLeast(1));
     public static final ConfigKey<Integer> API_HISTORY_MAX_PAGE_SIZE = ConfigKey.integer("api.history.max.page.size",
-            "http", 10_000, "Largest limit a history request may ask for.").withValidator(ConfigKey.atLeast(1));
+            "http", 10_000, "Largest limit a history request may ask for.")
+            .withValidator(v -> v < 1 || v > 1_000_000 ? "must be 1..1000000 (one page is built in memory)" : null);
     public static final ConfigKey<Duration> HISTORY_RETENTION_SHORT = ConfigKey.duration("history.retention.short.windows",
             "http", Duration.ofDays(15), "How long the read model keeps values whose window is shorter than an hour (the "
                     + "per-minute vehicles in service, 15-minute bike availability), counted back from the newest window of "
