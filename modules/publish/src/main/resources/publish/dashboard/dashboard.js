@@ -350,6 +350,9 @@
       pending.alerts = true;
       schedule();
     });
+    // After a reconnect the browser sends Last-Event-ID and the server replays what was missed; when it cannot
+    // (too long away, or another server instance) it says reload, and the REST API has the complete picture.
+    source.addEventListener('reload', function () { location.reload(); });
   }
 
   // --- language --------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 package pl.krakow.pulse.alerting;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import pl.krakow.pulse.alerting.missing.MissingDataSpec;
+import pl.krakow.pulse.alerting.notify.WebhookTarget;
 import pl.krakow.pulse.platform.config.ConfigKey;
 
 /**
@@ -42,9 +43,18 @@ public final class AlertingConfig {
             "alerting", Duration.ofSeconds(30), "How often (wall clock) silent sources are looked for.");
     public static final ConfigKey<Boolean> LOG_NOTIFIER = ConfigKey.bool("alerting.notifier.log.enabled", "alerting", true,
             "Log one line per alert state change (logger pl.krakow.pulse.alerts).");
-    public static final ConfigKey<List<URI>> WEBHOOK_URLS = ConfigKey.urlList("alerting.webhook.urls", "alerting",
-            "Webhook URLs receiving every alert as a JSON POST with an Idempotency-Key header, comma-separated (secret: a URL may "
-                    + "carry a token). Empty = none.").asSecret();
+    public static final ConfigKey<List<WebhookTarget>> WEBHOOK_URLS = ConfigKey.parsed("alerting.webhook.urls", "alerting",
+            "webhook list", "", "Webhooks receiving every alert raised or changed after they were added, as a JSON POST with an "
+                    + "Idempotency-Key header: comma-separated name=URL entries (a plain URL is named u<hash of the URL without "
+                    + "its secrets>). The name keys the webhook's position on alerts.v1: a new name starts at the present, a "
+                    + "known one where it stopped. Secret: a URL may carry a token. Empty = none.",
+            WebhookTarget::parseList, WebhookTarget::formatList).asSecret();
+    public static final ConfigKey<Map<String, String>> WEBHOOK_SIGNING_SECRETS = ConfigKey.parsed("alerting.webhook.signing.secrets",
+            "alerting", "name=secret list", "", "HMAC-SHA256 signing secrets per webhook name, comma-separated name=secret: a "
+                    + "webhook with one sends X-Pulse-Timestamp and X-Pulse-Signature: sha256=hex(HMAC(secret, timestamp + \".\" + "
+                    + "body)). A webhook without one is sent unsigned.",
+            WebhookTarget::parseSecrets, m -> m.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(java.util.stream.Collectors.joining(","))).asSecret();
     public static final ConfigKey<Integer> WEBHOOK_MAX_ATTEMPTS = ConfigKey.integer("alerting.webhook.max.attempts", "alerting", 6,
             "Attempts per alert and webhook before it is dead-lettered to ingest.rejected.v1.").withValidator(ConfigKey.atLeast(1));
     public static final ConfigKey<Duration> WEBHOOK_INITIAL_BACKOFF = ConfigKey.duration("alerting.webhook.initial.backoff",
@@ -57,6 +67,6 @@ public final class AlertingConfig {
     /** Every key of this module, in documentation order. */
     public static final List<ConfigKey<?>> KEYS = List.of(
             ENABLED, RULES_FILE, CLEAR_MARGIN_PERCENT, MIN_DURATION, PROVISIONAL, REORDER_WAIT, MISSING_DATA,
-            MISSING_DATA_CHECK_INTERVAL, LOG_NOTIFIER, WEBHOOK_URLS, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_INITIAL_BACKOFF,
+            MISSING_DATA_CHECK_INTERVAL, LOG_NOTIFIER, WEBHOOK_URLS, WEBHOOK_SIGNING_SECRETS, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_INITIAL_BACKOFF,
             WEBHOOK_MAX_BACKOFF, WEBHOOK_TIMEOUT);
 }

@@ -1,10 +1,11 @@
 package pl.krakow.pulse.alerting;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +15,7 @@ import pl.krakow.pulse.alerting.notify.KafkaDeadLetterSink;
 import pl.krakow.pulse.alerting.notify.LogNotifier;
 import pl.krakow.pulse.alerting.notify.NotifierRunner;
 import pl.krakow.pulse.alerting.notify.WebhookNotifier;
+import pl.krakow.pulse.alerting.notify.WebhookTarget;
 import pl.krakow.pulse.alerting.rules.AlertRules;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.config.PulseConfig;
@@ -29,8 +31,9 @@ import pl.krakow.pulse.runtime.streams.StreamsApplication;
 /**
  * Everything alerting runs, built from the configuration ({@code alerting.*} keys): the Streams
  * application ({@link AlertingTopology#application}) and one {@link NotifierRunner} per notifier (log
- * unless switched off, one per webhook URL). A {@link Service} named {@code alerting}: {@link #fromConfig}
- * builds it, {@link #start()} starts the application then the notifiers; ready when alerting is off, or
+ * unless switched off, one per named webhook, its group keyed by the name and, when new, starting at the present).
+ * A {@link Service} named {@code alerting}: {@link #fromConfig} builds it, {@link #start()} starts the notifiers then
+ * the application; ready when alerting is off, or
  * the application is RUNNING and every notifier thread lives; DOWN when the application or a notifier
  * is. Topics must exist (the caller provisions them).
  */
@@ -75,31 +78,47 @@ public final class AlertingService implements CompositeService {
                 .withReorderWait(config.get(AlertingConfig.REORDER_WAIT))
                 .withMissingDataCheckInterval(config.get(AlertingConfig.MISSING_DATA_CHECK_INTERVAL));
         List<NotifierRunner> runners = new ArrayList<>();
-        StreamsApplication app;
+        StreamsApplication app = null;
         try {
-            app = members.add(AlertingTopology.application(clients, serdes, metrics, stateDir, rules, missing, options));
+            app = AlertingTopology.application(clients, serdes, metrics, stateDir, rules, missing, options);
             String prefix = config.get(PlatformConfig.APPLICATION_ID_PREFIX) + "-" + AlertingTopology.APPLICATION_SUFFIX + "-notify-";
             if (config.get(AlertingConfig.LOG_NOTIFIER)) {
                 runners.add(members.add(new NotifierRunner(clients, serdes, prefix + "log", new LogNotifier(metrics.registry()),
                         java.time.Duration.ZERO)));
             }
-            List<URI> urls = config.get(AlertingConfig.WEBHOOK_URLS);
-            if (!urls.isEmpty()) {
+            List<WebhookTarget> webhooks = config.get(AlertingConfig.WEBHOOK_URLS);
+            Map<String, String> secrets = new HashMap<>(config.get(AlertingConfig.WEBHOOK_SIGNING_SECRETS));
+            webhooks.forEach(w -> secrets.remove(w.name()));
+            if (!secrets.isEmpty()) {
+                throw new IllegalArgumentException(AlertingConfig.WEBHOOK_SIGNING_SECRETS.name() + " names webhooks that "
+                        + AlertingConfig.WEBHOOK_URLS.name() + " does not have: " + secrets.keySet() + "; configured: "
+                        + webhooks.stream().map(WebhookTarget::name).toList());
+            }
+            if (!webhooks.isEmpty()) {
                 KafkaDeadLetterSink dlq = new KafkaDeadLetterSink(clients, serdes, prefix + "dead-letters", clock);
                 // Added before the webhooks, so closed after them: a last failed delivery can still be dead-lettered.
                 members.add(Service.of("webhook-dead-letters", () -> { }, () -> true, dlq));
                 WebhookNotifier.Settings settings = new WebhookNotifier.Settings(config.get(AlertingConfig.WEBHOOK_MAX_ATTEMPTS),
                         config.get(AlertingConfig.WEBHOOK_INITIAL_BACKOFF), config.get(AlertingConfig.WEBHOOK_MAX_BACKOFF),
                         config.get(AlertingConfig.WEBHOOK_TIMEOUT));
-                int n = 0;
-                for (URI url : urls) {
-                    n++;
-                    AlertNotifier webhook = new WebhookNotifier("webhook-" + n, url, settings, dlq, metrics.registry());
-                    runners.add(members.add(new NotifierRunner(clients, serdes, prefix + "webhook-" + n, webhook, settings.worstCase())));
+                Map<String, String> signingSecrets = config.get(AlertingConfig.WEBHOOK_SIGNING_SECRETS);
+                for (WebhookTarget w : webhooks) {
+                    // Keyed by the webhook's name, never its place in the list: reordering moves no position.
+                    String name = "webhook-" + w.name();
+                    AlertNotifier webhook = new WebhookNotifier(name, w.url(), signingSecrets.get(w.name()), settings, dlq,
+                            metrics.registry(), d -> Thread.sleep(d.toMillis()), clock);
+                    runners.add(members.add(new NotifierRunner(clients, serdes, prefix + name, webhook, settings.worstCase(),
+                            NotifierRunner.StartAt.PRESENT)));
+                    LOG.info("webhook {} -> {} ({})", name, w.shown(), signingSecrets.containsKey(w.name()) ? "signed" : "unsigned");
                 }
             }
+            // Last, so started after the notifiers: a new webhook's "present" is read before this app writes an alert.
+            members.add(app);
         } catch (RuntimeException e) {
             members.close();
+            if (app != null && !members.members().contains(app)) {
+                app.close();
+            }
             throw e;
         }
         String summary = rules.indicatorsWithRules().size() + " rule-bearing indicators, " + missing.entries().size()
@@ -112,7 +131,7 @@ public final class AlertingService implements CompositeService {
         return NAME;
     }
 
-    /** Starts the Streams application, then the notifiers; on failure stops what it started and rethrows. */
+    /** Starts the notifiers, then the Streams application; on failure stops what it started and rethrows. */
     @Override
     public void start() {
         if (application == null) {

@@ -64,7 +64,7 @@ class WebhookExactlyOnceIT {
     void start() {
         receiver = new WebhookReceiver();
         config = PulseConfig.load(AlertingConfig.KEYS, null, Map.of(), Map.of(
-                AlertingConfig.WEBHOOK_URLS.name(), receiver.url(),
+                AlertingConfig.WEBHOOK_URLS.name(), "it=" + receiver.url(),
                 AlertingConfig.WEBHOOK_INITIAL_BACKOFF.name(), "PT0.05S",
                 AlertingConfig.REORDER_WAIT.name(), "PT1S",
                 AlertingConfig.MISSING_DATA.name(), ""));
@@ -167,7 +167,7 @@ class WebhookExactlyOnceIT {
         assertThat(receiver.accepted().keySet()).as("each record once, by its idempotency key").isEqualTo(keys);
         assertThat(records.stream().filter(r -> r.value().getState() == AlertState.RAISED && r.key().endsWith("|pm10-daily-pl")))
                 .hasSize(2);
-        assertThat(metrics.registry().get("pulse.alerting.notifier.failures").tag("notifier", "webhook-1").counter().count())
+        assertThat(metrics.registry().get("pulse.alerting.notifier.failures").tag("notifier", "webhook-it").counter().count())
                 .isGreaterThanOrEqualTo(3);
         System.out.printf("%nwebhook IT: %d alerts on alerts.v1, %d accepted by the receiver, %d requests, %d duplicates ignored%n",
                 records.size(), receiver.accepted().size(), receiver.requests().size(), receiver.duplicates());

@@ -76,6 +76,39 @@ class WebhookNotifierTest {
     }
 
     @Test
+    void aSignedRequestCarriesAnHmacOfTimestampAndBodyThatTheReceiverCanVerify() throws Exception {
+        java.time.Clock clock = java.time.Clock.fixed(Instant.parse("2026-01-01T12:00:00Z"), java.time.ZoneOffset.UTC);
+        WebhookNotifier signed = new WebhookNotifier("webhook-ops", URI.create(receiver.url()), "whsec-123", settings,
+                (n, target, body, reason) -> deadLetters.add(reason), meters, sleeps::add, clock);
+        signed.deliver("alerts.v1-0-5", alert());
+        WebhookReceiver.Request request = receiver.requests().get(0);
+        assertThat(request.timestamp()).isEqualTo("1767268800");
+        // Verified as a receiver would, with the JDK's Mac and nothing of ours.
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec("whsec-123".getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+        byte[] expected = mac.doFinal((request.timestamp() + "." + request.body()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(request.signature()).isEqualTo("sha256=" + java.util.HexFormat.of().formatHex(expected));
+        byte[] tampered = mac.doFinal((request.timestamp() + "." + request.body().replace("171.5", "17.5"))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(request.signature()).isNotEqualTo("sha256=" + java.util.HexFormat.of().formatHex(tampered));
+        notifier(receiver.url()).deliver("alerts.v1-0-6", alert());
+        assertThat(receiver.requests().get(1).signature()).as("no secret, no signature").isNull();
+    }
+
+    @Test
+    void secretsInTheUrlNeverReachTheDeadLetter() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        String url = "http://bot:pa55word@127.0.0.1:" + port + "/services/T0AB12CD3/B0CD34EF5/Xk9fLq2mZ8rT4vW1yB7nP3sQ?sig=abc";
+        notifier(url).deliver("k-secret", alert());
+        assertThat(deadLetters).singleElement().asString()
+                .contains("http://****@127.0.0.1:" + port + "/services/T0AB12CD3/B0CD34EF5/****?sig=****")
+                .doesNotContain("pa55word").doesNotContain("Xk9fLq2mZ8rT4vW1yB7nP3sQ").doesNotContain("abc");
+    }
+
+    @Test
     void aClientErrorIsNotRetriedAndAnUnreachableReceiverIsRetried() throws Exception {
         notifier(receiver.url().replace("/alerts", "/nowhere")).deliver("k-404", alert());
         assertThat(receiver.requests()).isEmpty(); // 404 from the server's default handler, no context hit

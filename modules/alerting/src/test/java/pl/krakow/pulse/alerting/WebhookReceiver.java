@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class WebhookReceiver implements AutoCloseable {
 
-    public record Request(String idempotencyKey, int attempt, String body) {
+    /** One request; {@code timestamp} and {@code signature} are the X-Pulse-Timestamp/-Signature headers (null if absent). */
+    public record Request(String idempotencyKey, int attempt, String body, String timestamp, String signature) {
     }
 
     private final HttpServer server;
@@ -38,7 +39,8 @@ public final class WebhookReceiver implements AutoCloseable {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
             String attempt = exchange.getRequestHeaders().getFirst("X-Pulse-Attempt");
-            requests.add(new Request(key, attempt == null ? 0 : Integer.parseInt(attempt), body));
+            requests.add(new Request(key, attempt == null ? 0 : Integer.parseInt(attempt), body,
+                    exchange.getRequestHeaders().getFirst("X-Pulse-Timestamp"), exchange.getRequestHeaders().getFirst("X-Pulse-Signature")));
             int status;
             if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 status = 503;

@@ -206,8 +206,11 @@ public final class PulseRuntime implements AutoCloseable {
         CityProfile city = CityProfile.krakow();
         BearerTokens tokens = config.get(SafetyConfig.PUSH_HTTP_TOKENS);
         if (!tokens.isEmpty()) {
-            incidentPush = services.add(SafetyPush.server(new IncidentJsonParser(context, city), publisher, tokens,
-                    config.get(IngestConfig.PUSH_HTTP_HOST), config.get(SafetyConfig.PUSH_HTTP_PORT)));
+            // A publisher of its own: its producer gives up after the push acknowledgement timeout, the simulator's does not.
+            EventPublisher pushPublisher = services.resource(EventPublisher.acknowledging(clients, serdes, metrics, "pulse-safety-push",
+                    config.get(IngestConfig.PUSH_ACK_TIMEOUT)));
+            incidentPush = services.add(SafetyPush.server(new IncidentJsonParser(context, city), pushPublisher, tokens,
+                    config.get(IngestConfig.PUSH_HTTP_HOST), config.get(SafetyConfig.PUSH_HTTP_PORT), metrics.registry()));
         }
         if (config.get(SafetyConfig.SIMULATOR_ENABLED)) {
             // Fixed seed and a day-aligned backfill start: a restart on the same data directory regenerates the
@@ -219,27 +222,30 @@ public final class PulseRuntime implements AutoCloseable {
 
     /** Sensor push: the authenticated HTTP endpoint (when tokens are configured) and the MQTT subscription. */
     private void addSensorPush() {
-        EventPublisher publisher = services.resource(new EventPublisher(clients, serdes, metrics, "pulse-sensor-push"));
+        EventPublisher publisher = services.resource(EventPublisher.acknowledging(clients, serdes, metrics, "pulse-sensor-push",
+                config.get(IngestConfig.PUSH_ACK_TIMEOUT)));
         IngestContext context = IngestContext.from(config, metrics.registry());
         SensorReadingParser parser = new SensorReadingParser(EventValidator.of(context, Set.of()), context.clock(), Set.of());
         BearerTokens tokens = config.get(EnvironmentIngestConfig.PUSH_HTTP_TOKENS);
         if (!tokens.isEmpty()) {
             pushServer = services.add(new SensorPushServer(parser, publisher, tokens, config.get(IngestConfig.PUSH_HTTP_HOST),
-                    config.get(EnvironmentIngestConfig.PUSH_HTTP_PORT), SensorPushServer.DEFAULT_MAX_BODY_BYTES));
+                    config.get(EnvironmentIngestConfig.PUSH_HTTP_PORT), SensorPushServer.DEFAULT_MAX_BODY_BYTES, metrics.registry()));
         }
         if (config.get(EnvironmentIngestConfig.PUSH_MQTT_ENABLED)) {
             String user = blankToNull(config.get(EnvironmentIngestConfig.PUSH_MQTT_USERNAME));
             String password = blankToNull(config.get(EnvironmentIngestConfig.PUSH_MQTT_PASSWORD));
             String url = config.get(EnvironmentIngestConfig.PUSH_MQTT_URL);
+            int maxMessageBytes = config.get(EnvironmentIngestConfig.PUSH_MQTT_MAX_MESSAGE_BYTES);
             if (url.isBlank()) {
                 // Listens from construction: the subscriber below is built with its address.
-                mqttBroker = new EmbeddedMqttBroker("127.0.0.1", config.get(RunConfig.EMBEDDED_MQTT_PORT), user, password);
+                mqttBroker = new EmbeddedMqttBroker("127.0.0.1", config.get(RunConfig.EMBEDDED_MQTT_PORT), user, password,
+                        EmbeddedMqttBroker.messageLimitFor(maxMessageBytes));
                 services.add(Service.of("embedded-mqtt", () -> { }, () -> true, mqttBroker));
                 url = mqttBroker.serverUri();
             }
             mqttUrl = url;
             services.add(new MqttSensorSubscriber(url, config.get(PlatformConfig.APPLICATION_ID_PREFIX) + "-sensor-push",
-                    config.get(EnvironmentIngestConfig.PUSH_MQTT_TOPIC), 1, user, password, parser, publisher));
+                    config.get(EnvironmentIngestConfig.PUSH_MQTT_TOPIC), 1, user, password, parser, publisher, maxMessageBytes));
         }
     }
 

@@ -36,6 +36,14 @@ public final class DuplicateFilter {
         return recent.put(eventId, Boolean.TRUE) == null;
     }
 
+    /**
+     * Forgets {@code eventId}, so its next sighting is a first one: for an event that was accepted but never
+     * stored (its send was not acknowledged), whose re-delivery must not be refused as a duplicate.
+     */
+    public void forget(String eventId) {
+        recent.remove(eventId);
+    }
+
     /** Whether {@code eventId} is remembered, without recording it. */
     public boolean contains(String eventId) {
         return recent.containsKey(eventId);

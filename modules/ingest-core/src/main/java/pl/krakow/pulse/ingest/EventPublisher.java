@@ -3,16 +3,25 @@ package pl.krakow.pulse.ingest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -23,13 +32,16 @@ import org.slf4j.LoggerFactory;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
+import pl.krakow.pulse.platform.topics.RejectedRecords;
 import pl.krakow.pulse.platform.topics.TopicSpec;
 import pl.krakow.pulse.platform.topics.Topics;
 
 /**
  * Publishes ingest outcomes to Kafka with one producer ({@link KafkaClients#producer}: idempotent,
  * {@code acks=all}, lz4, batched): accepted events to their topic keyed by their key, rejections as
- * {@code RejectedRecord} to {@code ingest.rejected.v1} keyed by feed.
+ * {@code RejectedRecord} to {@code ingest.rejected.v1} keyed by feed, their raw payload cut to
+ * {@code dead.letter.payload.max.bytes} with its full length and SHA-256 ({@link RejectedRecords}), so a
+ * rejection of any size fits the topic.
  *
  * <p><b>Delivery.</b> Sends are asynchronous; nothing waits per record. Per-partition order is the
  * order of the calls (idempotence keeps it across retries). {@link #flush()} blocks until every
@@ -40,6 +52,14 @@ import pl.krakow.pulse.platform.topics.Topics;
  * while they keep failing) and once when they recover (no failure for 10 s).
  * A record that cannot even be handed to the producer (serialization failure, closed publisher)
  * throws {@link PublishException}.
+ *
+ * <p><b>Acknowledged batches.</b> {@link #publishAll} sends a batch with a callback per record and completes its
+ * future only when the broker acknowledged every record, or fails it with a {@link NotAcknowledgedException}
+ * naming the records without an acknowledgement. Its wait is bounded by the acknowledgement timeout: a publisher
+ * made with {@link #acknowledging} gives its producer that timeout as {@code delivery.timeout.ms} (so a record the
+ * sender was told failed is one the producer has given up on, and a broker outage costs a push at most that long, not
+ * the default 120 s) and at most 2 s of {@code max.block.ms} (a send waiting for metadata blocks the caller's thread:
+ * during an outage that is an HTTP worker); any other publisher waits up to its producer's delivery timeout. Two seconds of grace on top let the producer's own verdict arrive first.
  *
  * <p><b>Metrics</b> (per record, on the {@link PulseMetrics} registry, tag {@code feed}):
  * {@code pulse.ingest.records} with {@code outcome=accepted|rejected} — the validation outcome, counted
@@ -67,6 +87,8 @@ public final class EventPublisher implements EventSink, AutoCloseable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
     private static final long QUIET_LOG_NANOS = Duration.ofMinutes(1).toNanos();
     private static final long RECOVERY_NANOS = Duration.ofSeconds(10).toNanos();
+    private static final Duration ACK_GRACE = Duration.ofSeconds(2);
+    private static final Duration MAX_BLOCK = Duration.ofSeconds(2);
 
     /** Which time becomes the Kafka record timestamp of an accepted event. */
     public enum RecordTimestamp {
@@ -86,7 +108,11 @@ public final class EventPublisher implements EventSink, AutoCloseable {
     private final PulseSerdes serdes;
     private final MeterRegistry meters;
     private final RecordTimestamp timestampMode;
+    private final RejectedRecords rejectedRecords;
     private final SendFailureListener failureListener;
+    private final Duration ackWait;
+    /** Ends the waits of {@link #publishAll} batches at their deadline; a batch done earlier cancels its timer. */
+    private final ScheduledThreadPoolExecutor ackDeadlines;
     private final Map<String, FeedMeters> feedMeters = new ConcurrentHashMap<>();
     private final LongAdder failures = new LongAdder();
     private final LongAdder acknowledged = new LongAdder();
@@ -112,31 +138,102 @@ public final class EventPublisher implements EventSink, AutoCloseable {
      */
     public EventPublisher(KafkaClients clients, PulseSerdes serdes, PulseMetrics metrics, String clientId,
                           RecordTimestamp timestampMode, SendFailureListener failureListener) {
+        this(clients.producer(clientId), RejectedRecords.from(clients.config()), serdes, metrics, timestampMode, failureListener);
+    }
+
+    private EventPublisher(Map<String, Object> producerConfig, RejectedRecords rejectedRecords, PulseSerdes serdes, PulseMetrics metrics,
+                           RecordTimestamp timestampMode, SendFailureListener failureListener) {
         this.serdes = Objects.requireNonNull(serdes, "serdes");
         this.meters = metrics.registry();
         this.timestampMode = Objects.requireNonNull(timestampMode, "timestampMode");
         this.failureListener = Objects.requireNonNull(failureListener, "failureListener");
-        this.producer = new KafkaProducer<>(clients.producer(clientId), new StringSerializer(), new ByteArraySerializer());
+        this.rejectedRecords = Objects.requireNonNull(rejectedRecords, "rejectedRecords");
+        this.ackWait = Duration.ofMillis(millis(producerConfig.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG))).plus(ACK_GRACE);
+        this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
         metrics.bind(producer);
+        this.ackDeadlines = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "pulse-ack-deadline-" + producerConfig.get(ProducerConfig.CLIENT_ID_CONFIG));
+            t.setDaemon(true);
+            return t;
+        });
+        ackDeadlines.setRemoveOnCancelPolicy(true);
+    }
+
+    /**
+     * A publisher for sources that answer a sender ({@link #publishAll}): publish-time timestamps, and a producer that
+     * gives up on a record after {@code ackTimeout} — {@code delivery.timeout.ms} is set to it, {@code max.block.ms} to
+     * at most 2 s and {@code request.timeout.ms} lowered to fit — so a push waits at most that long (plus 2 s of grace).
+     *
+     * @param ackTimeout at least 1 s (the producer needs room for its linger and one request)
+     */
+    public static EventPublisher acknowledging(KafkaClients clients, PulseSerdes serdes, PulseMetrics metrics, String clientId,
+                                               Duration ackTimeout) {
+        if (ackTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("the acknowledgement timeout must be at least 1 s: " + ackTimeout);
+        }
+        Map<String, Object> config = clients.producer(clientId);
+        long timeoutMs = ackTimeout.toMillis();
+        long lingerMs = millis(config.getOrDefault(ProducerConfig.LINGER_MS_CONFIG, 5));
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, timeoutMs));
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(timeoutMs, MAX_BLOCK.toMillis()));
+        // The producer refuses delivery.timeout.ms < linger.ms + request.timeout.ms.
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(30_000, timeoutMs - lingerMs));
+        return new EventPublisher(config, RejectedRecords.from(clients.config()), serdes, metrics, RecordTimestamp.PUBLISH_TIME, (feed, topic, error) -> { });
     }
 
     @Override
     public void accept(ParseOutcome.Accepted<?> event) {
+        accept(event, null);
+    }
+
+    private void accept(ParseOutcome.Accepted<?> event, Callback ack) {
         FeedMeters fm = feedMeters(event.feed());
         byte[] value = serialize(event.topic(), event.value(), fm);
         Long timestamp = timestampMode == RecordTimestamp.EVENT_TIME ? event.eventTime().toEpochMilli() : null;
         fm.accepted.increment();
-        send(new ProducerRecord<>(event.topic().name(), null, timestamp, event.key(), value), fm, event.topic().name());
+        send(new ProducerRecord<>(event.topic().name(), null, timestamp, event.key(), value), fm, event.topic().name(), ack);
     }
 
     @Override
     public void reject(ParseOutcome.Rejected rejection) {
+        reject(rejection, null);
+    }
+
+    private void reject(ParseOutcome.Rejected rejection, Callback ack) {
         FeedMeters fm = feedMeters(rejection.feed());
-        byte[] value = serialize(Topics.REJECTED, rejection.toAvro(), fm);
+        byte[] value = serialize(Topics.REJECTED, rejection.toAvro(rejectedRecords), fm);
         fm.rejected.increment();
         fm.byReason[rejection.reason().ordinal()].increment();
         send(new ProducerRecord<>(Topics.REJECTED.name(), null, rejection.rejectedAt().toEpochMilli(), rejection.feed(), value),
-                fm, Topics.REJECTED.name());
+                fm, Topics.REJECTED.name(), ack);
+    }
+
+    /**
+     * Sends the batch and completes when the broker acknowledged every record of it; see the class comment. A record
+     * that cannot be handed to the producer ends the batch there: the records after it are not sent and are listed as
+     * unacknowledged with it (reason {@code REFUSED}).
+     */
+    @Override
+    public CompletableFuture<Void> publishAll(List<? extends ParseOutcome> outcomes) {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new NotAcknowledgedException(NotAcknowledgedException.Reason.REFUSED,
+                    "the event publisher is closed", null, List.copyOf(outcomes)));
+        }
+        BatchAcknowledgement batch = new BatchAcknowledgement(List.copyOf(outcomes), ackWait, ackDeadlines);
+        for (int i = 0; i < outcomes.size(); i++) {
+            Callback ack = batch.callback(i);
+            try {
+                if (outcomes.get(i) instanceof ParseOutcome.Accepted<?> a) {
+                    accept(a, ack);
+                } else {
+                    reject((ParseOutcome.Rejected) outcomes.get(i), ack);
+                }
+            } catch (PublishException e) {
+                batch.refused(i, e);
+                break;
+            }
+        }
+        return batch.future();
     }
 
     /** Blocks until every record handed in so far is acknowledged or has failed (no per-record flush needed). */
@@ -171,6 +268,7 @@ public final class EventPublisher implements EventSink, AutoCloseable {
             producer.flush();
         } finally {
             producer.close(CLOSE_TIMEOUT);
+            ackDeadlines.shutdownNow(); // every batch has its verdict once the producer is closed
         }
         long failed = failures.sum();
         if (failed > 0) {
@@ -181,6 +279,11 @@ public final class EventPublisher implements EventSink, AutoCloseable {
     }
 
     // ------------------------------------------------------------------------------------------------
+
+    /** A producer setting in milliseconds: a number, or a string when it came through the {@code kafka.*} pass-through. */
+    private static long millis(Object value) {
+        return value instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(value).trim());
+    }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private byte[] serialize(TopicSpec topic, SpecificRecord value, FeedMeters fm) {
@@ -194,13 +297,18 @@ public final class EventPublisher implements EventSink, AutoCloseable {
         }
     }
 
-    private void send(ProducerRecord<String, byte[]> record, FeedMeters fm, String topic) {
+    /** @param ack told about this record's outcome after the counters, or null */
+    private void send(ProducerRecord<String, byte[]> record, FeedMeters fm, String topic, Callback ack) {
         if (closed.get()) {
             recordFailure(fm, topic, new IllegalStateException("publisher closed"));
             throw new PublishException("the event publisher is closed", null);
         }
         try {
-            producer.send(record, fm.callback(topic));
+            Callback counted = fm.callback(topic);
+            producer.send(record, ack == null ? counted : (metadata, error) -> {
+                counted.onCompletion(metadata, error);
+                ack.onCompletion(metadata, error);
+            });
         } catch (RuntimeException e) {
             // Kafka hands most errors to the callback; what it throws here (closed producer, interrupt,
             // fatal producer state) means nothing after this record would get through either.
@@ -283,6 +391,102 @@ public final class EventPublisher implements EventSink, AutoCloseable {
         Counter failureCounter(String topic) {
             return failureCounters.computeIfAbsent(topic, t -> Counter.builder(SEND_FAILURES_METRIC)
                     .description("Records the producer could not write").tag("feed", feed).tag("topic", t).register(meters));
+        }
+    }
+
+    /**
+     * The acknowledgement state of one {@link #publishAll} batch: one slot per record (pending, acknowledged, failed),
+     * completed once no slot is pending, or at the deadline with whatever is still pending counted as unacknowledged.
+     */
+    private static final class BatchAcknowledgement {
+        private static final int PENDING = 0;
+        private static final int ACKNOWLEDGED = 1;
+        private static final int FAILED = 2;
+
+        private final List<ParseOutcome> outcomes;
+        private final AtomicIntegerArray states;
+        private final AtomicInteger pending;
+        private final CompletableFuture<Void> future = new CompletableFuture<>();
+        private volatile Throwable firstError;
+        private volatile NotAcknowledgedException.Reason failure;
+
+        BatchAcknowledgement(List<ParseOutcome> outcomes, Duration wait, ScheduledThreadPoolExecutor deadlines) {
+            this.outcomes = outcomes;
+            this.states = new AtomicIntegerArray(outcomes.size());
+            this.pending = new AtomicInteger(outcomes.size());
+            if (outcomes.isEmpty()) {
+                future.complete(null);
+            } else {
+                ScheduledFuture<?> deadline = deadlines.schedule(() -> finish(NotAcknowledgedException.Reason.TIMED_OUT,
+                        "no acknowledgement from the broker within " + wait), wait.toMillis(), TimeUnit.MILLISECONDS);
+                future.whenComplete((ok, error) -> deadline.cancel(false));
+            }
+        }
+
+        Callback callback(int index) {
+            return (metadata, error) -> settle(index, error == null ? ACKNOWLEDGED : FAILED, error,
+                    NotAcknowledgedException.Reason.SEND_FAILED);
+        }
+
+        /** Record {@code index} was not handed to the producer; neither are those after it. */
+        void refused(int index, PublishException error) {
+            int stillPending = 0;
+            for (int i = index; i < outcomes.size(); i++) {
+                if (states.compareAndSet(i, PENDING, FAILED)) {
+                    stillPending++;
+                }
+            }
+            recordFailure(error, NotAcknowledgedException.Reason.REFUSED);
+            if (pending.addAndGet(-stillPending) == 0) {
+                finish(failure, error.getMessage());
+            }
+        }
+
+        CompletableFuture<Void> future() {
+            return future;
+        }
+
+        private void settle(int index, int state, Throwable error, NotAcknowledgedException.Reason reason) {
+            if (!states.compareAndSet(index, PENDING, state)) {
+                return;
+            }
+            if (error != null) {
+                recordFailure(error, reason);
+            }
+            if (pending.decrementAndGet() == 0) {
+                finish(failure, firstError == null ? "" : String.valueOf(firstError.getMessage()));
+            }
+        }
+
+        private synchronized void recordFailure(Throwable error, NotAcknowledgedException.Reason reason) {
+            if (firstError == null) {
+                firstError = error;
+                failure = reason;
+            }
+        }
+
+        /** {@code reason} null = every record acknowledged. */
+        private void finish(NotAcknowledgedException.Reason reason, String message) {
+            if (future.isDone()) {
+                return;
+            }
+            if (reason == null) {
+                future.complete(null);
+                return;
+            }
+            List<ParseOutcome> unacknowledged = new ArrayList<>();
+            for (int i = 0; i < outcomes.size(); i++) {
+                if (states.get(i) != ACKNOWLEDGED) {
+                    unacknowledged.add(outcomes.get(i));
+                }
+            }
+            if (reason == NotAcknowledgedException.Reason.TIMED_OUT && unacknowledged.isEmpty()) {
+                future.complete(null); // the last acknowledgement raced the deadline
+                return;
+            }
+            future.completeExceptionally(new NotAcknowledgedException(reason,
+                    unacknowledged.size() + " of " + outcomes.size() + " records not acknowledged: " + message, firstError,
+                    unacknowledged));
         }
     }
 }

@@ -62,6 +62,11 @@ public final class EventValidator {
         return Optional.empty();
     }
 
+    /** Forgets an accepted id whose event was not stored, so its re-delivery is accepted ({@link DuplicateFilter#forget}). */
+    public void forgetDuplicate(String eventId) {
+        duplicates.forget(eventId);
+    }
+
     /**
      * Every check for one air-quality measurement, in order: time, value, station, duplicate. The
      * first violation wins.

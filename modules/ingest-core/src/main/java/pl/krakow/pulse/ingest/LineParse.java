@@ -16,7 +16,10 @@ import java.util.stream.StreamSupport;
  * for a wide row); the parser says at the end of the input what an input without data rows gets.
  *
  * <p>What every CSV-like feed parser shared before, in one place: reading errors become an
- * {@link UncheckedIOException} naming the source, and the stream's {@code close()} closes the input.
+ * {@link UncheckedIOException} naming the source, and the stream's {@code close()} closes the input; and a line
+ * longer than the reader's limit ({@link TextLines.Line#cut()}) never reaches the parser — a prefix could parse
+ * as a valid row — but becomes one {@link ReasonCode#TOO_LARGE} rejection carrying its beginning, whole length and
+ * SHA-256.
  */
 public abstract class LineParse extends Spliterators.AbstractSpliterator<ParseOutcome> {
 
@@ -38,6 +41,12 @@ public abstract class LineParse extends Spliterators.AbstractSpliterator<ParseOu
 
     /** Handles one non-blank line, calling {@link #emit} for each outcome it yields. */
     protected abstract void onLine(TextLines.Line line);
+
+    /**
+     * A rejection of a line in this feed's name, content type and intended topic; also how an overlong line is
+     * refused.
+     */
+    protected abstract ParseOutcome.Rejected reject(ReasonCode reason, String message, byte[] raw, String where);
 
     /** Called once when the input ends: emit here what an input without (valid) data rows gets, if anything. */
     protected abstract void onEnd();
@@ -80,6 +89,9 @@ public abstract class LineParse extends Spliterators.AbstractSpliterator<ParseOu
         if (line == null) {
             done = true;
             onEnd();
+        } else if (line.cut()) {
+            emit(reject(ReasonCode.TOO_LARGE, "line of " + line.length() + " bytes exceeds the limit of " + lines.maxLineBytes()
+                    + " bytes", line.bytes(), where(line)).ofCutRecord(line.length(), line.sha256()));
         } else if (!line.isBlank()) {
             onLine(line);
         }

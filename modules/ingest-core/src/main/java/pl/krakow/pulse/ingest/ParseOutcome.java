@@ -1,11 +1,11 @@
 package pl.krakow.pulse.ingest;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
 import org.apache.avro.specific.SpecificRecord;
 import pl.krakow.pulse.events.ingest.RejectedRecord;
+import pl.krakow.pulse.platform.topics.RejectedRecords;
 import pl.krakow.pulse.platform.topics.TopicSpec;
 
 /**
@@ -60,9 +60,21 @@ public sealed interface ParseOutcome permits ParseOutcome.Accepted, ParseOutcome
      * @param contentType   MIME type of {@code rawPayload}, e.g. {@code text/csv}, or null
      * @param intendedTopic the topic the record would have gone to, or null
      * @param rejectedAt    when it was rejected, UTC
+     * @param rawPayloadLength length of the record as received: {@code rawPayload.length}, or more when the reader
+     *                      kept only the beginning of an overlong record ({@link TextLines.Line#cut()})
+     * @param rawPayloadSha256 SHA-256 (hex) of the whole record when {@code rawPayload} is only its beginning, else null
      */
     record Rejected(String feed, ReasonCode reason, String message, byte[] rawPayload, String sourceId,
-                    String contentType, TopicSpec<?> intendedTopic, Instant rejectedAt) implements ParseOutcome {
+                    String contentType, TopicSpec<?> intendedTopic, Instant rejectedAt, long rawPayloadLength,
+                    String rawPayloadSha256) implements ParseOutcome {
+
+        /** A rejection holding the whole record. */
+        public Rejected(String feed, ReasonCode reason, String message, byte[] rawPayload, String sourceId,
+                        String contentType, TopicSpec<?> intendedTopic, Instant rejectedAt) {
+            this(feed, reason, message, rawPayload, sourceId, contentType, intendedTopic, rejectedAt,
+                    Objects.requireNonNull(rawPayload, "rawPayload").length, null);
+        }
+
         public Rejected {
             Objects.requireNonNull(feed, "feed");
             Objects.requireNonNull(reason, "reason");
@@ -70,6 +82,16 @@ public sealed interface ParseOutcome permits ParseOutcome.Accepted, ParseOutcome
             Objects.requireNonNull(rawPayload, "rawPayload");
             Objects.requireNonNull(sourceId, "sourceId");
             Objects.requireNonNull(rejectedAt, "rejectedAt");
+            if (rawPayloadLength < rawPayload.length || (rawPayloadLength > rawPayload.length && rawPayloadSha256 == null)) {
+                throw new IllegalArgumentException("a cut payload needs its whole length and SHA-256: " + rawPayloadLength
+                        + " bytes, " + rawPayload.length + " kept, sha256 " + rawPayloadSha256);
+            }
+        }
+
+        /** This rejection of a record of which {@code rawPayload} is only the beginning (an overlong line). */
+        public Rejected ofCutRecord(long wholeLength, String wholeSha256) {
+            return new Rejected(feed, reason, message, rawPayload, sourceId, contentType, intendedTopic, rejectedAt,
+                    wholeLength, Objects.requireNonNull(wholeSha256, "wholeSha256"));
         }
 
         /** The raw payload decoded as UTF-8 (for tests and log lines). */
@@ -77,11 +99,13 @@ public sealed interface ParseOutcome permits ParseOutcome.Accepted, ParseOutcome
             return new String(rawPayload, StandardCharsets.UTF_8);
         }
 
-        /** The dead-letter record for {@code ingest.rejected.v1}. */
-        public RejectedRecord toAvro() {
-            return new RejectedRecord(feed, sourceId, reason.name(), message,
-                    intendedTopic == null ? null : intendedTopic.name(), contentType,
-                    ByteBuffer.wrap(rawPayload), rejectedAt);
+        /**
+         * The dead-letter record for {@code ingest.rejected.v1}: the raw payload cut to the limit of {@code records},
+         * with its full length and SHA-256.
+         */
+        public RejectedRecord toAvro(RejectedRecords records) {
+            return records.rejected(feed, sourceId, reason.name(), message, intendedTopic == null ? null : intendedTopic.name(),
+                    contentType, rawPayload, rawPayloadLength, rawPayloadSha256, rejectedAt);
         }
 
         @Override

@@ -28,7 +28,9 @@ public enum ReasonCode {
     /** The input holds no record at all (zero bytes, or only a header). */
     EMPTY_INPUT("the input holds no record"),
     /** The input ends in the middle of a record. */
-    TRUNCATED("the input ends in the middle of a record");
+    TRUNCATED("the input ends in the middle of a record"),
+    /** A message or line longer than its channel's size limit (e.g. ingest.push.mqtt.max.message.bytes): not parsed. */
+    TOO_LARGE("the message or line is longer than its channel's size limit");
 
     private final String description;
 

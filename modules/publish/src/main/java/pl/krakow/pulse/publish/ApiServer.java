@@ -43,6 +43,7 @@ import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.config.PlatformConfig;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
+import pl.krakow.pulse.runtime.http.ProblemErrors;
 import pl.krakow.pulse.runtime.service.Service;
 
 /**
@@ -112,7 +113,7 @@ public final class ApiServer implements Service {
     private final AlertReadModel alerts;
     private final boolean ownsAlerts;
     private final DistrictMap districts;
-    private final LiveUpdates live;
+    private volatile LiveUpdates live; // replaced only before start, by withLiveUpdates
     private final IndicatorGauges gauges;
     private final List<IndicatorReadModel.Subscription> subscriptions = new ArrayList<>();
     private final Javalin app;
@@ -162,7 +163,7 @@ public final class ApiServer implements Service {
         this.ownsAlerts = alerts == null;
         this.alerts = alerts == null ? AlertReadModel.inMemory(metrics) : alerts;
         this.districts = Objects.requireNonNull(districts, "districts");
-        this.live = new LiveUpdates(json, metrics.registry());
+        this.live = new LiveUpdates(json, metrics.registry(), LiveUpdates.Settings.defaults());
         this.gauges = new IndicatorGauges(readModel, metrics.registry());
         // Only news is streamed: values and alerts read while catching up at start-up are history.
         subscriptions.add(readModel.onUpdate(v -> {
@@ -191,7 +192,8 @@ public final class ApiServer implements Service {
                 DistrictMap.bundled(), catalog, ZoneId.of(config.get(PlatformConfig.TIME_ZONE)),
                 config.get(PublishConfig.API_MAX_RANGE_DAYS), metrics, readiness)
                 .withHistoryPages(config.get(PublishConfig.API_HISTORY_PAGE_SIZE),
-                        config.get(PublishConfig.API_HISTORY_MAX_PAGE_SIZE));
+                        config.get(PublishConfig.API_HISTORY_MAX_PAGE_SIZE))
+                .withLiveUpdates(LiveUpdates.Settings.fromConfig(config));
     }
 
     /**
@@ -205,6 +207,21 @@ public final class ApiServer implements Service {
         this.historyPageSize = pageSize;
         this.historyMaxPageSize = maxPageSize;
         return this;
+    }
+
+    /** The limits of the live stream ({@code sse.*} keys), set before {@link #start()}; the defaults otherwise. */
+    synchronized ApiServer withLiveUpdates(LiveUpdates.Settings settings) {
+        if (started || closed) {
+            throw new IllegalStateException("live-update settings are set before start");
+        }
+        live.close();
+        live = new LiveUpdates(json, metrics.registry(), settings);
+        return this;
+    }
+
+    /** The live stream, for tests that broadcast without a read model. */
+    LiveUpdates liveUpdates() {
+        return live;
     }
 
     /**
@@ -290,6 +307,8 @@ public final class ApiServer implements Service {
             config.http.defaultContentType = JSON_UTF8;
             config.http.prefer405over404 = true;
             config.router.ignoreTrailingSlashes = true;
+            // Jetty's own 400/414/431 (a request it cannot parse or route) as problem+json too, not its HTML page.
+            ProblemErrors.install(config);
             // The dashboard: plain HTML/JS/CSS bundled in the jar, so it works with no internet.
             config.staticFiles.add(files -> {
                 files.hostedPath = "/";
@@ -312,7 +331,8 @@ public final class ApiServer implements Service {
                 .result(districts.simplifiedGeoJson()));
         route(javalin, API + "/alerts", this::alertList);
         route(javalin, "/api/openapi.json", ctx -> ctx.status(200).contentType(JSON_UTF8).result(openApi()));
-        javalin.sse(API + "/stream", live::connect);
+        // Through live.handler(), not javalin.sse(): the client limit answers 503 before the stream opens.
+        javalin.get(API + "/stream", ctx -> live.handler().handle(ctx));
         route(javalin, "/health", this::health);
         route(javalin, "/ready", this::ready);
         route(javalin, "/metrics", ctx -> ctx.status(200).contentType(PROMETHEUS_TEXT)

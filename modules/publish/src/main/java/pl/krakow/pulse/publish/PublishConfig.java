@@ -6,8 +6,8 @@ import pl.krakow.pulse.platform.config.ConfigKey;
 
 /**
  * The keys of the read side: the HTTP server (API, /metrics, /health), the longest history range one request may
- * ask for and the page size of history answers, how long the read model keeps history per window grain, and the
- * periodic open-data export.
+ * ask for and the page size of history answers, how long the read model keeps history per window grain, the
+ * periodic open-data export and the limits of the live stream (SSE).
  *
  * <p>{@link #KEYS} lists them in documentation order; {@code pulse config} and the README table show them in
  * that order among the other modules' keys.
@@ -47,10 +47,25 @@ public final class PublishConfig {
             Duration.ofHours(1), "How often the periodic open-data export rewrites its files (when export.directory is set).")
             .withValidator(d -> d.isNegative() || d.isZero() ? "must be a positive duration, e.g. PT1H" : null);
 
+    public static final ConfigKey<Integer> SSE_MAX_CLIENTS = ConfigKey.integer("sse.max.clients", "http", 200,
+            "Most live-stream (SSE) clients served at a time; one more is answered 503 with Retry-After. Each holds a "
+                    + "thread and a queue.").withValidator(ConfigKey.atLeast(1));
+    public static final ConfigKey<Integer> SSE_CLIENT_QUEUE_SIZE = ConfigKey.integer("sse.client.queue.size", "http", 1000,
+            "Live events queued per SSE client; a client that falls this far behind is dropped (it reconnects with "
+                    + "Last-Event-ID).").withValidator(ConfigKey.atLeast(1));
+    public static final ConfigKey<Duration> SSE_WRITE_TIMEOUT = ConfigKey.duration("sse.write.timeout", "http",
+            Duration.ofSeconds(10), "Longest one write to an SSE client may block (a client that stopped reading) before "
+                    + "it is dropped.")
+            .withValidator(d -> d.isNegative() || d.isZero() ? "must be a positive duration, e.g. PT10S" : null);
+    public static final ConfigKey<Integer> SSE_REPLAY_SIZE = ConfigKey.integer("sse.replay.size", "http", 1000,
+            "Latest live events kept for clients that reconnect with Last-Event-ID; a longer gap gets a reload event. "
+                    + "0 = no resume.").withValidator(v -> v >= 0 ? null : "must be >= 0");
+
     /** Every key of this module, in documentation order. */
     public static final List<ConfigKey<?>> KEYS = List.of(
             HTTP_HOST, HTTP_PORT, API_MAX_RANGE_DAYS, API_HISTORY_PAGE_SIZE, API_HISTORY_MAX_PAGE_SIZE,
-            HISTORY_RETENTION_SHORT, HISTORY_RETENTION_HOURLY, HISTORY_RETENTION_LONG, EXPORT_DIRECTORY, EXPORT_INTERVAL);
+            HISTORY_RETENTION_SHORT, HISTORY_RETENTION_HOURLY, HISTORY_RETENTION_LONG, EXPORT_DIRECTORY, EXPORT_INTERVAL,
+            SSE_MAX_CLIENTS, SSE_CLIENT_QUEUE_SIZE, SSE_WRITE_TIMEOUT, SSE_REPLAY_SIZE);
 
     /** The retention the history keys default to. */
     static HistoryRetention defaultRetention() {

@@ -1,6 +1,5 @@
 package pl.krakow.pulse.alerting.notify;
 
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -12,12 +11,14 @@ import org.slf4j.LoggerFactory;
 import pl.krakow.pulse.events.ingest.RejectedRecord;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
+import pl.krakow.pulse.platform.topics.RejectedRecords;
 import pl.krakow.pulse.platform.topics.Topics;
 
 /**
  * Dead letters of the notifiers on {@code ingest.rejected.v1} (the project's DLQ): a
  * {@link RejectedRecord} with feed {@code alerting-<notifier>}, reason code {@value #REASON_CODE}, the
- * target (URL without its query, which may hold a secret), the reason and the JSON body as payload.
+ * target (the URL with its secrets masked, {@link SecretMask}), the reason and the JSON body as payload
+ * (cut to {@code dead.letter.payload.max.bytes}, with its length and SHA-256: {@link RejectedRecords}).
  * Sent synchronously, so the notifier commits the alert's offset only once the dead letter is stored.
  */
 public final class KafkaDeadLetterSink implements DeadLetterSink, AutoCloseable {
@@ -28,18 +29,19 @@ public final class KafkaDeadLetterSink implements DeadLetterSink, AutoCloseable 
 
     private final KafkaProducer<String, RejectedRecord> producer;
     private final Clock clock;
+    private final RejectedRecords records;
 
     public KafkaDeadLetterSink(KafkaClients clients, PulseSerdes serdes, String clientId, Clock clock) {
         this.producer = new KafkaProducer<>(clients.producer(clientId), serdes.key().serializer(),
                 serdes.value(Topics.REJECTED).serializer());
         this.clock = clock;
+        this.records = RejectedRecords.from(clients.config());
     }
 
     @Override
     public void deadLetter(String notifier, String target, byte[] body, String reason) {
         String feed = "alerting-" + notifier;
-        RejectedRecord r = new RejectedRecord(feed, target, REASON_CODE, reason, null, "application/json",
-                ByteBuffer.wrap(body), clock.instant());
+        RejectedRecord r = records.rejected(feed, target, REASON_CODE, reason, null, "application/json", body, clock.instant());
         try {
             producer.send(new ProducerRecord<>(Topics.REJECTED.name(), feed, r)).get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

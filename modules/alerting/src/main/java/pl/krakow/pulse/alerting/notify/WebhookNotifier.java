@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,12 +17,18 @@ import pl.krakow.pulse.runtime.Backoff;
  * POSTs each alert as JSON ({@link AlertJson}) to one URL with the JDK {@link HttpClient}.
  *
  * <p>Headers: {@code Idempotency-Key} (stable per alert record, the receiver de-duplicates on it),
- * {@code X-Pulse-Alert-Id} (the episode), {@code X-Pulse-Attempt}. A 2xx answer is a delivery. A
+ * {@code X-Pulse-Alert-Id} (the episode), {@code X-Pulse-Attempt}, and with a signing secret
+ * {@code X-Pulse-Timestamp} and {@code X-Pulse-Signature} ({@link WebhookSignature}: HMAC-SHA256 of timestamp and body,
+ * signed anew for every attempt). A 2xx answer is a delivery. A
  * connection error, a timeout, 408, 429 or 5xx is retried with exponential backoff
  * ({@code initialBackoff × 2^(attempt−1)}, at most {@code maxBackoff}) up to {@code maxAttempts} attempts;
  * any other answer (a 4xx: the receiver rejects the request itself) is not retried. After the last
  * attempt the alert goes to the {@link DeadLetterSink} and the notifier moves on, so one dead receiver
  * never stops the alerts after it for more than the retry budget.
+ *
+ * <p>The URL never appears unmasked outside the request itself: logs and dead letters show it through
+ * {@link SecretMask} (user info, query values and secret-looking path segments as {@code ****}), and error messages
+ * that quote it are masked too.
  */
 public final class WebhookNotifier implements AlertNotifier {
 
@@ -61,15 +68,28 @@ public final class WebhookNotifier implements AlertNotifier {
     private final DeadLetterSink deadLetters;
     private final Sleeper sleeper;
     private final NotifierMetrics metrics;
+    private final WebhookSignature signature;
+    private final Clock clock;
 
-    public WebhookNotifier(String name, URI url, Settings settings, DeadLetterSink deadLetters, MeterRegistry meters, Sleeper sleeper) {
+    /**
+     * @param name          the notifier's name ({@code webhook-<webhook name>}): metrics tag, logs, dead-letter feed
+     * @param signingSecret the HMAC secret of this webhook, or null to send unsigned requests
+     */
+    public WebhookNotifier(String name, URI url, String signingSecret, Settings settings, DeadLetterSink deadLetters,
+                           MeterRegistry meters, Sleeper sleeper, Clock clock) {
         this.name = name;
         this.url = url;
         this.settings = settings;
         this.deadLetters = deadLetters;
         this.sleeper = sleeper;
         this.metrics = new NotifierMetrics(meters, name);
+        this.signature = signingSecret == null ? null : new WebhookSignature(signingSecret);
+        this.clock = clock;
         this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
+    }
+
+    public WebhookNotifier(String name, URI url, Settings settings, DeadLetterSink deadLetters, MeterRegistry meters, Sleeper sleeper) {
+        this(name, url, null, settings, deadLetters, meters, sleeper, Clock.systemUTC());
     }
 
     public WebhookNotifier(String name, URI url, Settings settings, DeadLetterSink deadLetters, MeterRegistry meters) {
@@ -81,9 +101,9 @@ public final class WebhookNotifier implements AlertNotifier {
         return name;
     }
 
-    /** The URL without query and fragment (which may carry a token), for logs and dead letters. */
+    /** The URL with its secrets masked ({@link SecretMask}), for logs and dead letters. */
     public String target() {
-        return url.getScheme() + "://" + url.getRawAuthority() + (url.getRawPath() == null ? "" : url.getRawPath());
+        return SecretMask.mask(url);
     }
 
     @Override
@@ -91,17 +111,21 @@ public final class WebhookNotifier implements AlertNotifier {
         byte[] body = AlertJson.toJson(alert, idempotencyKey);
         String lastError = "";
         for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
-            HttpRequest request = HttpRequest.newBuilder(url)
+            HttpRequest.Builder request = HttpRequest.newBuilder(url)
                     .timeout(settings.timeout())
                     .header("Content-Type", "application/json; charset=utf-8")
                     .header("Idempotency-Key", idempotencyKey)
                     .header("X-Pulse-Alert-Id", alert.getAlertId())
                     .header("X-Pulse-Attempt", Integer.toString(attempt))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build();
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            if (signature != null) {
+                long now = clock.instant().getEpochSecond();
+                request.header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(now))
+                        .header(WebhookSignature.SIGNATURE_HEADER, signature.sign(now, body));
+            }
             boolean retryable;
             try {
-                HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
                 int status = response.statusCode();
                 if (status >= 200 && status < 300) {
                     metrics.delivered();
@@ -113,7 +137,8 @@ public final class WebhookNotifier implements AlertNotifier {
                 lastError = "HTTP " + status;
                 retryable = status >= 500 || status == 408 || status == 429;
             } catch (IOException e) {
-                lastError = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                // Some messages quote the URL (a bad host, a redirect): never its secrets.
+                lastError = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + SecretMask.maskIn(e.getMessage(), url));
                 retryable = true;
             }
             metrics.failed();

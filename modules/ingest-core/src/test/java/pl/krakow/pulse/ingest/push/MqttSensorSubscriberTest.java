@@ -10,10 +10,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
+import pl.krakow.pulse.ingest.NotAcknowledgedException;
 import pl.krakow.pulse.ingest.ParseOutcome;
 import pl.krakow.pulse.ingest.ReasonCode;
 
@@ -86,6 +89,47 @@ class MqttSensorSubscriberTest {
             });
             again.disconnect();
             again.close();
+        } finally {
+            broker.close();
+        }
+    }
+
+    /**
+     * QoS 1: a message whose records Kafka did not acknowledge is not acknowledged to the broker; the subscriber
+     * reconnects and the broker (Moquette, persistent session) redelivers it, this time stored, and acknowledged once.
+     */
+    @Test
+    void aMessageIsAcknowledgedOnlyOnceItsRecordsAreStoredAndRedeliveredUntilThen() throws Exception {
+        Recorder parser = new Recorder();
+        AtomicInteger failuresLeft = new AtomicInteger(1);
+        SensorPushServerTest.Sink sink = new SensorPushServerTest.Sink() {
+            @Override
+            public CompletableFuture<Void> publishAll(List<? extends ParseOutcome> outcomes) {
+                if (failuresLeft.getAndDecrement() > 0) {
+                    return CompletableFuture.failedFuture(new NotAcknowledgedException(NotAcknowledgedException.Reason.SEND_FAILED,
+                            "broker down", null, List.copyOf(outcomes)));
+                }
+                return super.publishAll(outcomes);
+            }
+        };
+        EmbeddedMqttBroker broker = new EmbeddedMqttBroker();
+        try (MqttSensorSubscriber sub = new MqttSensorSubscriber(broker.serverUri(), "pulse-ack-test", MqttSensorSubscriber.DEFAULT_TOPIC_FILTER,
+                1, null, null, parser, sink)) {
+            sub.start();
+            MqttClient sensor = new MqttClient(broker.serverUri(), "sensor-ack", new MemoryPersistence());
+            sensor.connect();
+            publish(sensor, "pulse/sensors/s3/readings", "once");
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> sink.rejected.size() == 1);
+            assertThat(sub.unacknowledgedMessages()).isEqualTo(1);
+            assertThat(parser.calls).containsExactly("pulse/sensors/s3/readings|s3|once", "pulse/sensors/s3/readings|s3|once");
+            // Acknowledged now: nothing is redelivered any more.
+            Thread.sleep(3 * MqttSensorSubscriber.REDELIVERY_DELAY_MS);
+            assertThat(sink.rejected).hasSize(1);
+            assertThat(parser.calls).hasSize(2);
+            assertThat(sub.isConnected()).isTrue();
+            sensor.disconnect();
+            sensor.close();
         } finally {
             broker.close();
         }

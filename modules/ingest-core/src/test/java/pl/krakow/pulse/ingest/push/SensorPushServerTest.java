@@ -36,7 +36,8 @@ class SensorPushServerTest {
         for (int i = 0; i < lines.length; i++) {
             String id = sourceId + '[' + i + ']';
             if (lines[i].startsWith("good")) {
-                RejectedRecord v = new RejectedRecord("t", id, "NONE", "", null, null, ByteBuffer.allocate(0), LIVE_READING_2026);
+                RejectedRecord v = new RejectedRecord("t", id, "NONE", "", null, null, ByteBuffer.allocate(0), LIVE_READING_2026,
+                        0L, null, false);
                 out.add(new ParseOutcome.Accepted<>("t", Topics.REJECTED, "k", v, LIVE_READING_2026, lines[i], id));
             } else {
                 out.add(new ParseOutcome.Rejected("t", ReasonCode.MALFORMED, "bad line", lines[i].getBytes(StandardCharsets.UTF_8),
@@ -46,7 +47,7 @@ class SensorPushServerTest {
         return out;
     };
 
-    static final class Sink implements EventSink {
+    static class Sink implements EventSink {
         final List<ParseOutcome.Accepted<?>> accepted = Collections.synchronizedList(new ArrayList<>());
         final List<ParseOutcome.Rejected> rejected = Collections.synchronizedList(new ArrayList<>());
 
@@ -82,9 +83,16 @@ class SensorPushServerTest {
     }
 
     private HttpResponse<String> post(String authorization, String body) throws Exception {
+        return post(authorization, "application/json", body);
+    }
+
+    private HttpResponse<String> post(String authorization, String contentType, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url())).POST(HttpRequest.BodyPublishers.ofString(body));
         if (authorization != null) {
             b.header("Authorization", authorization);
+        }
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -133,6 +141,19 @@ class SensorPushServerTest {
         assertThat(post("Bearer s3cret-token", "good".repeat(20)).statusCode()).isEqualTo(413);
         assertThat(sink.accepted).isEmpty();
         assertThat(sink.rejected).isEmpty();
+    }
+
+    @Test
+    void onlyJsonBodiesAreTaken() throws Exception {
+        for (String wrong : new String[] {null, "text/plain", "application/x-www-form-urlencoded", "application/json;charset=utf-16",
+                "application/jsonx"}) {
+            HttpResponse<String> r = post("Bearer s3cret-token", wrong, "good");
+            assertThat(r.statusCode()).as(wrong).isEqualTo(415);
+            assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+            assertThat(MAPPER.readTree(r.body()).get("status").asInt()).isEqualTo(415);
+        }
+        assertThat(sink.accepted).isEmpty();
+        assertThat(post("Bearer s3cret-token", "Application/JSON; charset=\"UTF-8\"", "good").statusCode()).isEqualTo(202);
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import pl.krakow.pulse.ingest.IngestConfig;
 import pl.krakow.pulse.ingest.push.BearerTokens;
+import pl.krakow.pulse.ingest.push.MqttSensorSubscriber;
 import pl.krakow.pulse.platform.config.ConfigKey;
 
 /**
@@ -33,6 +34,12 @@ public final class EnvironmentIngestConfig {
             "MQTT user name (empty = anonymous); the embedded broker then requires it.");
     public static final ConfigKey<String> PUSH_MQTT_PASSWORD = ConfigKey.string("ingest.push.mqtt.password", "ingest", "",
             "MQTT password for ingest.push.mqtt.username.").asSecret();
+    public static final ConfigKey<Integer> PUSH_MQTT_MAX_MESSAGE_BYTES = ConfigKey.integer("ingest.push.mqtt.max.message.bytes",
+            "ingest", MqttSensorSubscriber.DEFAULT_MAX_MESSAGE_BYTES,
+            "Largest MQTT payload parsed (default = the HTTP push body limit, 1 MiB); a longer one is dead-lettered as TOO_LARGE. "
+                    + "The embedded broker admits messages up to twice this and closes the connection of a publisher "
+                    + "sending more; an external broker applies its own limit.")
+            .withValidator(v -> v < 1024 || v > 64 * 1024 * 1024 ? "must be between 1024 and 67108864" : null);
     public static final ConfigKey<String> GIOS_API_URL = ConfigKey.string("ingest.gios.api.url", "ingest", "",
             "GIOŚ pjp-api base URL up to and including 'rest', e.g. https://api.gios.gov.pl/pjp-api/v1/rest "
                     + "(or .../pjp-api/rest for the legacy format). Empty = the poller is off (no network by default).");
@@ -47,5 +54,5 @@ public final class EnvironmentIngestConfig {
     /** Every key of this module, in documentation order. */
     public static final List<ConfigKey<?>> KEYS = List.of(
             PUSH_HTTP_TOKENS, PUSH_HTTP_PORT, PUSH_MQTT_ENABLED, PUSH_MQTT_URL, PUSH_MQTT_TOPIC, PUSH_MQTT_USERNAME,
-            PUSH_MQTT_PASSWORD, GIOS_API_URL, GIOS_API_FORMAT, GIOS_API_CITY, GIOS_API_INTERVAL);
+            PUSH_MQTT_PASSWORD, PUSH_MQTT_MAX_MESSAGE_BYTES, GIOS_API_URL, GIOS_API_FORMAT, GIOS_API_CITY, GIOS_API_INTERVAL);
 }

@@ -231,7 +231,8 @@ public final class GiosArchiveCsvParser implements FeedParser {
             }
         }
 
-        private ParseOutcome.Rejected reject(ReasonCode reason, String message, byte[] raw, String where) {
+        @Override
+        protected ParseOutcome.Rejected reject(ReasonCode reason, String message, byte[] raw, String where) {
             return new ParseOutcome.Rejected(FEED, reason, message, raw, where, CONTENT_TYPE, Topics.AIR_QUALITY, clock.instant());
         }
     }

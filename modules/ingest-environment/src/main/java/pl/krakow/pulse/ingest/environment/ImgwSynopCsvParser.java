@@ -108,7 +108,8 @@ public final class ImgwSynopCsvParser implements FeedParser {
             return new ParseOutcome.Accepted<>(FEED, Topics.WEATHER, row.stationId(), obs, row.observedAt(), eventId, where);
         }
 
-        private ParseOutcome.Rejected reject(ReasonCode reason, String message, byte[] raw, String where) {
+        @Override
+        protected ParseOutcome.Rejected reject(ReasonCode reason, String message, byte[] raw, String where) {
             return new ParseOutcome.Rejected(FEED, reason, message, raw, where, CONTENT_TYPE, Topics.WEATHER, clock.instant());
         }
     }

@@ -114,6 +114,11 @@ abstract class CsvIncidentParser implements FeedParser {
             return candidate == null ? null : factory.build(candidate, line.bytes(), where);
         }
 
+        @Override
+        protected ParseOutcome.Rejected reject(ReasonCode reason, String message, byte[] raw, String where) {
+            return factory.reject(reason, message, raw, where);
+        }
+
         private boolean matchesHeader(String h) {
             try {
                 List<String> got = Csv.fields(h, ',').stream().map(String::trim).toList();

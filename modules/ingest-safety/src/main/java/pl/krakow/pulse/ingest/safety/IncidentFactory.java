@@ -58,6 +58,11 @@ final class IncidentFactory {
         return feed;
     }
 
+    /** An event built here was not stored (its push was answered 503): its re-delivery is not a duplicate. */
+    void notStored(String eventId) {
+        validator.forgetDuplicate(eventId);
+    }
+
     ParseOutcome build(Candidate c, byte[] raw, String sourceId) {
         Optional<Violation> v = check(c);
         if (v.isEmpty()) {

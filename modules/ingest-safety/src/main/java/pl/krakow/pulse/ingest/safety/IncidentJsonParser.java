@@ -53,6 +53,13 @@ public final class IncidentJsonParser implements PushParser {
     }
 
     @Override
+    public void notStored(List<ParseOutcome.Accepted<?>> events) {
+        synchronized (factory) {
+            events.forEach(e -> factory.notStored(e.eventId()));
+        }
+    }
+
+    @Override
     public List<ParseOutcome> parse(byte[] body, String sourceId, String channelSensorId) {
         JsonNode root;
         try {

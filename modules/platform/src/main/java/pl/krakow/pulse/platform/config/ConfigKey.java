@@ -156,18 +156,22 @@ public final class ConfigKey<T> {
         throw new IllegalArgumentException("not a boolean: '" + s + "' (use true or false)");
     }
 
-    /** Parses and validates a raw value; throws {@link IllegalArgumentException} naming the key. */
+    /**
+     * Parses and validates a raw value; throws {@link IllegalArgumentException} naming the key (and the value, unless
+     * the key is {@link #secret()}: a start-up error must not print a token).
+     */
     public T parse(String raw) {
         T value;
+        String shown = secret ? "****" : raw;
         try {
             value = parser.apply(raw.trim());
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("config key '" + name + "': cannot read '" + raw + "' as " + type
+            throw new IllegalArgumentException("config key '" + name + "': cannot read '" + shown + "' as " + type
                     + (e.getMessage() != null ? " (" + e.getMessage() + ")" : ""), e);
         }
         String error = validator.check(value);
         if (error != null) {
-            throw new IllegalArgumentException("config key '" + name + "' = '" + raw + "': " + error);
+            throw new IllegalArgumentException("config key '" + name + "' = '" + shown + "': " + error);
         }
         return value;
     }

@@ -60,9 +60,21 @@ public final class PlatformConfig {
                 }
             });
 
+    /**
+     * Bounded well below the broker's default {@code max.message.bytes} and the producer's {@code max.request.size}
+     * (both 1 MiB), which a dead letter must fit together with its text fields.
+     */
+    public static final ConfigKey<Integer> DEAD_LETTER_PAYLOAD_MAX_BYTES = ConfigKey.integer("dead.letter.payload.max.bytes",
+            "kafka", 64 * 1024,
+            "Bytes of a refused record's raw payload kept in its dead letter on ingest.rejected.v1 (1024-524288); a longer "
+                    + "payload is cut, and the dead letter carries its full length and SHA-256 (rawPayloadLength, "
+                    + "rawPayloadSha256, rawPayloadTruncated) so it can be matched to the original.")
+            .withValidator(v -> v < 1024 || v > 512 * 1024 ? "must be between 1024 and 524288 (half the broker's default "
+                    + "max.message.bytes)" : null);
+
     /** Every key of this module, in documentation order. */
     public static final List<ConfigKey<?>> KEYS = List.of(
             BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, TOPIC_REPLICATION_FACTOR, TOPIC_PARTITIONS, TOPICS_CREATE, DATA_DIR,
             APPLICATION_ID_PREFIX, PROCESSING_GUARANTEE, STREAMS_THREADS, STREAMS_COMMIT_INTERVAL_MS, STREAMS_ROCKSDB_MEMORY_BYTES,
-            TIME_ZONE);
+            TIME_ZONE, DEAD_LETTER_PAYLOAD_MAX_BYTES);
 }

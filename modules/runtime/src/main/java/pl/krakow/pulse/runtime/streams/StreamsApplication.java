@@ -20,6 +20,7 @@ import pl.krakow.pulse.runtime.streams.errors.DeadLetters;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
+import pl.krakow.pulse.platform.topics.RejectedRecords;
 import pl.krakow.pulse.runtime.service.Service;
 import pl.krakow.pulse.runtime.streams.watermark.SourcePartitions;
 
@@ -78,7 +79,7 @@ public final class StreamsApplication implements Service {
         this.name = applicationSuffix;
         Properties props = clients.streams(applicationSuffix, this.stateDir.toString());
         applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
-        configureErrorHandling(props, new DeadLetters(applicationId, serdes, meters, clock));
+        configureErrorHandling(props, new DeadLetters(applicationId, serdes, meters, clock, RejectedRecords.from(clients.config())));
 
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
         goalTopology.build(builder);

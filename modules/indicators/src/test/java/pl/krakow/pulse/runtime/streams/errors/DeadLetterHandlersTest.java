@@ -27,6 +27,7 @@ import pl.krakow.pulse.events.ingest.RejectedRecord;
 import pl.krakow.pulse.runtime.streams.StreamsApplication;
 import pl.krakow.pulse.indicators.IndicatorsTestBase;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
+import pl.krakow.pulse.platform.topics.RejectedRecords;
 import pl.krakow.pulse.platform.topics.Topics;
 
 /** Malformed input and failing processing go to the DLQ in its own Avro format, counted, and processing goes on. */
@@ -71,6 +72,24 @@ class DeadLetterHandlersTest extends IndicatorsTestBase {
         assertThat(out.readValue().getValue()).isEqualTo(42.0);
         assertThat(counter(DeadLetters.DESERIALIZATION_ERRORS, "topic", Topics.AIR_QUALITY.name())).isEqualTo(1);
         assertThat(counter(DeadLetters.DEAD_LETTERS, "reason", DeadLetterDeserializationExceptionHandler.REASON)).isEqualTo(1);
+    }
+
+    /** A dead letter must fit the topic however large the record was: Streams would otherwise fail its transaction. */
+    @Test
+    void undeserializableRecordOfTwoMegabytesIsDeadLetteredCutWithItsLengthAndHash() {
+        driver = new TopologyTestDriver(topology(IndicatorCatalog.bundled()), propsWithHandlers(), REJECTED_AT);
+        TestInputTopic<String, byte[]> raw = driver.createInputTopic(Topics.AIR_QUALITY.name(), new StringSerializer(),
+                new ByteArraySerializer());
+        byte[] huge = new byte[2 * 1024 * 1024];
+        java.util.Arrays.fill(huge, (byte) '?');
+
+        raw.pipeInput(KRASINSKIEGO, huge, T0_PLUS_1H);
+
+        RejectedRecord r = rejected().readValue();
+        assertThat(r.getRawPayloadLength()).isEqualTo(huge.length);
+        assertThat(r.getRawPayloadTruncated()).isTrue();
+        assertThat(r.getRawPayloadSha256()).isEqualTo(RejectedRecords.sha256Hex(huge));
+        assertThat(bytes(r.getRawPayload())).isEqualTo(java.util.Arrays.copyOf(huge, 64 * 1024));
     }
 
     @Test

@@ -51,7 +51,9 @@ import pl.krakow.pulse.platform.topics.Topics;
  * with station code {@code sensor:<sensorId>} (the key; the prefix keeps sensors apart from GIOŚ codes),
  * {@code validated=false}, averaging period = {@code intervalSeconds}; {@link NoiseMeasurement} to
  * {@code environment.noise.v1}, key = sensor id. Event id {@code sensor-push:<sensorId>:<PM10|PM25|LAEQ>:<epoch ms>},
- * so a re-sent reading has the same id and is a {@link ReasonCode#DUPLICATE} within the parser's session.
+ * so a re-sent reading has the same id and is a {@link ReasonCode#DUPLICATE} within the parser's session — unless
+ * the push that carried it was answered "not stored" ({@link #notStored}): then its ids are forgotten and the resend
+ * is accepted.
  *
  * <p>Rejections carry the reading's raw bytes (the whole message when it is not JSON) and a source id
  * {@code <source>} or {@code <source>[index]} for array elements: {@code EMPTY_INPUT}, {@code MALFORMED}
@@ -103,6 +105,11 @@ public final class SensorReadingParser implements FeedParser, PushParser {
             throw new UncheckedIOException("cannot read " + sourceName, e);
         }
         return parse(body, sourceName, null).stream();
+    }
+
+    @Override
+    public synchronized void notStored(List<ParseOutcome.Accepted<?>> events) {
+        events.forEach(e -> validator.forgetDuplicate(e.eventId()));
     }
 
     @Override
@@ -300,6 +307,11 @@ public final class SensorReadingParser implements FeedParser, PushParser {
         } catch (DateTimeParseException e) {
             return null;
         }
+    }
+
+    @Override
+    public ParseOutcome.Rejected refuse(ReasonCode reason, String message, byte[] body, String sourceId) {
+        return reject(reason, message, body, sourceId, null);
     }
 
     private ParseOutcome.Rejected reject(ReasonCode reason, String message, byte[] raw, String sourceId, TopicSpec<?> intended) {

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,6 +31,7 @@ import pl.krakow.pulse.embedded.EmbeddedMqttBroker;
 import pl.krakow.pulse.ingest.push.MqttSensorSubscriber;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
+import pl.krakow.pulse.platform.topics.RejectedRecords;
 import pl.krakow.pulse.platform.topics.Topics;
 import pl.krakow.pulse.testsupport.kafka.EmbeddedPlatform;
 
@@ -139,5 +141,66 @@ class SensorMqttIT {
                 intruder.close(true);
             }
         }).isInstanceOf(MqttException.class);
+    }
+
+    /** Moquette's default limit of 8,092 bytes closed the connection of a sensor sending this batch. */
+    @Test
+    void batchOf300ReadingsOfOver24KbIsAccepted() throws MqttException {
+        StringBuilder batch = new StringBuilder("[");
+        for (int i = 0; i < 300; i++) {
+            batch.append(i == 0 ? "" : ",").append("{\"sensorId\":\"lcs-batch-300\",\"time\":\"").append(time(i + 10)).append("\",\"pm10\":").append(20 + i % 50)
+                    .append(".5,\"intervalSeconds\":60}");
+        }
+        String payload = batch.append(']').toString();
+        assertThat(payload.length()).isGreaterThan(24_600);
+
+        publish("pulse/sensors/lcs-batch-300/readings", payload);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(airOf("lcs-batch-300")).hasSize(300));
+        assertThat(sensor.isConnected()).isTrue();
+    }
+
+    @Test
+    void messageOverTheSubscribersLimitIsDeadLetteredAsTooLargeNotDropped() throws MqttException {
+        String topic = "pulse/sensors/lcs-huge/readings";
+        byte[] payload = new byte[MqttSensorSubscriber.DEFAULT_MAX_MESSAGE_BYTES + 1];
+        Arrays.fill(payload, (byte) ' ');
+        long before = subscriber.tooLargeMessages();
+
+        sensor.publish(topic, payload, 1, false);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(platform.readToEnd(Topics.REJECTED))
+                .map(ConsumerRecord::value).filteredOn(v -> v.getSourceId().equals(topic)).singleElement().satisfies(v -> {
+                    assertThat(v.getReasonCode()).isEqualTo("TOO_LARGE");
+                    assertThat(v.getFeed()).isEqualTo("sensor-push");
+                    assertThat(v.getReason()).contains(Integer.toString(payload.length));
+                    assertThat(v.getRawPayloadLength()).isEqualTo(payload.length);
+                    assertThat(v.getRawPayloadTruncated()).isTrue();
+                    assertThat(v.getRawPayloadSha256()).isEqualTo(RejectedRecords.sha256Hex(payload));
+                }));
+        assertThat(subscriber.tooLargeMessages()).isEqualTo(before + 1);
+        assertThat(metrics.registry().get(EventPublisher.REJECTED_METRIC).tag("feed", "sensor-push").tag("reason", "TOO_LARGE")
+                .counter().count()).isGreaterThanOrEqualTo(1);
+        assertThat(sensor.isConnected()).isTrue();
+        assertThat(subscriber.isConnected()).isTrue();
+    }
+
+    /** Beyond twice the subscriber's limit the embedded broker itself refuses: MQTT 3.1.1 can only close the connection. */
+    @Test
+    void messageOverTheEmbeddedBrokersLimitClosesThePublishersConnection() throws MqttException {
+        MqttClient flooder = new MqttClient(mqtt.serverUri(), "lcs-flooder", new MemoryPersistence());
+        try {
+            flooder.setTimeToWait(10_000);
+            flooder.connect(options(PASSWORD));
+            byte[] payload = new byte[mqtt.maxMessageBytes() + 1];
+
+            assertThatThrownBy(() -> flooder.publish("pulse/sensors/lcs-flooder/readings", payload, 1, false))
+                    .isInstanceOf(MqttException.class);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !flooder.isConnected());
+        } finally {
+            flooder.close(true);
+        }
+        assertThat(subscriber.isConnected()).isTrue();
+        assertThat(sensor.isConnected()).isTrue();
     }
 }

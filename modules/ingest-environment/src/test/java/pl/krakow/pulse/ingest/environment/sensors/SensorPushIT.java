@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +31,7 @@ import pl.krakow.pulse.ingest.IngestContext;
 import pl.krakow.pulse.ingest.push.SensorPushServer;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
+import pl.krakow.pulse.platform.topics.RejectedRecords;
 import pl.krakow.pulse.platform.topics.Topics;
 import pl.krakow.pulse.testsupport.kafka.EmbeddedPlatform;
 
@@ -135,5 +137,24 @@ class SensorPushIT {
             assertThat(v.getContentType()).isEqualTo("application/json");
             assertThat(StandardCharsets.UTF_8.decode(v.getRawPayload()).toString()).isEqualTo(bad);
         });
+    }
+
+    /** A rejection as large as the push limit allows once never reached the DLQ (RecordTooLargeException). */
+    @Test
+    void rejectedBodyOfTheFullPushLimitLandsInTheDeadLetterQueueCutWithItsLengthAndHash() throws Exception {
+        byte[] body = new byte[(int) SensorPushServer.DEFAULT_MAX_BODY_BYTES];
+        Arrays.fill(body, (byte) 'x');
+        HttpResponse<String> r = post("token-of-lcs-network", new String(body, StandardCharsets.US_ASCII));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+
+        List<RejectedRecord> dlq = platform.readToEnd(Topics.REJECTED).stream().map(ConsumerRecord::value)
+                .filter(v -> v.getRawPayloadLength() != null && v.getRawPayloadLength() == body.length).toList();
+        assertThat(dlq).singleElement().satisfies(v -> {
+            assertThat(v.getReasonCode()).isEqualTo("MALFORMED");
+            assertThat(v.getRawPayloadTruncated()).isTrue();
+            assertThat(v.getRawPayload().remaining()).isEqualTo(RejectedRecords.withDefaultLimit().maxPayloadBytes());
+            assertThat(v.getRawPayloadSha256()).isEqualTo(RejectedRecords.sha256Hex(body));
+        });
+        assertThat(publisher.sendFailures()).isZero();
     }
 }

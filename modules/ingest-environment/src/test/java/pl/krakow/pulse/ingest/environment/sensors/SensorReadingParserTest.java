@@ -179,6 +179,21 @@ class SensorReadingParserTest {
     }
 
     @Test
+    void aReadingThatWasNotStoredIsAcceptedWhenResentButOneThatWasStaysADuplicate() {
+        String reading = "{\"sensorId\":\"a\",\"time\":\"2026-11-25T10:00:00Z\",\"pm10\":30,\"pm25\":20}";
+        List<ParseOutcome> first = parse(reading);
+        assertThat(first).hasSize(2).allMatch(o -> o instanceof ParseOutcome.Accepted<?>);
+        // The push was answered 503: PM10 did not land, PM2.5 did.
+        parser.notStored(List.of((ParseOutcome.Accepted<?>) first.get(0)));
+
+        List<ParseOutcome> resent = parse(reading);
+        assertThat(resent.get(0)).isInstanceOfSatisfying(ParseOutcome.Accepted.class,
+                a -> assertThat(a.eventId()).isEqualTo(((ParseOutcome.Accepted<?>) first.get(0)).eventId()));
+        assertThat(resent.get(1)).isInstanceOfSatisfying(ParseOutcome.Rejected.class,
+                r -> assertThat(r.reason()).isEqualTo(ReasonCode.DUPLICATE));
+    }
+
+    @Test
     void channelSensorIdFillsInAndMustMatchThePayload() {
         byte[] withoutId = "{\"time\":\"2026-11-25T10:00:00Z\",\"pm10\":30}".getBytes(StandardCharsets.UTF_8);
         List<ParseOutcome> out = parser.parse(withoutId, "pulse/sensors/lcs-1/readings", "lcs-1");

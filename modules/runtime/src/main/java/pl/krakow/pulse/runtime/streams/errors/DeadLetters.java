@@ -3,7 +3,6 @@ package pl.krakow.pulse.runtime.streams.errors;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -15,13 +14,15 @@ import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.slf4j.Logger;
 import pl.krakow.pulse.events.ingest.RejectedRecord;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
+import pl.krakow.pulse.platform.topics.RejectedRecords;
 import pl.krakow.pulse.platform.topics.Topics;
 
 /**
  * Turns a record a Kafka Streams exception handler gave up on into a {@link RejectedRecord} on
  * {@code ingest.rejected.v1} (the DLQ of DESIGN §7), in that topic's own Avro format, returned to
  * Kafka Streams as a KIP-1034 dead-letter record so it is written in the task's (exactly-once)
- * transaction. Shared by the handlers through the Streams configuration: the application puts one
+ * transaction; the raw value is cut to {@code dead.letter.payload.max.bytes} with its full length and
+ * SHA-256 ({@link RejectedRecords}), so a dead letter of a record near the size limit still fits. Shared by the handlers through the Streams configuration: the application puts one
  * instance under {@link #CONFIG}; Kafka Streams instantiates the handlers and hands them the
  * original configuration values in {@code configure}.
  *
@@ -41,10 +42,18 @@ public final class DeadLetters {
     /** {@code feed} (and key) of the rejected records this application writes. */
     private final String application;
     private final Serializer<RejectedRecord> valueSerializer;
+    private final RejectedRecords records;
     private final MeterRegistry meters;
     private final Clock clock;
 
+    /** With the default raw-payload limit of {@link RejectedRecords#withDefaultLimit()}. */
     public DeadLetters(String application, PulseSerdes serdes, MeterRegistry meters, Clock clock) {
+        this(application, serdes, meters, clock, RejectedRecords.withDefaultLimit());
+    }
+
+    /** @param records how the dead letters are built (the raw value cut to its limit, with length and SHA-256) */
+    public DeadLetters(String application, PulseSerdes serdes, MeterRegistry meters, Clock clock, RejectedRecords records) {
+        this.records = Objects.requireNonNull(records);
         this.application = Objects.requireNonNull(application);
         this.valueSerializer = serdes == null ? null : serdes.value(Topics.REJECTED).serializer();
         this.meters = Objects.requireNonNull(meters);
@@ -82,9 +91,8 @@ public final class DeadLetters {
         try {
             String sourceId = context.topic() + "/" + context.partition() + "@" + context.offset()
                     + " (processor " + context.processorNodeId() + ", task " + context.taskId() + ")";
-            RejectedRecord rejected = new RejectedRecord(application, sourceId, reasonCode, describe(exception),
-                    context.topic(), "application/vnd.kafka.avro; wire-format=confluent",
-                    ByteBuffer.wrap(rawValue == null ? new byte[0] : rawValue), clock.instant());
+            RejectedRecord rejected = records.rejected(application, sourceId, reasonCode, describe(exception),
+                    context.topic(), "application/vnd.kafka.avro; wire-format=confluent", rawValue, clock.instant());
             byte[] value = valueSerializer.serialize(Topics.REJECTED.name(), rejected);
             byte[] key = application.getBytes(StandardCharsets.UTF_8);
             meters.counter(DEAD_LETTERS, "reason", reasonCode).increment();
