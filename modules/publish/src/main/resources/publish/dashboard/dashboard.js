@@ -164,8 +164,10 @@
   function loadSpark(id) {
     var scope = state.shown[id];
     if (!scope) { return Promise.resolve(); }
-    return getJson(API + '/indicators/' + encodeURIComponent(id) + '?scope=' + encodeURIComponent(scope)).then(function (h) {
-      state.spark[id + '|' + scope] = h.values.slice(-SPARK_POINTS);
+    // Newest first and only as many as the sparkline draws: a per-minute series holds thousands a month.
+    return getJson(API + '/indicators/' + encodeURIComponent(id) + '?scope=' + encodeURIComponent(scope)
+        + '&order=desc&limit=' + SPARK_POINTS).then(function (h) {
+      state.spark[id + '|' + scope] = h.values.slice().reverse();
       renderRow(id);
     }).catch(function () { /* the panel still shows the latest value */ });
   }

@@ -125,8 +125,9 @@ final class ApiJson {
                            boolean catalogued, List<Value> values) {
     }
 
+    /** One page of a history: {@code count} values of {@code limit} at most, {@code next} the next page or null. */
     record History(String indicatorId, String goal, String scope, String unit, String timeZone, String from, String to,
-                   int count, List<Value> values) {
+                   int count, List<Value> values, int limit, String order, String next) {
     }
 
     record Status(String status) {

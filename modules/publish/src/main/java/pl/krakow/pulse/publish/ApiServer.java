@@ -17,6 +17,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.net.URLEncoder;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -53,7 +55,8 @@ import pl.krakow.pulse.runtime.service.Service;
  * GET /api/openapi.json                      the OpenAPI 3.1 document of all of this
  * GET /api/v1/goals                          goals with their catalog indicators
  * GET /api/v1/goals/{goal}/indicators        latest value per indicator and scope (goal IV.3 or iv3)
- * GET /api/v1/indicators/{id}?scope=..&amp;from=yyyy-MM-dd&amp;to=yyyy-MM-dd   one indicator's history
+ * GET /api/v1/indicators/{id}?scope=..&amp;from=yyyy-MM-dd&amp;to=yyyy-MM-dd   one indicator's history, in pages
+ *                                            ({@code limit}, {@code order=asc|desc}, {@code cursor}; see {@link HistoryPaging})
  * GET /api/v1/districts[/{district}]         the 18 districts; one district's indicators (district:XVIII scopes)
  * GET /api/v1/map/districts.geojson          simplified district boundaries for the map
  * GET /api/v1/alerts?state=active|all&amp;from=&amp;to=   alert episodes (latest record per alertId); the range is
@@ -69,7 +72,10 @@ import pl.krakow.pulse.runtime.service.Service;
  * RFC 9457 problem documents ({@code application/problem+json}); unexpected failures answer 500 with a
  * generic message and go to the log with their stack trace, never to the client. Times are rendered
  * in the catalog's time zone; history ranges are local calendar days (see {@link DateRange}).
- * Every answer comes from memory, so no request waits on Kafka.
+ * Every answer comes from the read model (latest values from memory, history from its store on disk), so no request
+ * waits on Kafka; a history answer holds at most one page ({@code api.history.page.size} values unless the request
+ * asks for fewer or more, up to {@code api.history.max.page.size}) and links to the next in {@code next} and a
+ * {@code Link: <…>; rel="next"} header.
  *
  * <p>A {@link Service} named {@code http-api}: {@link #start()} binds the port, ready while listening.
  */
@@ -99,6 +105,8 @@ public final class ApiServer implements Service {
     private final IndicatorCatalog catalog;
     private final ZoneId zone;
     private final int maxRangeDays;
+    private int historyPageSize = PublishConfig.API_HISTORY_PAGE_SIZE.defaultValue();
+    private int historyMaxPageSize = PublishConfig.API_HISTORY_MAX_PAGE_SIZE.defaultValue();
     private final PulseMetrics metrics;
     private final Supplier<ReadinessReport> readiness;
     private final ObjectMapper json;
@@ -183,7 +191,22 @@ public final class ApiServer implements Service {
         return new ApiServer(config.get(PublishConfig.HTTP_HOST), config.get(PublishConfig.HTTP_PORT), readModel, alerts,
                 DistrictMap.bundled(), catalog, ZoneId.of(config.get(PlatformConfig.TIME_ZONE)),
                 config.get(PublishConfig.API_MAX_RANGE_DAYS), metrics, readiness)
+                .withHistoryPages(config.get(PublishConfig.API_HISTORY_PAGE_SIZE),
+                        config.get(PublishConfig.API_HISTORY_MAX_PAGE_SIZE))
                 .withLiveUpdates(LiveUpdates.Settings.fromConfig(config));
+    }
+
+    /**
+     * Values per history page when the request gives no {@code limit}, and the largest {@code limit} allowed; set
+     * before {@link #start()}. Defaults: those of {@code api.history.page.size} and {@code api.history.max.page.size}.
+     */
+    public ApiServer withHistoryPages(int pageSize, int maxPageSize) {
+        if (pageSize < 1 || maxPageSize < pageSize) {
+            throw new IllegalArgumentException("need 1 <= page size <= max page size: " + pageSize + ", " + maxPageSize);
+        }
+        this.historyPageSize = pageSize;
+        this.historyMaxPageSize = maxPageSize;
+        return this;
     }
 
     /** The limits of the live stream ({@code sse.*} keys), set before {@link #start()}; the defaults otherwise. */
@@ -424,14 +447,26 @@ public final class ApiServer implements Service {
                     + "'; scopes with values: " + abbreviated(readModel.scopes(id)));
         }
         DateRange range;
+        HistoryPaging paging;
         try {
             range = DateRange.resolve(ctx.queryParam("from"), ctx.queryParam("to"),
                     LocalDate.ofInstant(latest.get().getWindowStart(), zone), maxRangeDays);
+            paging = HistoryPaging.parse(ctx.queryParam(HistoryPaging.LIMIT), ctx.queryParam(HistoryPaging.ORDER),
+                    ctx.queryParam(HistoryPaging.CURSOR), historyPageSize, historyMaxPageSize);
         } catch (IllegalArgumentException e) {
             throw new BadRequestResponse(e.getMessage());
         }
-        List<ApiJson.Value> values = readModel.history(id, scope, range.startInclusive(zone), range.endExclusive(zone))
-                .stream().map(this::value).toList();
+        Instant from = paging.from(range.startInclusive(zone));
+        Instant to = paging.to(range.endExclusive(zone));
+        // One more than the page: whether there is a next page, without counting the range.
+        List<IndicatorValue> read = from.isBefore(to)
+                ? readModel.history(id, scope, from, to, paging.ascending(), paging.limit() + 1) : List.of();
+        List<ApiJson.Value> values = read.stream().limit(paging.limit()).map(this::value).toList();
+        String next = read.size() > paging.limit()
+                ? nextPage(ctx, range, read.get(paging.limit() - 1).getWindowStart()) : null;
+        if (next != null) {
+            ctx.header("Link", "<" + next + ">; rel=\"next\"");
+        }
         if (wantsCsv(ctx)) {
             csv(ctx, ApiJson.Value.class, values);
             return;
@@ -439,7 +474,28 @@ public final class ApiServer implements Service {
         String goal = catalogued.map(IndicatorCatalog.Indicator::goal).orElse(latest.get().getGoal());
         String unit = catalogued.map(IndicatorCatalog.Indicator::unit).orElse(latest.get().getUnit());
         respond(ctx, 200, new ApiJson.History(id, goal, scope, unit, zone.getId(), range.from().toString(),
-                range.to().toString(), values.size(), values));
+                range.to().toString(), values.size(), values, paging.limit(), paging.order(), next));
+    }
+
+    /**
+     * The request's own path and parameters with the cursor after {@code last} and the resolved dates, so every page
+     * covers the same range even when newer values move the default one. Relative: right behind any proxy.
+     */
+    private static String nextPage(Context ctx, DateRange range, Instant last) {
+        Map<String, List<String>> params = new LinkedHashMap<>(ctx.queryParamMap());
+        params.put("from", List.of(range.from().toString()));
+        params.put("to", List.of(range.to().toString()));
+        params.put(HistoryPaging.CURSOR, List.of(last.toString()));
+        StringBuilder url = new StringBuilder(ctx.path());
+        char separator = '?';
+        for (Map.Entry<String, List<String>> p : params.entrySet()) {
+            for (String v : p.getValue()) {
+                url.append(separator).append(URLEncoder.encode(p.getKey(), StandardCharsets.UTF_8)).append('=')
+                        .append(URLEncoder.encode(v, StandardCharsets.UTF_8));
+                separator = '&';
+            }
+        }
+        return url.toString();
     }
 
     private void districtList(Context ctx) {

@@ -12,18 +12,14 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -44,15 +40,23 @@ import pl.krakow.pulse.runtime.replica.RestartBackoff;
 import pl.krakow.pulse.runtime.replica.TopicReplica;
 
 /**
- * A replicated, in-memory copy of the indicator tables ({@code indicators.iv3.v1}, {@code iv4},
- * {@code iv5}), which the API answers from.
+ * A replicated copy of the indicator tables ({@code indicators.iv3.v1}, {@code iv4},
+ * {@code iv5}), which the API answers from: the history on disk ({@link HistoryStore}), the latest value of each
+ * indicator and scope in memory.
  *
  * <p><b>Replicated, not partitioned.</b> A {@link TopicReplica} (one background consumer that
  * {@code assign}s every partition of the tables — no consumer group, no committed offsets) reads them from
  * the beginning at every start and applies each record here. Each instance of {@code publish} therefore holds the whole table and can
  * answer any query alone: instances scale out behind a plain load balancer, with no forwarding
- * between them. The tables are small (one row per indicator, scope and window) and compacted, so a
- * full copy per instance costs little memory and a restart replays in seconds.
+ * between them. Each instance has its own store, emptied and refilled from the tables at start, so instances that
+ * have read the same records answer alike.
+ *
+ * <p><b>Memory.</b> The heap holds only what is bounded by the number of (indicator, scope) series — the latest
+ * value of each, which the goal, district, dashboard and gauge views read, and the series' retention bookkeeping —
+ * never the history, which lives in the store (RocksDB, off-heap caches of fixed size). History older than its
+ * {@link HistoryRetention} (per window grain, counted back from the newest window of the series) is deleted as
+ * newer windows arrive, and a record that is already that old when read is not stored
+ * ({@code pulse_publish_read_model_values_expired_total}).
  *
  * <p><b>Semantics.</b> Per (indicator id, scope) a map sorted by window start holds the last record
  * read for each window: a later record for the same window replaces the earlier one, exactly as log
@@ -63,11 +67,13 @@ import pl.krakow.pulse.runtime.replica.TopicReplica;
  * skipped and counted ({@code pulse_publish_read_model_records_skipped_total{reason}}); a schema
  * registry that cannot be reached is not a bad record: the consumer restarts after a back-off
  * ({@link RestartBackoff#DEFAULT}) and re-reads from the record that failed, so nothing is dropped for an outage.
+ * The latest value of a series is the one with the latest window start; deleting it makes the next older one
+ * (read back from the store) the latest.
  *
  * <p><b>Threads.</b> One writer (the consumer thread, or {@link #apply} in tests); any number of
  * readers. Reads see each value atomically and never block the writer; a query that spans several
- * windows is weakly consistent (it may or may not include a value applied while it runs). Values
- * returned are the instances the model holds: treat them as read-only.
+ * windows reads one snapshot of the store, taken when it starts. Latest values returned are the instances the model
+ * holds: treat them as read-only; history values are decoded per query.
  *
  * <p><b>Time.</b> Window starts are UTC instants; rendering them in a time zone is the caller's job.
  */
@@ -91,6 +97,11 @@ public final class IndicatorReadModel implements AutoCloseable {
     static final String METRIC_SKIPPED = "pulse.publish.read.model.records.skipped";
     static final String METRIC_CAUGHT_UP = "pulse.publish.read.model.caught.up";
     static final String METRIC_LISTENER_FAILURES = "pulse.publish.read.model.listener.failures";
+    static final String METRIC_EXPIRED = "pulse.publish.read.model.values.expired";
+    static final String METRIC_DISK_BYTES = "pulse.publish.read.model.disk.bytes";
+
+    /** How far (event time) a series' newest window moves before its expired values are deleted again. */
+    static final Duration PURGE_STEP = Duration.ofHours(1);
 
     /**
      * Record header that marks an indicator value computed from simulated input: {@code feed: simulated}
@@ -104,11 +115,29 @@ public final class IndicatorReadModel implements AutoCloseable {
     static final String SKIP_UNDECODABLE = "undecodable-value";
     static final String SKIP_BAD_KEY = "bad-tombstone-key";
 
-    /** One indicator: its goal and, per scope, window start → latest value. */
+    /** One indicator: its goal and its scopes. */
     private static final class Series {
         volatile String goal;
-        final ConcurrentSkipListMap<String, ConcurrentSkipListMap<Instant, IndicatorValue>> byScope =
-                new ConcurrentSkipListMap<>();
+        final ConcurrentSkipListMap<String, ScopeState> byScope = new ConcurrentSkipListMap<>();
+    }
+
+    /**
+     * What the heap holds of one (indicator, scope): its latest value and its retention bookkeeping (written by the
+     * writer thread only).
+     */
+    private static final class ScopeState {
+        /** The value with the latest window start; null once the series is empty. */
+        volatile IndicatorValue latest;
+        volatile boolean simulated;
+        /** The newest window start ever seen: what retention counts back from. */
+        Instant newest = Instant.MIN;
+        /** {@link #newest} at the last purge. */
+        Instant purgedAt = Instant.MIN;
+        /** Values of finite retention older than this were deleted by an earlier purge. */
+        Instant purgeFrom = Instant.MIN;
+        /** The shortest and longest finite retention of the grains seen in this series (zero: none). */
+        Duration shortestRetention = Duration.ZERO;
+        Duration longestRetention = Duration.ZERO;
     }
 
     /** The parts of an indicator-table key {@code indicatorId|scope|windowStart}. */
@@ -123,9 +152,9 @@ public final class IndicatorReadModel implements AutoCloseable {
 
     private final ConcurrentMap<String, Series> indicators = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, String> canonicalStrings = new ConcurrentHashMap<>();
-    /** indicatorId|scope of series whose latest value came from a simulated feed. */
-    private final Set<String> simulatedSeries = ConcurrentHashMap.newKeySet();
-    private final AtomicLong valuesHeld = new AtomicLong();
+    private final HistoryStore store;
+    private final HistoryRetention retention;
+    private final Counter expired;
     private final List<Consumer<IndicatorValue>> listeners = new CopyOnWriteArrayList<>();
 
     private final List<Meter> meters = new CopyOnWriteArrayList<>();
@@ -137,21 +166,42 @@ public final class IndicatorReadModel implements AutoCloseable {
 
     private volatile boolean closed;
 
-    /** A read model of the three indicator tables ({@link #INDICATOR_TABLES}); call {@link #start()}. */
+    /**
+     * A read model of the three indicator tables ({@link #INDICATOR_TABLES}) with its history in a temporary
+     * directory (deleted on close) and the default retention; call {@link #start()}.
+     */
     public IndicatorReadModel(KafkaClients clients, PulseSerdes serdes, PulseMetrics metrics) {
         this(clients, serdes, metrics, INDICATOR_TABLES);
     }
 
-    /** A read model of the given indicator tables; call {@link #start()}. */
+    /** A read model of the given indicator tables, as {@link #IndicatorReadModel(KafkaClients, PulseSerdes, PulseMetrics)}. */
     public IndicatorReadModel(KafkaClients clients, PulseSerdes serdes, PulseMetrics metrics,
                               List<TopicSpec<IndicatorValue>> topics) {
         this(Objects.requireNonNull(clients, "clients"), serdes.value(IndicatorValue.class).deserializer(),
-                metrics.registry(), topics);
+                metrics.registry(), topics, HistoryStore.temporary(), PublishConfig.defaultRetention());
     }
 
-    /** With a given value deserializer (tests); {@code clients == null} makes an in-memory model. */
+    /**
+     * A read model of the three indicator tables with its history under {@code historyDir} (a {@code history-N}
+     * directory of its own, emptied at start) kept as {@code retention} says; call {@link #start()}.
+     */
+    IndicatorReadModel(KafkaClients clients, PulseSerdes serdes, PulseMetrics metrics, java.nio.file.Path historyDir,
+                       HistoryRetention retention) {
+        this(Objects.requireNonNull(clients, "clients"), serdes.value(IndicatorValue.class).deserializer(),
+                metrics.registry(), INDICATOR_TABLES, HistoryStore.open(historyDir), retention);
+    }
+
+    /** With a given value deserializer (tests); {@code clients == null} makes a model fed through {@link #apply}. */
     IndicatorReadModel(KafkaClients clients, Deserializer<IndicatorValue> valueDeserializer,
                                MeterRegistry registry, List<TopicSpec<IndicatorValue>> topics) {
+        this(clients, valueDeserializer, registry, topics, HistoryStore.temporary(), PublishConfig.defaultRetention());
+    }
+
+    /** The model takes over {@code store} and closes it with itself. */
+    IndicatorReadModel(KafkaClients clients, Deserializer<IndicatorValue> valueDeserializer, MeterRegistry registry,
+                       List<TopicSpec<IndicatorValue>> topics, HistoryStore store, HistoryRetention retention) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.retention = Objects.requireNonNull(retention, "retention");
         int instance = INSTANCES.incrementAndGet();
         // Unique per process: two consumers with one client.id collide on their JMX app-info bean.
         this.clientId = (clients == null ? "pulse" : clients.config().get(PlatformConfig.APPLICATION_ID_PREFIX))
@@ -177,9 +227,16 @@ public final class IndicatorReadModel implements AutoCloseable {
                 .clientMetrics(registry)
                 .build();
 
-        meters.add(Gauge.builder(METRIC_VALUES, valuesHeld, AtomicLong::get).strongReference(true)
+        meters.add(Gauge.builder(METRIC_VALUES, store, HistoryStore::size).strongReference(true)
                 .description("Indicator values held by the read model (one per indicator, scope and window)")
                 .register(registry));
+        meters.add(Gauge.builder(METRIC_DISK_BYTES, store, HistoryStore::diskBytes).strongReference(true)
+                .description("Bytes of the read model's history store files on disk")
+                .register(registry));
+        expired = Counter.builder(METRIC_EXPIRED)
+                .description("Indicator values deleted from (or not stored in) the read model's history by retention")
+                .register(registry);
+        meters.add(expired);
         meters.add(Gauge.builder(METRIC_CAUGHT_UP, this, m -> m.isCaughtUp() ? 1 : 0)
                 .description("1 once the read model has read the indicator tables up to their end offsets at start")
                 .register(registry));
@@ -194,9 +251,17 @@ public final class IndicatorReadModel implements AutoCloseable {
         meters.add(listenerFailures);
     }
 
-    /** A model with no consumer, fed only through {@link #apply}; caught up from the start. For tests. */
+    /**
+     * A model with no consumer, fed only through {@link #apply}, its history in a temporary store; caught up from the
+     * start. For tests.
+     */
     static IndicatorReadModel inMemory(PulseMetrics metrics) {
         return new IndicatorReadModel(null, null, metrics.registry(), INDICATOR_TABLES);
+    }
+
+    /** As {@link #inMemory(PulseMetrics)} with the given retention. */
+    static IndicatorReadModel inMemory(MeterRegistry registry, HistoryRetention retention) {
+        return new IndicatorReadModel(null, null, registry, INDICATOR_TABLES, HistoryStore.temporary(), retention);
     }
 
     /** Starts the consumer thread; returns at once (see {@link #isCaughtUp()}). */
@@ -235,30 +300,37 @@ public final class IndicatorReadModel implements AutoCloseable {
         return out;
     }
 
-    /** The latest value (latest window start) of one indicator and scope. */
+    /** The latest value (latest window start) of one indicator and scope. From memory. */
     public Optional<IndicatorValue> latest(String indicatorId, String scope) {
-        NavigableMap<Instant, IndicatorValue> windows = windows(indicatorId, scope);
-        if (windows == null) {
-            return Optional.empty();
-        }
-        Map.Entry<Instant, IndicatorValue> last = windows.lastEntry();
-        return last == null ? Optional.empty() : Optional.of(last.getValue());
+        ScopeState state = state(indicatorId, scope);
+        return state == null ? Optional.empty() : Optional.ofNullable(state.latest);
     }
 
     /**
      * The values of one indicator and scope whose window start lies in {@code [fromInclusive, toExclusive)},
-     * by window start. Cost: a sub-map view of a sorted map, copied once.
+     * by window start — all of them: a caller serving a client pages with
+     * {@link #history(String, String, Instant, Instant, boolean, int)}.
      */
     public List<IndicatorValue> history(String indicatorId, String scope, Instant fromInclusive, Instant toExclusive) {
+        return history(indicatorId, scope, fromInclusive, toExclusive, true, Integer.MAX_VALUE);
+    }
+
+    /**
+     * At most {@code limit} values of one indicator and scope whose window start lies in
+     * {@code [fromInclusive, toExclusive)}, by window start ascending or descending. Read from the store.
+     */
+    public List<IndicatorValue> history(String indicatorId, String scope, Instant fromInclusive, Instant toExclusive,
+                                        boolean ascending, int limit) {
         if (fromInclusive.isAfter(toExclusive)) {
             throw new IllegalArgumentException("from " + fromInclusive + " is after to " + toExclusive);
         }
-        ConcurrentSkipListMap<Instant, IndicatorValue> windows = windows(indicatorId, scope);
-        if (windows == null) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1: " + limit);
+        }
+        if (state(indicatorId, scope) == null) {
             return List.of();
         }
-        ConcurrentNavigableMap<Instant, IndicatorValue> range = windows.subMap(fromInclusive, true, toExclusive, false);
-        return List.copyOf(range.values());
+        return store.range(indicatorId, scope, fromInclusive, toExclusive, ascending, limit);
     }
 
     /** The scopes that have at least one value of the indicator, sorted. */
@@ -279,7 +351,12 @@ public final class IndicatorReadModel implements AutoCloseable {
 
     /** The number of values held (one per indicator, scope and window). */
     public long size() {
-        return valuesHeld.get();
+        return store.size();
+    }
+
+    /** Bytes of the history store's files on disk. */
+    public long diskBytes() {
+        return store.diskBytes();
     }
 
     // --- readiness and live updates ----------------------------------------------------------------
@@ -328,9 +405,10 @@ public final class IndicatorReadModel implements AutoCloseable {
 
     // --- the writer ---------------------------------------------------------------------------------
 
-    /** Whether the latest value of this indicator and scope was marked as computed from simulated input. */
+    /** Whether the latest record of this indicator and scope was marked as computed from simulated input. */
     public boolean isSimulated(String indicatorId, String scope) {
-        return simulatedSeries.contains(indicatorId + '|' + scope);
+        ScopeState state = state(indicatorId, scope);
+        return state != null && state.simulated;
     }
 
     /** Applies one value: it replaces whatever the model held for its indicator, scope and window. */
@@ -338,14 +416,12 @@ public final class IndicatorReadModel implements AutoCloseable {
         apply(value, false);
     }
 
-    /** As {@link #apply(IndicatorValue)}, recording whether the value came from a simulated feed. */
+    /**
+     * As {@link #apply(IndicatorValue)}, recording whether the value came from a simulated feed. A value that retention
+     * has already expired (older than its grain's retention before the newest window of its series) is not stored
+     * and not delivered to listeners.
+     */
     void apply(IndicatorValue value, boolean simulated) {
-        String seriesKey = value.getIndicatorId() + '|' + value.getScope();
-        if (simulated) {
-            simulatedSeries.add(seriesKey);
-        } else {
-            simulatedSeries.remove(seriesKey);
-        }
         // The same few ids, scopes and units repeat in every value: keep one copy of each string.
         value.setIndicatorId(canonical(value.getIndicatorId()));
         value.setGoal(canonical(value.getGoal()));
@@ -355,10 +431,33 @@ public final class IndicatorReadModel implements AutoCloseable {
 
         Series series = indicators.computeIfAbsent(value.getIndicatorId(), id -> new Series());
         series.goal = value.getGoal();
-        ConcurrentSkipListMap<Instant, IndicatorValue> windows =
-                series.byScope.computeIfAbsent(value.getScope(), s -> new ConcurrentSkipListMap<>());
-        if (windows.put(value.getWindowStart(), value) == null) {
-            valuesHeld.incrementAndGet();
+        ScopeState state = series.byScope.computeIfAbsent(value.getScope(), s -> new ScopeState());
+        Instant windowStart = value.getWindowStart();
+        Duration windowLength = Duration.between(windowStart, value.getWindowEnd());
+        if (retention.expired(windowStart, windowLength, state.newest)) {
+            expired.increment();
+            return;
+        }
+        IndicatorValue latest = state.latest;
+        // Skips the store's look-up for the common cases: a revision of the latest window, a window after all others.
+        store.put(value, latest != null && latest.getWindowStart().equals(windowStart) ? HistoryStore.Known.HELD
+                : windowStart.isAfter(state.newest) ? HistoryStore.Known.NEW : HistoryStore.Known.UNKNOWN);
+        if (latest == null || !windowStart.isBefore(latest.getWindowStart())) {
+            state.latest = value;
+        }
+        state.simulated = simulated;
+        Duration keep = retention.of(windowLength);
+        if (!keep.isZero()) {
+            if (state.shortestRetention.isZero() || keep.compareTo(state.shortestRetention) < 0) {
+                state.shortestRetention = keep;
+            }
+            if (keep.compareTo(state.longestRetention) > 0) {
+                state.longestRetention = keep;
+            }
+        }
+        if (windowStart.isAfter(state.newest)) {
+            state.newest = windowStart;
+            purgeIfDue(value.getIndicatorId(), value.getScope(), state);
         }
         for (Consumer<IndicatorValue> listener : listeners) {
             try {
@@ -376,21 +475,50 @@ public final class IndicatorReadModel implements AutoCloseable {
     /** Deletes one window (a tombstone); drops scopes and indicators left empty. */
     boolean remove(String indicatorId, String scope, Instant windowStart) {
         Series series = indicators.get(indicatorId);
-        if (series == null) {
+        ScopeState state = series == null ? null : series.byScope.get(scope);
+        if (state == null || !store.delete(indicatorId, scope, windowStart)) {
             return false;
         }
-        ConcurrentSkipListMap<Instant, IndicatorValue> windows = series.byScope.get(scope);
-        if (windows == null || windows.remove(windowStart) == null) {
-            return false;
+        IndicatorValue latest = state.latest;
+        if (latest != null && latest.getWindowStart().equals(windowStart)) {
+            state.latest = store.last(indicatorId, scope).orElse(null);
         }
-        valuesHeld.decrementAndGet();
-        if (windows.isEmpty()) {
-            series.byScope.remove(scope, windows);
+        dropIfEmpty(series, indicatorId, scope, state);
+        return true;
+    }
+
+    /**
+     * Deletes the values of one series that retention has expired, once its newest window has moved
+     * {@link #PURGE_STEP} since the last time: each purge scans only the windows a previous one has not already
+     * cleared of finite-retention values.
+     */
+    private void purgeIfDue(String indicatorId, String scope, ScopeState state) {
+        if (state.longestRetention.isZero() || state.newest.isBefore(state.purgedAt.plus(PURGE_STEP))) {
+            return;
+        }
+        Instant newest = state.newest;
+        int deleted = store.deleteWhere(indicatorId, scope, state.purgeFrom, newest.minus(state.shortestRetention),
+                (windowStart, length) -> retention.expired(windowStart, length, newest));
+        state.purgedAt = newest;
+        state.purgeFrom = newest.minus(state.longestRetention);
+        if (deleted > 0) {
+            expired.increment(deleted);
+            IndicatorValue latest = state.latest;
+            if (latest != null && retention.expired(latest.getWindowStart(),
+                    Duration.between(latest.getWindowStart(), latest.getWindowEnd()), newest)) {
+                state.latest = store.last(indicatorId, scope).orElse(null);
+            }
+            dropIfEmpty(indicators.get(indicatorId), indicatorId, scope, state);
+        }
+    }
+
+    private void dropIfEmpty(Series series, String indicatorId, String scope, ScopeState state) {
+        if (state.latest == null && series != null) {
+            series.byScope.remove(scope, state);
             if (series.byScope.isEmpty()) {
                 indicators.remove(indicatorId, series);
             }
         }
-        return true;
     }
 
     /** Parses {@code indicatorId|scope|windowStart-ISO}; null when the key has another shape. */
@@ -468,16 +596,16 @@ public final class IndicatorReadModel implements AutoCloseable {
         return existing == null ? s : existing;
     }
 
-    private ConcurrentSkipListMap<Instant, IndicatorValue> windows(String indicatorId, String scope) {
+    private ScopeState state(String indicatorId, String scope) {
         Series s = indicators.get(indicatorId);
         return s == null ? null : s.byScope.get(scope);
     }
 
     private static void collectLatest(Series s, Collection<IndicatorValue> out) {
-        for (ConcurrentSkipListMap<Instant, IndicatorValue> windows : s.byScope.values()) {
-            Map.Entry<Instant, IndicatorValue> last = windows.lastEntry();
-            if (last != null) {
-                out.add(last.getValue());
+        for (ScopeState state : s.byScope.values()) {
+            IndicatorValue latest = state.latest;
+            if (latest != null) {
+                out.add(latest);
             }
         }
     }
@@ -514,11 +642,13 @@ public final class IndicatorReadModel implements AutoCloseable {
         if (replica != null) {
             replica.close();
         }
+        long held = size();
+        store.close();
         meters.forEach(registry::remove);
         meters.clear();
         listeners.clear();
         if (replica != null) {
-            LOG.info("Indicator read model stopped ({} values held)", size());
+            LOG.info("Indicator read model stopped ({} values held)", held);
         }
     }
 

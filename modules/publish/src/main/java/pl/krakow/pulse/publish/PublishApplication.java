@@ -1,9 +1,11 @@
 package pl.krakow.pulse.publish;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
+import pl.krakow.pulse.platform.config.PlatformConfig;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
@@ -14,7 +16,8 @@ import pl.krakow.pulse.runtime.service.ServiceGroup;
 
 /**
  * Everything one {@code publish} instance runs, from configuration: the replicated read models of
- * the indicator tables ({@code read-model}) and of {@code alerts.v1} ({@code alerts}), the HTTP server
+ * the indicator tables ({@code read-model}, its history on disk under {@code <data.dir>/publish}) and of
+ * {@code alerts.v1} ({@code alerts}), the HTTP server
  * ({@code http-api}: REST API, live stream, dashboard, OpenAPI, /metrics with the indicator gauges)
  * and, when {@code export.directory} is set, the periodic open-data export ({@code open-data-export}).
  * Instances share nothing but the topics: start as many as needed.
@@ -38,7 +41,8 @@ public final class PublishApplication implements CompositeService {
     private PublishApplication(PulseConfig config, KafkaClients clients, PulseSerdes serdes, IndicatorCatalog catalog,
                                PulseMetrics metrics, ServiceGroup reportOn) {
         try {
-            indicators = new IndicatorReadModel(clients, serdes, metrics);
+            indicators = new IndicatorReadModel(clients, serdes, metrics, historyDirectory(config),
+                    HistoryRetention.fromConfig(config));
             members.add(Service.of(ApiServer.READ_MODEL_CHECK, indicators::start, indicators::isCaughtUp, indicators::status,
                     indicators));
             alerts = new AlertReadModel(clients, serdes, metrics);
@@ -66,6 +70,11 @@ public final class PublishApplication implements CompositeService {
     public static PublishApplication fromConfig(PulseConfig config, KafkaClients clients, PulseSerdes serdes,
                                                 IndicatorCatalog catalog, PulseMetrics metrics) {
         return new PublishApplication(config, clients, serdes, catalog, metrics, null);
+    }
+
+    /** Where the indicator read model keeps its history: {@code <data.dir>/publish} (a {@code history-N} of its own). */
+    static Path historyDirectory(PulseConfig config) {
+        return Path.of(config.get(PlatformConfig.DATA_DIR)).toAbsolutePath().normalize().resolve("publish");
     }
 
     /** UP, or DOWN with the state of each service that is DOWN. */

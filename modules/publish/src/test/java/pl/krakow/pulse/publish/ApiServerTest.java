@@ -15,6 +15,10 @@ import static pl.krakow.pulse.publish.PublishTestData.pm10;
 import static pl.krakow.pulse.publish.PublishTestData.pm10Winter;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -200,6 +204,51 @@ class ApiServerTest {
             assertThat(v.path("value").asDouble()).isEqualTo(day * 1.5);
         }
         assertThat(r.body()).as("2017-02-01 00:00 local is outside").doesNotContain("2017-02-01T00:00+01:00\",\"windowEnd");
+    }
+
+    @Test
+    void historyComesInPagesWhoseNextLinksTogetherGiveTheWholeRangeOnce() throws Exception {
+        List<String> windowStarts = new ArrayList<>();
+        String url = "/api/v1/indicators/iv3.pm10.daily_mean?scope=station:MpKrakAlKras&from=2017-01-01&to=2017-01-31&limit=10";
+        int pages = 0;
+        while (url != null) {
+            HttpResponse<String> raw = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + url)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(raw.statusCode()).isEqualTo(200);
+            JsonNode h = new com.fasterxml.jackson.databind.ObjectMapper().readTree(raw.body());
+            assertThat(h.path("limit").asInt()).isEqualTo(10);
+            assertThat(h.path("order").asText()).isEqualTo("asc");
+            assertThat(h.path("count").asInt()).isEqualTo(h.path("values").size()).isLessThanOrEqualTo(10);
+            h.path("values").forEach(v -> windowStarts.add(v.path("windowStart").asText()));
+            url = h.path("next").isNull() ? null : h.path("next").asText();
+            assertThat(raw.headers().firstValue("Link").orElse(null))
+                    .isEqualTo(url == null ? null : "<" + url + ">; rel=\"next\"");
+            pages++;
+        }
+        assertThat(pages).isEqualTo(4);
+        assertThat(windowStarts).hasSize(31).doesNotHaveDuplicates().isSorted();
+        assertThat(windowStarts.get(30)).isEqualTo("2017-01-31T00:00+01:00");
+    }
+
+    @Test
+    void historyNewestFirstGivesTheLatestValuesOfTheRange() {
+        JsonNode h = api.get("/api/v1/indicators/iv3.pm10.daily_mean?scope=station:MpKrakAlKras&from=2017-01-01&to=2017-01-31"
+                + "&order=desc&limit=3").json();
+
+        assertThat(h.path("values")).extracting(v -> v.path("value").asDouble()).containsExactly(46.5, 45.0, 43.5);
+        assertThat(h.path("next").asText()).contains("order=desc", "cursor=2017-01-28T23%3A00%3A00Z", "from=2017-01-01");
+        JsonNode next = api.get(h.path("next").asText()).json();
+        assertThat(next.path("values")).extracting(v -> v.path("value").asDouble()).containsExactly(42.0, 40.5, 39.0);
+    }
+
+    @Test
+    void badPagingParametersAreProblems() {
+        for (String q : List.of("limit=0", "limit=10001", "limit=ten", "order=newest", "cursor=yesterday")) {
+            ApiClient.Response r = api.get("/api/v1/indicators/iv3.pm10.daily_mean?scope=station:MpKrakAlKras&" + q);
+            assertThat(r.status()).as(q).isEqualTo(400);
+            assertThat(r.contentType()).isEqualTo(PROBLEM_JSON);
+            assertThat(r.json().path("message").asText()).as(q).contains("query parameter '" + q.substring(0, q.indexOf('=')));
+        }
     }
 
     @Test

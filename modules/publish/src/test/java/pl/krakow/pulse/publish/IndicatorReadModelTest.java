@@ -199,4 +199,75 @@ class IndicatorReadModelTest {
         assertThat(model.awaitCaughtUp(Duration.ZERO)).isTrue();
         assertThat(model.status()).isEqualTo("caught up, 0 values");
     }
+
+    @Test
+    void deletingTheLatestWindowMakesTheNextOlderOneTheLatest() {
+        model.apply(pm10(KRASINSKIEGO, T0, 10));
+        model.apply(pm10(KRASINSKIEGO, T0_PLUS_2D, 30));
+        model.apply(pm10(KRASINSKIEGO, T0_PLUS_1D, 20));
+
+        model.remove(PM10_DAILY, KRASINSKIEGO, T0_PLUS_2D);
+
+        assertThat(model.latest(PM10_DAILY, KRASINSKIEGO)).map(IndicatorValue::getValue).contains(20.0);
+        assertThat(model.latestOfGoal("IV.3")).extracting(IndicatorValue::getValue).containsExactly(20.0);
+    }
+
+    @Test
+    void historyPagesAscendingOrDescendingWithALimit() {
+        for (int day = 0; day < 5; day++) {
+            model.apply(pm10(KRASINSKIEGO, T0.plus(Duration.ofDays(day)), day));
+        }
+        Instant end = T0.plus(Duration.ofDays(5));
+
+        assertThat(model.history(PM10_DAILY, KRASINSKIEGO, T0, end, true, 2)).extracting(IndicatorValue::getValue)
+                .containsExactly(0.0, 1.0);
+        assertThat(model.history(PM10_DAILY, KRASINSKIEGO, T0, end, false, 2)).extracting(IndicatorValue::getValue)
+                .containsExactly(4.0, 3.0);
+        assertThat(model.history(PM10_DAILY, KRASINSKIEGO, T0, end)).hasSize(5);
+    }
+
+    @Test
+    void retentionDeletesShortWindowsOlderThanItsSpanBeforeTheNewestWindowOfTheSeriesAndKeepsDailyOnes() {
+        Duration keep = Duration.ofDays(2);
+        try (PulseMetrics own = new PulseMetrics("publish-test");
+             IndicatorReadModel retained = IndicatorReadModel.inMemory(own.registry(),
+                     new HistoryRetention(keep, Duration.ZERO, Duration.ZERO))) {
+            // Three days of per-minute values of one line, in event-time order as a topology writes them.
+            Instant start = Instant.parse("2024-08-06T00:00:00Z");
+            int minutes = 3 * 24 * 60;
+            for (int m = 0; m < minutes; m++) {
+                retained.apply(vehicles(start.plus(Duration.ofMinutes(m)), m));
+            }
+            retained.apply(pm10(KRASINSKIEGO, T0, 10)); // a daily value from 2017: kept for ever
+            Instant newest = start.plus(Duration.ofMinutes(minutes - 1));
+            Instant cutoff = newest.minus(keep);
+
+            List<IndicatorValue> held = retained.history(VEHICLES, LINE, Instant.MIN, Instant.MAX);
+            // Purges run each PURGE_STEP of event time: at most one step of expired values waits for the next.
+            assertThat(held.get(0).getWindowStart()).isAfterOrEqualTo(cutoff.minus(IndicatorReadModel.PURGE_STEP));
+            assertThat(held.get(held.size() - 1).getWindowStart()).isEqualTo(newest);
+            assertThat(held).hasSizeBetween((int) keep.toMinutes(), (int) keep.plus(IndicatorReadModel.PURGE_STEP).toMinutes() + 1);
+            assertThat(retained.size()).isEqualTo(held.size() + 1);
+            assertThat(retained.history(PM10_DAILY, KRASINSKIEGO, Instant.MIN, Instant.MAX)).hasSize(1);
+            assertThat(own.registry().get(IndicatorReadModel.METRIC_EXPIRED).counter().count())
+                    .isEqualTo(minutes - held.size());
+
+            // A late record already older than the retention is not stored (and not delivered).
+            List<IndicatorValue> delivered = new ArrayList<>();
+            retained.onUpdate(delivered::add);
+            retained.apply(vehicles(start, -1));
+            assertThat(retained.history(VEHICLES, LINE, start, start.plusSeconds(60))).isEmpty();
+            assertThat(delivered).isEmpty();
+            assertThat(retained.latest(VEHICLES, LINE)).map(IndicatorValue::getWindowStart).contains(newest);
+        }
+    }
+
+    private static final String VEHICLES = "iv4.pt.vehicles_in_service";
+    private static final String LINE = "line:krakow-T/52";
+
+    private static IndicatorValue vehicles(Instant minute, double count) {
+        return IndicatorValue.newBuilder(other(VEHICLES, "IV.4", LINE, minute, count, "vehicles"))
+                .setWindowEnd(minute.plusSeconds(60))
+                .build();
+    }
 }
