@@ -348,9 +348,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // as "likely deleted" (KAFKA-5202) and completes the abort — every partition not yet led, __consumer_offsets
         // included, keeps the transaction open forever. The first scan runs one interval after start-up: at 60 s the
         // broker is serving by then, and a restarted Streams application has already fenced and aborted its own
-        // previous transactions (same transactional id) through InitProducerId, with leaders in place. NOT fixed here:
+        // previous transactions (same transactional id) through InitProducerId, with leaders in place. Not avoidable here:
         // a transaction whose commit was under way at the kill (PrepareCommit) has its COMMIT markers resent at load and
-        // skipped the same way; the start-up sweep (runtime HangingTransactionSweep) reports it but cannot commit it.
+        // skipped the same way; pulse run's start-up sweep (runtime HangingTransactionSweep) writes the missing COMMIT
+        // marker (CommitMarkerWriter) before any Streams application starts.
         p.put("transaction.partition.verification.enable", "true");
         p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "60000");
         p.putAll(overrides);
