@@ -1,6 +1,7 @@
 package pl.krakow.pulse.indicators;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
@@ -159,7 +160,9 @@ class AqiClassTopologyTest extends IndicatorsTestBase {
 
         List<KeyValue<String, IndicatorValue>> records = aqiRecords();
         List<IndicatorValue> first = valuesOf(records, aqiKey(KRASINSKIEGO, T0));
-        assertThat(first).extracting(IndicatorValue::getValue).containsExactly(4.0); // the PM10 value changed nothing
+        // The PM10 value left the class as it was, but the class is now read from two pollutants: published again.
+        assertThat(first).extracting(IndicatorValue::getValue, IndicatorValue::getObservedCount)
+                .containsExactly(tuple(4.0, 1), tuple(4.0, 2));
         List<IndicatorValue> second = valuesOf(records, aqiKey(KRASINSKIEGO, T0_PLUS_1H));
         assertThat(second).extracting(IndicatorValue::getValue).containsExactly(1.0, 3.0);
         assertThat(second.get(1).getObservedCount()).isEqualTo(2);

@@ -49,9 +49,9 @@ import pl.krakow.pulse.platform.catalog.IndicatorKeys;
  * (26 for 24-hour means with a 3-hour grace).
  *
  * <p><b>Emission.</b> With a positive {@code emitInterval} (what {@code pulse run} configures) class changes are
- * coalesced: a WALL_CLOCK_TIME punctuator publishes the PROVISIONAL value of every hour whose class changed since
- * its last publication, at most once per interval — under exactly-once nothing is visible before the next commit
- * anyway, and in a backfill most hours go straight to FINAL. The stored hour keeps the class last published, so
+ * coalesced: a WALL_CLOCK_TIME punctuator publishes the PROVISIONAL value of every hour whose class, or the number
+ * of pollutants it is read from ({@code observedCount}), changed since its last publication, at most once per
+ * interval — under exactly-once nothing is visible before the next commit anyway, and in a backfill most hours go straight to FINAL. The stored hour keeps the class last published, so
  * a restart finds the hours still to publish. FINAL carries the hour's current class.
  *
  * <p><b>Cost.</b> The keys of the open and of the kept FINAL hours are held in memory in store order (rebuilt from
@@ -82,13 +82,13 @@ public final class AqiClassProcessor implements Processor<String, AirQualityMeas
     /** Coalesced mode: hours whose class may have changed since it was last published. */
     private final Set<String> pendingKeys = new LinkedHashSet<>();
 
-    /** Emits a PROVISIONAL value on every class change. */
+    /** Emits a PROVISIONAL value on every change of the class or of the pollutants it is read from. */
     public AqiClassProcessor(AqiClassDefinition definition, ZoneId zone, Clock clock, MeterRegistry meters) {
         this(definition, zone, clock, meters, Duration.ZERO);
     }
 
     /**
-     * @param emitInterval {@link Duration#ZERO}: a PROVISIONAL value on every class change; positive: class changes
+     * @param emitInterval {@link Duration#ZERO}: a PROVISIONAL value on every change (class or pollutant count); positive: changes
      *                     coalesced and published at most once per interval
      */
     public AqiClassProcessor(AqiClassDefinition definition, ZoneId zone, Clock clock, MeterRegistry meters,
@@ -143,7 +143,7 @@ public final class AqiClassProcessor implements Processor<String, AirQualityMeas
         keptKeys = kept;
     }
 
-    /** Coalesced mode: publishes the PROVISIONAL class of every open hour whose class changed since it was last published. */
+    /** Coalesced mode: publishes the PROVISIONAL class of every open hour whose class or count changed since last published. */
     private void emitPending() {
         loadKeys();
         for (String key : pendingKeys) {
@@ -155,10 +155,10 @@ public final class AqiClassProcessor implements Processor<String, AirQualityMeas
             long hourStartMs = hourStartOf(key);
             String station = stationOf(key);
             AqiClassDefinition.AqiClass cls = classOf(station, hourStartMs, hour);
-            if (hour.closed || cls.value() == hour.publishedClass) {
+            if (hour.closed || !hour.differsFromPublished(cls)) {
                 continue;
             }
-            hour.publishedClass = cls.value();
+            hour.published(cls);
             hours.put(key, hour.encode());
             emit(station, hourStartMs, hour, cls.pollutants(), IndicatorStatus.PROVISIONAL, 0);
         }
@@ -225,7 +225,7 @@ public final class AqiClassProcessor implements Processor<String, AirQualityMeas
 
     /** Stores the hour and publishes (or, coalesced, marks to publish) its class when it changed. */
     private void reclassify(String key, String station, long hourStartMs, AqiHour hour, AqiClassDefinition.AqiClass cls) {
-        boolean changed = cls.value() != hour.publishedClass;
+        boolean changed = hour.differsFromPublished(cls);
         if (emitIntervalMs > 0) {
             hours.put(key, hour.encode()); // publishedClass unchanged: the stored hour says it is still to publish
             if (changed) {
@@ -233,7 +233,9 @@ public final class AqiClassProcessor implements Processor<String, AirQualityMeas
             }
             return;
         }
-        hour.publishedClass = cls.value();
+        if (changed) {
+            hour.published(cls);
+        }
         hours.put(key, hour.encode());
         if (changed) {
             emit(station, hourStartMs, hour, cls.pollutants(), IndicatorStatus.PROVISIONAL, 0);
@@ -283,7 +285,7 @@ public final class AqiClassProcessor implements Processor<String, AirQualityMeas
             String station = stationOf(key);
             AqiClassDefinition.AqiClass cls = classOf(station, hourStartMs, hour);
             if (cls.value() > 0) {
-                hour.publishedClass = cls.value();
+                hour.published(cls);
                 emit(station, hourStartMs, hour, cls.pollutants(), IndicatorStatus.FINAL, 1);
             }
             if (windowHours == 1) {
