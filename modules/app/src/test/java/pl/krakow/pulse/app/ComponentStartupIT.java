@@ -1,0 +1,102 @@
+package pl.krakow.pulse.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static pl.krakow.pulse.app.Timing.format;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
+import pl.krakow.pulse.platform.config.PlatformConfig;
+
+/**
+ * A component started where its cluster or registry cannot be reached gives up after its bounded retry
+ * ({@code startup.connect.timeout}, {@link #CONNECT_TIMEOUT} here) with exit status {@link #UNREACHABLE_EXIT} and a
+ * message naming what it could not reach; without a cluster configured at all it refuses to start (exit
+ * {@link #NOT_CONFIGURED_EXIT}). Each case is a {@code pulse indicators} child JVM ({@link ComponentProcess}); "closed"
+ * is a loopback port nobody listens on. The time to give up is measured from the launch, JVM start included.
+ */
+class ComponentStartupIT {
+
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    static final int UNREACHABLE_EXIT = 3;
+    static final int NOT_CONFIGURED_EXIT = 2;
+    /**
+     * The retry, plus a JVM start on 2 busy cores (3–5 s) and the backoff's last step: what "gives up within ~10 s"
+     * means for a child process.
+     */
+    static final Duration GIVE_UP_BOUND = Duration.ofSeconds(15);
+    static final String STARTUP_CONNECT_TIMEOUT = "startup.connect.timeout";
+
+    @TempDir
+    static Path dir;
+
+    @Test
+    void aClusterOnAClosedPortEndsTheStartWithExit3NamingTheCluster() throws Exception {
+        String cluster = "127.0.0.1:" + ComponentProcess.freePort();
+        String registry = "http://127.0.0.1:" + ComponentProcess.freePort();
+        try (ComponentProcess p = launchIndicators(cluster, registry, "no-cluster")) {
+            ComponentProcess.Exit exit = p.awaitExit(Duration.ofSeconds(60));
+            String said = p.output() + p.log();
+            print("cluster %s closed: exit %d %s after launch; said: %s", cluster, exit.status(), format(exit.took()), lastLine(p));
+            assertThat(exit.status()).as("exit status; output:\n%s", p.tail()).isEqualTo(UNREACHABLE_EXIT);
+            assertThat(said).as("the message names the cluster").contains(cluster);
+            assertThat(exit.took()).as("launch to exit").isLessThanOrEqualTo(GIVE_UP_BOUND);
+        }
+    }
+
+    @Test
+    void aRegistryOnAClosedPortEndsTheStartWithExit3NamingTheRegistry() throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(dir.resolve("kafka")).build().start()) {
+            String registry = "http://127.0.0.1:" + ComponentProcess.freePort();
+            try (ComponentProcess p = launchIndicators(broker.bootstrapServers(), registry, "no-registry")) {
+                ComponentProcess.Exit exit = p.awaitExit(Duration.ofSeconds(60));
+                String said = p.output() + p.log();
+                print("registry %s closed, cluster up: exit %d %s after launch; said: %s", registry, exit.status(),
+                        format(exit.took()), lastLine(p));
+                assertThat(exit.status()).as("exit status; output:\n%s", p.tail()).isEqualTo(UNREACHABLE_EXIT);
+                assertThat(said).as("the message names the registry").contains(registry);
+                assertThat(exit.took()).as("launch to exit").isLessThanOrEqualTo(GIVE_UP_BOUND);
+            }
+        }
+    }
+
+    @Test
+    void withoutAClusterConfiguredAComponentRefusesToStartWithExit2() throws Exception {
+        try (ComponentProcess p = ComponentProcess.launch(List.of("indicators", "--goal", "IV.3"), dir.resolve("unconfigured"),
+                Map.of(), dir.resolve("logs"), "unconfigured")) {
+            ComponentProcess.Exit exit = p.awaitExit(Duration.ofSeconds(60));
+            print("no bootstrap.servers: exit %d %s after launch; said: %s", exit.status(), format(exit.took()), lastLine(p));
+            assertThat(exit.status()).as("exit status; output:\n%s", p.tail()).isEqualTo(NOT_CONFIGURED_EXIT);
+            assertThat(p.output() + p.log()).as("the message names the missing setting")
+                    .contains(PlatformConfig.BOOTSTRAP_SERVERS.name());
+        }
+    }
+
+    private static ComponentProcess launchIndicators(String cluster, String registry, String name) throws Exception {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put(PlatformConfig.BOOTSTRAP_SERVERS.name(), cluster);
+        settings.put(PlatformConfig.SCHEMA_REGISTRY_URL.name(), registry);
+        settings.put(STARTUP_CONNECT_TIMEOUT, CONNECT_TIMEOUT.toString());
+        return ComponentProcess.launch(List.of("indicators", "--goal", "IV.3"), dir.resolve(name), settings, dir.resolve("logs"), name);
+    }
+
+    /** The last non-blank line it printed (standard error first: where a start-up failure's message goes). */
+    private static String lastLine(ComponentProcess p) {
+        for (String text : List.of(p.log(), p.output())) {
+            List<String> lines = text.lines().filter(l -> !l.isBlank()).toList();
+            if (!lines.isEmpty()) {
+                return lines.get(lines.size() - 1);
+            }
+        }
+        return "(nothing)";
+    }
+
+    private static void print(String format, Object... args) {
+        Timing.print("startup-test", format, args);
+    }
+}
