@@ -163,6 +163,7 @@ class CrashRecoveryIT {
             Map<String, String> settings = ReferenceTables.comparableSettings(FAULT_REPLAY_SPEED);
             settings.put(PlatformConfig.DATA_DIR.name(), dir.resolve("broker-restart").toString());
             settings.put(PlatformConfig.BOOTSTRAP_SERVERS.name(), broker.bootstrapServers());
+            settings.put(RunConfig.REPLAY_ON_START.name(), "true"); // a cluster runs no demo feed unless asked
             settings.put(PlatformConfig.SCHEMA_REGISTRY_URL.name(), registry.url());
             runtime = PulseRuntime.start(ConfigCatalog.load(null, Map.of(), settings), false);
             PulseRuntime pulse = runtime;
