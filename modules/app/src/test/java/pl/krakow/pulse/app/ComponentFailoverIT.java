@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.assertj.core.api.SoftAssertions;
@@ -81,6 +84,13 @@ class ComponentFailoverIT {
     static final String IV3_GOAL_PATH = "/api/v1/goals/IV.3/indicators";
     static final String HISTORY_PATH = "/api/v1/indicators/iv3.pm10.daily_mean?scope=station:MpKrakAlKras&from=2017-01-01&to=2017-03-31";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A thread per task: the common pool has one thread on 2 cores, which would run "at once" one after the other. */
+    private static final java.util.concurrent.Executor OWN_THREAD = task -> new Thread(task, "failover-test-watch").start();
+    private static final Comparator<TopicPartition> BY_TOPIC_AND_NUMBER = Comparator.comparing(TopicPartition::topic)
+            .thenComparingInt(TopicPartition::partition);
+
+    /** The children's output and logs, kept after the test (the data directories are not) for a failure's diagnosis. */
+    static final Path LOGS = Path.of("target", "component-failover-logs");
 
     @TempDir
     static Path dir;
@@ -89,7 +99,8 @@ class ComponentFailoverIT {
     void killedIndicatorsAndAlertingInstancesAreTakenOverAndTheIv3TableEqualsAnUninterruptedRun() throws Exception {
         ReferenceTables.iv3(); // before the children start: its run would compete with them for the cores
         long began = System.nanoTime();
-        Path logs = dir.resolve("logs");
+        Path logs = LOGS;
+        PulseRuntime.deleteRecursively(logs);
         SoftAssertions soft = new SoftAssertions();
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(dir.resolve("kafka"))
                 // Kafka's default (the embedded broker's is 60 s, for restarts after its own kill -9; none here): how
@@ -132,11 +143,13 @@ class ComponentFailoverIT {
             Map<String, Set<TopicPartition>> iv3Before = assignment(admin, ReferenceTables.IV3_APPLICATION);
             Map<String, Set<TopicPartition>> alertingBefore = assignment(admin, ALERTING_APPLICATION);
             Set<TopicPartition> deadInputs = owned(iv3Before, deadIndicators).stream()
-                    .filter(tp -> tp.topic().equals(Topics.AIR_QUALITY.name())).collect(Collectors.toCollection(TreeSet::new));
+                    .filter(tp -> tp.topic().equals(Topics.AIR_QUALITY.name()))
+                    .collect(Collectors.toCollection(() -> new TreeSet<>(BY_TOPIC_AND_NUMBER)));
             Set<TopicPartition> deadAlertingPartitions = owned(alertingBefore, deadAlerting);
             assertThat(deadInputs).as("%s owns input partitions of IV.3: %s", deadIndicators.name(), iv3Before).isNotEmpty();
 
             long killed = System.nanoTime();
+            long killedAtMillis = System.currentTimeMillis();
             assertThat(deadIndicators.kill()).as("exit status of SIGKILL").isEqualTo(ComponentProcess.SIGKILL_EXIT);
             assertThat(deadAlerting.kill()).as("exit status of SIGKILL").isEqualTo(ComponentProcess.SIGKILL_EXIT);
             Map<TopicPartition, Long> lastCommitted = committed(admin, ReferenceTables.IV3_APPLICATION, deadInputs);
@@ -151,11 +164,17 @@ class ComponentFailoverIT {
                 publish.add(launched(all, List.of("publish"), publishSettings, logs, "publish-" + i));
             }
 
-            Takeover iv3 = awaitTakeover(admin, ReferenceTables.IV3_APPLICATION, deadIndicators, deadInputs, lastCommitted, killed);
-            Takeover alerts = awaitTakeover(admin, ALERTING_APPLICATION, deadAlerting, deadAlertingPartitions, Map.of(), killed);
+            // Watched at once, from the kill on: the two groups and the transactions the killed instances left open.
+            CompletableFuture<Takeover> iv3Watch = watch(() -> awaitTakeover(admin, ReferenceTables.IV3_APPLICATION,
+                    deadIndicators, deadInputs, lastCommitted, killed));
+            CompletableFuture<Takeover> alertingWatch = watch(() -> awaitTakeover(admin, ALERTING_APPLICATION, deadAlerting,
+                    deadAlertingPartitions, Map.of(), killed));
+            CompletableFuture<String> transactionsWatch = watch(() -> awaitTransactionsOfTheKillEnded(admin, killedAtMillis, killed));
+            Takeover iv3 = iv3Watch.join();
+            Takeover alerts = alertingWatch.join();
             print("takeover %s: IV.3 — %s left the group's assignment %s after SIGKILL, its partitions %s assigned to others "
-                    + "at %s, committed offsets advanced on each at %s", format(iv3.total()), deadIndicators.name(),
-                    format(iv3.left()), deadInputs, format(iv3.reassigned()), format(iv3.advanced()));
+                    + "at %s, committed offsets advanced on each at %s; %s", format(iv3.total()), deadIndicators.name(),
+                    format(iv3.left()), deadInputs, format(iv3.reassigned()), format(iv3.advanced()), transactionsWatch.join());
             print("takeover %s: alerting — %s left %s after SIGKILL, %s took its partitions %s (session timeout %s)",
                     format(alerts.total()), deadAlerting.name(), format(alerts.left()), alerting.get(1).name(),
                     deadAlertingPartitions, SESSION_TIMEOUT);
@@ -241,8 +260,8 @@ class ComponentFailoverIT {
         s.put(PlatformConfig.BOOTSTRAP_SERVERS.name(), broker.bootstrapServers());
         s.put(PlatformConfig.SCHEMA_REGISTRY_URL.name(), registry.url());
         s.put(PlatformConfig.TOPIC_PARTITIONS.name(), Integer.toString(PARTITIONS));
-        s.put("streams.num.standby.replicas", "1");
-        s.put("streams.session.timeout", SESSION_TIMEOUT.toString());
+        s.put(PlatformConfig.STREAMS_STANDBY_REPLICAS.name(), "1");
+        s.put(PlatformConfig.STREAMS_SESSION_TIMEOUT.name(), SESSION_TIMEOUT.toString());
         return s;
     }
 
@@ -314,6 +333,47 @@ class ComponentFailoverIT {
                 + ReferenceTables.transactions(admin));
     }
 
+    /**
+     * Waits until no transaction that was open at the kill is still open — the killed producers' transactions, which the
+     * broker aborts after their timeout (10 s under exactly-once) at its next abort scan — and says when, and which.
+     */
+    private static String awaitTransactionsOfTheKillEnded(Admin admin, long killedAtMillis, long killedAt) throws Exception {
+        Set<String> seen = new TreeSet<>();
+        long deadline = killedAt + GIVE_UP.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<String> open = new ArrayList<>();
+            List<String> ids = admin.listTransactions().all().get().stream()
+                    .filter(t -> t.state() != TransactionState.COMPLETE_COMMIT && t.state() != TransactionState.COMPLETE_ABORT
+                            && t.state() != TransactionState.EMPTY)
+                    .map(TransactionListing::transactionalId).toList();
+            if (!ids.isEmpty()) {
+                admin.describeTransactions(ids).all().get().forEach((id, d) -> {
+                    if (d.transactionStartTimeMs().isPresent() && d.transactionStartTimeMs().getAsLong() < killedAtMillis) {
+                        open.add(id);
+                    }
+                });
+            }
+            seen.addAll(open);
+            if (open.isEmpty()) {
+                return seen.isEmpty() ? "no transaction left open by the kill"
+                        : "the transactions left open by the kill " + seen + " ended " + format(since(killedAt)) + " after it";
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("transactions open since the kill still open " + GIVE_UP + " later: " + seen);
+    }
+
+    /** Runs a wait on its own thread, so that several are measured from the same moment at once. */
+    private static <T> CompletableFuture<T> watch(java.util.concurrent.Callable<T> wait) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return wait.call();
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, OWN_THREAD);
+    }
+
     /** Kill to takeover: when the dead member was gone, its partitions had new owners, and they had committed beyond it. */
     record Takeover(Duration left, Duration reassigned, Duration advanced) {
         Duration total() {
@@ -331,8 +391,7 @@ class ComponentFailoverIT {
     private static Set<TopicPartition> owned(Map<String, Set<TopicPartition>> members, ComponentProcess instance) {
         String id = instance.instanceId();
         return members.entrySet().stream().filter(e -> e.getKey().contains(id)).flatMap(e -> e.getValue().stream())
-                .collect(Collectors.toCollection(() -> new TreeSet<>(
-                        java.util.Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition))));
+                .collect(Collectors.toCollection(() -> new TreeSet<>(BY_TOPIC_AND_NUMBER)));
     }
 
     /**
@@ -428,14 +487,7 @@ class ComponentFailoverIT {
         Map<ComponentProcess, CompletableFuture<ComponentProcess.Exit>> stops = new LinkedHashMap<>();
         for (ComponentProcess p : all) {
             if (p.isAlive()) {
-                stops.put(p, CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return p.terminate();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException(e);
-                    }
-                }));
+                stops.put(p, watch(p::terminate));
             }
         }
         List<String> report = new ArrayList<>();

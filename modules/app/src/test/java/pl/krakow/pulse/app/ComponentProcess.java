@@ -24,6 +24,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import pl.krakow.pulse.platform.config.PlatformConfig;
+import pl.krakow.pulse.runtime.RuntimeConfig;
 
 /**
  * One {@code pulse} sub-command — {@code run}, or a component ({@code ingest}, {@code indicators}, {@code alerting},
@@ -52,10 +53,8 @@ final class ComponentProcess implements AutoCloseable {
 
     /** The components that serve /health, /ready and /metrics on {@code management.http.port}; publish uses its API port. */
     static final Set<String> MANAGEMENT_PORT_COMPONENTS = Set.of("ingest", "indicators", "alerting");
-    static final String MANAGEMENT_HTTP_HOST = "management.http.host";
-    static final String MANAGEMENT_HTTP_PORT = "management.http.port";
 
-    private static final Pattern COMPONENT_STARTED = Pattern.compile("pulse (\\S+) started in [0-9.]+ s: management (http://\\S+)");
+    private static final Pattern COMPONENT_STARTED = Pattern.compile("pulse (.+?) started in [0-9.]+ s: management (http://\\S+)");
     private static final Pattern BOOTSTRAP = Pattern.compile("Kafka bootstrap servers : (\\S+)");
     private static final Pattern REGISTRY = Pattern.compile("Schema registry {9}: (\\S+)");
     private static final Pattern HTTP_API = Pattern.compile("HTTP API {16}: (http://\\S+)/api/v1/goals");
@@ -93,16 +92,16 @@ final class ComponentProcess implements AutoCloseable {
 
     /**
      * Starts {@code pulse <command...> --data-dir dataDir} with these {@code --set} overrides (and a free
-     * {@value #MANAGEMENT_HTTP_PORT} for a component that has one and was given none); output goes to
+     * {@code management.http.port} for a component that has one and was given none); output goes to
      * {@code logDir/name.out} and {@code logDir/name.err}.
      */
     static ComponentProcess launch(List<String> command, Path dataDir, Map<String, String> settings, Path logDir, String name)
             throws IOException {
         Files.createDirectories(logDir);
         Map<String, String> all = new LinkedHashMap<>(settings);
-        if (MANAGEMENT_PORT_COMPONENTS.contains(command.get(0)) && !all.containsKey(MANAGEMENT_HTTP_PORT)) {
-            all.put(MANAGEMENT_HTTP_HOST, "127.0.0.1");
-            all.put(MANAGEMENT_HTTP_PORT, Integer.toString(freePort()));
+        if (MANAGEMENT_PORT_COMPONENTS.contains(command.get(0)) && !all.containsKey(RuntimeConfig.MANAGEMENT_HTTP_PORT.name())) {
+            all.put(RuntimeConfig.MANAGEMENT_HTTP_HOST.name(), "127.0.0.1");
+            all.put(RuntimeConfig.MANAGEMENT_HTTP_PORT.name(), Integer.toString(freePort()));
         }
         List<String> line = new ArrayList<>();
         line.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
