@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pl.krakow.pulse.embedded.EmbeddedKafkaBroker;
@@ -19,7 +21,8 @@ import pl.krakow.pulse.runtime.RuntimeConfig;
  * ({@code startup.connect.timeout}, {@link #CONNECT_TIMEOUT} here) with exit status {@link #UNREACHABLE_EXIT} and a
  * message naming what it could not reach; without a cluster configured at all it refuses to start (exit
  * {@link #NOT_CONFIGURED_EXIT}). Each case is a {@code pulse indicators} child JVM ({@link ComponentProcess}); "closed"
- * is a loopback port nobody listens on. The time to give up is measured from the launch, JVM start included.
+ * is a loopback port nobody listens on. The time to give up is measured from the launch, JVM start included; the three
+ * processes run at once.
  */
 class ComponentStartupIT {
 
@@ -36,46 +39,64 @@ class ComponentStartupIT {
     @TempDir
     static Path dir;
 
+    static EmbeddedKafkaBroker broker;
+    static String closedCluster;
+    static String closedRegistry;
+    static ComponentProcess noCluster;
+    static ComponentProcess noRegistry;
+    static ComponentProcess unconfigured;
+
+    /** Every case's process at once: their waits overlap, and the JVM starts share the cores for a shorter wall time. */
+    @BeforeAll
+    static void launchEveryCase() throws Exception {
+        broker = EmbeddedKafkaBroker.builder().dataDir(dir.resolve("kafka")).build().start();
+        closedCluster = "127.0.0.1:" + ComponentProcess.freePort();
+        closedRegistry = "http://127.0.0.1:" + ComponentProcess.freePort();
+        noCluster = launchIndicators(closedCluster, "http://127.0.0.1:" + ComponentProcess.freePort(), "no-cluster");
+        noRegistry = launchIndicators(broker.bootstrapServers(), closedRegistry, "no-registry");
+        unconfigured = ComponentProcess.launch(List.of("indicators", "--goal", "IV.3"), dir.resolve("unconfigured"), Map.of(),
+                dir.resolve("logs"), "unconfigured");
+    }
+
+    @AfterAll
+    static void stopEverything() throws Exception {
+        for (ComponentProcess p : new ComponentProcess[] {noCluster, noRegistry, unconfigured}) {
+            if (p != null) {
+                p.close();
+            }
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
     @Test
     void aClusterOnAClosedPortEndsTheStartWithExit3NamingTheCluster() throws Exception {
-        String cluster = "127.0.0.1:" + ComponentProcess.freePort();
-        String registry = "http://127.0.0.1:" + ComponentProcess.freePort();
-        try (ComponentProcess p = launchIndicators(cluster, registry, "no-cluster")) {
-            ComponentProcess.Exit exit = p.awaitExit(Duration.ofSeconds(60));
-            String said = p.output() + p.log();
-            print("cluster %s closed: exit %d %s after launch; said: %s", cluster, exit.status(), format(exit.took()), lastLine(p));
-            assertThat(exit.status()).as("exit status; output:\n%s", p.tail()).isEqualTo(UNREACHABLE_EXIT);
-            assertThat(said).as("the message names the cluster").contains(cluster);
-            assertThat(exit.took()).as("launch to exit").isLessThanOrEqualTo(GIVE_UP_BOUND);
-        }
+        ComponentProcess.Exit exit = noCluster.awaitExit(Duration.ofSeconds(60));
+        print("cluster %s closed: exit %d %s after launch; said: %s", closedCluster, exit.status(), format(exit.took()),
+                lastLine(noCluster));
+        assertThat(exit.status()).as("exit status; output:\n%s", noCluster.tail()).isEqualTo(UNREACHABLE_EXIT);
+        assertThat(noCluster.output() + noCluster.log()).as("the message names the cluster").contains(closedCluster);
+        assertThat(exit.took()).as("launch to exit").isLessThanOrEqualTo(GIVE_UP_BOUND);
     }
 
     @Test
     void aRegistryOnAClosedPortEndsTheStartWithExit3NamingTheRegistry() throws Exception {
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(dir.resolve("kafka")).build().start()) {
-            String registry = "http://127.0.0.1:" + ComponentProcess.freePort();
-            try (ComponentProcess p = launchIndicators(broker.bootstrapServers(), registry, "no-registry")) {
-                ComponentProcess.Exit exit = p.awaitExit(Duration.ofSeconds(60));
-                String said = p.output() + p.log();
-                print("registry %s closed, cluster up: exit %d %s after launch; said: %s", registry, exit.status(),
-                        format(exit.took()), lastLine(p));
-                assertThat(exit.status()).as("exit status; output:\n%s", p.tail()).isEqualTo(UNREACHABLE_EXIT);
-                assertThat(said).as("the message names the registry").contains(registry);
-                assertThat(exit.took()).as("launch to exit").isLessThanOrEqualTo(GIVE_UP_BOUND);
-            }
-        }
+        ComponentProcess.Exit exit = noRegistry.awaitExit(Duration.ofSeconds(60));
+        print("registry %s closed, cluster up: exit %d %s after launch; said: %s", closedRegistry, exit.status(),
+                format(exit.took()), lastLine(noRegistry));
+        assertThat(exit.status()).as("exit status; output:\n%s", noRegistry.tail()).isEqualTo(UNREACHABLE_EXIT);
+        assertThat(noRegistry.output() + noRegistry.log()).as("the message names the registry").contains(closedRegistry);
+        assertThat(exit.took()).as("launch to exit").isLessThanOrEqualTo(GIVE_UP_BOUND);
     }
 
     @Test
     void withoutAClusterConfiguredAComponentRefusesToStartWithExit2() throws Exception {
-        try (ComponentProcess p = ComponentProcess.launch(List.of("indicators", "--goal", "IV.3"), dir.resolve("unconfigured"),
-                Map.of(), dir.resolve("logs"), "unconfigured")) {
-            ComponentProcess.Exit exit = p.awaitExit(Duration.ofSeconds(60));
-            print("no bootstrap.servers: exit %d %s after launch; said: %s", exit.status(), format(exit.took()), lastLine(p));
-            assertThat(exit.status()).as("exit status; output:\n%s", p.tail()).isEqualTo(NOT_CONFIGURED_EXIT);
-            assertThat(p.output() + p.log()).as("the message names the missing setting")
-                    .contains(PlatformConfig.BOOTSTRAP_SERVERS.name());
-        }
+        ComponentProcess.Exit exit = unconfigured.awaitExit(Duration.ofSeconds(60));
+        print("no bootstrap.servers: exit %d %s after launch; said: %s", exit.status(), format(exit.took()), lastLine(unconfigured));
+        assertThat(exit.status()).as("exit status; output:\n%s", unconfigured.tail()).isEqualTo(NOT_CONFIGURED_EXIT);
+        assertThat(unconfigured.output() + unconfigured.log()).as("the message names the missing setting")
+                .contains(PlatformConfig.BOOTSTRAP_SERVERS.name());
     }
 
     private static ComponentProcess launchIndicators(String cluster, String registry, String name) throws Exception {
