@@ -27,6 +27,7 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
@@ -160,7 +161,10 @@ class ComponentFailoverIT {
             String killedAtClock = LOG_CLOCK.format(java.time.Instant.ofEpochMilli(killedAtMillis));
             assertThat(deadIndicators.kill()).as("exit status of SIGKILL").isEqualTo(ComponentProcess.SIGKILL_EXIT);
             assertThat(deadAlerting.kill()).as("exit status of SIGKILL").isEqualTo(ComponentProcess.SIGKILL_EXIT);
-            Map<TopicPartition, Long> lastCommitted = committed(admin, ReferenceTables.IV3_APPLICATION, deadInputs);
+            Map<TopicPartition, Long> committedAtKill = committed(admin, ReferenceTables.IV3_APPLICATION,
+                    ReferenceTables.ends(admin, Topics.AIR_QUALITY.name(), IsolationLevel.READ_UNCOMMITTED).keySet());
+            Map<TopicPartition, Long> lastCommitted = new TreeMap<>(BY_TOPIC_AND_NUMBER);
+            deadInputs.forEach(tp -> lastCommitted.put(tp, committedAtKill.get(tp)));
             print("SIGKILL %s (IV.3 input partitions %s, committed %s) and %s (partitions %s) at %s, %s after launch, %s",
                     deadIndicators.name(), deadInputs, lastCommitted, deadAlerting.name(), deadAlertingPartitions, killedAtClock,
                     since(began), state);
@@ -179,16 +183,18 @@ class ComponentFailoverIT {
             CompletableFuture<Takeover> alertingWatch = watch(() -> awaitTakeover(admin, ALERTING_APPLICATION, deadAlerting,
                     deadAlertingPartitions, Map.of(), killed));
             CompletableFuture<String> transactionsWatch = watch(() -> awaitTransactionsOfTheKillEnded(admin, killedAtMillis, killed));
+            CompletableFuture<String> commitsWatch = watch(() -> awaitCommitsOnEveryInput(admin, committedAtKill, killed));
             Takeover iv3 = iv3Watch.join();
             Takeover alerts = alertingWatch.join();
             print("takeover %s: IV.3 — %s left the group's assignment %s after SIGKILL, its partitions %s assigned to others "
                     + "at %s, committed offsets advanced on each at %s; %s", format(iv3.total()), deadIndicators.name(),
                     format(iv3.left()), deadInputs, format(iv3.reassigned()), format(iv3.advanced()), transactionsWatch.join());
+            print("IV.3 committed beyond its offsets at the kill, per input partition: %s", commitsWatch.join());
             print("takeover %s: alerting — %s left %s after SIGKILL, %s took its partitions %s (session timeout %s)",
                     format(alerts.total()), deadAlerting.name(), format(alerts.left()), alerting.get(1).name(),
                     deadAlertingPartitions, SESSION_TIMEOUT);
             for (ComponentProcess survivor : List.of(indicators.get(1), alerting.get(1))) {
-                print("%s after the kill:\n%s", survivor.name(), survivor.logLines("State transition|Unable to assign").lines()
+                print("%s after the kill:\n%s", survivor.name(), survivor.logLines("KafkaStreams .*State transition|Restored and ready|Decided on assignment").lines()
                         .filter(l -> l.compareTo(killedAtClock) >= 0).collect(Collectors.joining("\n")));
             }
             assertThat(owned(assignment(admin, ALERTING_APPLICATION), alerting.get(1)))
@@ -293,7 +299,7 @@ class ComponentFailoverIT {
         long deadline = System.nanoTime() + GIVE_UP.toNanos();
         while (System.nanoTime() < deadline) {
             long output = ReferenceTables.ends(admin, Topics.INDICATORS_IV3.name(),
-                    org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED).values().stream().mapToLong(Long::longValue).sum();
+                    IsolationLevel.READ_UNCOMMITTED).values().stream().mapToLong(Long::longValue).sum();
             if (output > 0) {
                 ComponentProcess.Ready ready = ingest.ready();
                 String replay = ready == null ? "?" : ready.check("bundled-replay");
@@ -374,6 +380,26 @@ class ComponentFailoverIT {
             Thread.sleep(200);
         }
         throw new AssertionError("transactions open since the kill still open " + GIVE_UP + " later: " + seen);
+    }
+
+    /**
+     * When IV.3 first committed beyond {@code committedAtKill} on each input partition, the survivors' own included: tells
+     * a takeover that waits for the dead instance's partitions from a group that makes no progress at all.
+     */
+    private static String awaitCommitsOnEveryInput(Admin admin, Map<TopicPartition, Long> committedAtKill, long killedAt)
+            throws Exception {
+        Map<TopicPartition, String> first = new TreeMap<>(BY_TOPIC_AND_NUMBER);
+        long deadline = killedAt + GIVE_UP.toNanos();
+        while (first.size() < committedAtKill.size() && System.nanoTime() < deadline) {
+            Map<TopicPartition, Long> now = committed(admin, ReferenceTables.IV3_APPLICATION, committedAtKill.keySet());
+            committedAtKill.forEach((tp, atKill) -> {
+                if (!first.containsKey(tp) && now.get(tp) > atKill) {
+                    first.put(tp, format(since(killedAt)));
+                }
+            });
+            Thread.sleep(100);
+        }
+        return first + " (at the kill " + committedAtKill + ")";
     }
 
     /** Runs a wait on its own thread, so that several are measured from the same moment at once. */
