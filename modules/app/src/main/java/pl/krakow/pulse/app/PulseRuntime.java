@@ -147,6 +147,7 @@ public final class PulseRuntime implements AutoCloseable {
                     .bootstrapServers(bootstrapServers)
                     .port(config.get(RunConfig.EMBEDDED_REGISTRY_PORT))
                     .replicationFactor(config.get(PlatformConfig.TOPIC_REPLICATION_FACTOR))
+                    .kafkaClientProperties(config.kafkaPassThrough())
                     .build();
             services.start(Service.of("embedded-schema-registry", embeddedRegistry::start, () -> true, embeddedRegistry));
             registryUrl = embeddedRegistry.url();
@@ -155,12 +156,12 @@ public final class PulseRuntime implements AutoCloseable {
         }
 
         clients = new KafkaClients(bootstrapServers, config);
-        HttpSchemaRegistryClient registry = services.resource(new HttpSchemaRegistryClient(registryUrl));
+        HttpSchemaRegistryClient registry = services.resource(HttpSchemaRegistryClient.fromConfig(config, registryUrl));
         serdes = new PulseSerdes(registry);
         if (config.get(PlatformConfig.TOPICS_CREATE)) {
             try (AdminClient admin = AdminClient.create(clients.admin("pulse-provisioner"))) {
                 TopicProvisioner.ensure(admin, Topics.all(), config.get(PlatformConfig.TOPIC_REPLICATION_FACTOR),
-                        config.get(PlatformConfig.TOPIC_PARTITIONS));
+                        config.get(PlatformConfig.TOPIC_PARTITIONS), config.get(PlatformConfig.TOPICS_MIN_INSYNC_REPLICAS));
             }
         }
         SchemaProvisioner.ensure(registry, Topics.all());
