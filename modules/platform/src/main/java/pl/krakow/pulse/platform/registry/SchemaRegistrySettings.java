@@ -17,6 +17,8 @@ import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import pl.krakow.pulse.platform.config.PlatformConfig;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.platform.config.SecretMask;
@@ -38,6 +40,8 @@ import pl.krakow.pulse.platform.config.SecretMask;
  */
 public record SchemaRegistrySettings(String baseUrl, Optional<String> authorization, Optional<SSLContext> sslContext,
                                      Retry retry, SchemaIdSource schemaIds) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistrySettings.class);
 
     /** Where a serializer's schema id comes from (Confluent's {@code auto.register.schemas} / {@code use.latest.version}). */
     public enum SchemaIdSource {
@@ -129,7 +133,13 @@ public record SchemaRegistrySettings(String baseUrl, Optional<String> authorizat
         Retry retry = new Retry(config.get(PlatformConfig.SCHEMA_REGISTRY_MAX_RETRIES),
                 Duration.ofMillis(config.get(PlatformConfig.SCHEMA_REGISTRY_RETRIES_WAIT_MS)),
                 Duration.ofMillis(config.get(PlatformConfig.SCHEMA_REGISTRY_RETRIES_MAX_WAIT_MS)));
-        SchemaIdSource ids = config.get(PlatformConfig.AUTO_REGISTER_SCHEMAS) ? SchemaIdSource.AUTO_REGISTER
+        boolean autoRegister = config.get(PlatformConfig.AUTO_REGISTER_SCHEMAS);
+        if (autoRegister && config.get(PlatformConfig.USE_LATEST_VERSION)) {
+            // Confluent's serializers give auto-registration precedence too; say so rather than surprise.
+            LOG.warn("{}=true is ignored while {}=true: the code's schemas are registered and written",
+                    PlatformConfig.USE_LATEST_VERSION, PlatformConfig.AUTO_REGISTER_SCHEMAS);
+        }
+        SchemaIdSource ids = autoRegister ? SchemaIdSource.AUTO_REGISTER
                 : config.get(PlatformConfig.USE_LATEST_VERSION) ? SchemaIdSource.LATEST_VERSION : SchemaIdSource.REGISTERED;
         return new SchemaRegistrySettings(withoutUserInfo(url), authorization, sslContext(config), retry, ids);
     }
