@@ -36,8 +36,8 @@ public final class SecretMask {
     /** Key names that hold a credential, matched at the end of the name (case-insensitive). */
     private static final Pattern SECRET_KEY_NAME = Pattern.compile(
             "(?i).*(password|passwd|secret|secrets|token|tokens|user\\.info|key|sasl\\.jaas\\.config|credentials)");
-    /** A URL inside a configuration value: from a scheme to the next comma or white space. */
-    private static final String URL = "[A-Za-z][A-Za-z0-9+.\\-]*://[^\\s,]+";
+    /** A URL inside a configuration value: from a scheme to the next comma, {@code |} (GBFS pairs) or white space. */
+    private static final String URL = "[A-Za-z][A-Za-z0-9+.\\-]*://[^\\s,|]+";
     private static final Pattern URL_IN_TEXT = Pattern.compile(URL);
     /** A whole value made of URLs: comma-separated entries, each a URL or {@code name=URL}. */
     private static final String URL_ENTRY = "\\s*([^\\s=,]+=)?" + URL + "\\s*";

@@ -51,6 +51,9 @@ class SecretMaskTest {
                 .isEqualTo("https://a.example/rt?access_token=****,https://b.example/rt?key=****");
         assertThat(SecretMask.configValue("ingest.push.mqtt.url", false, "tcp://user:pw@mqtt.example:1883"))
                 .isEqualTo("tcp://****@mqtt.example:1883");
+        assertThat(SecretMask.configValue("mobility.gbfs.urls", false,
+                "oslo=https://gbfs.example/station_information.json?key=a1|https://gbfs.example/station_status.json?key=a1"))
+                .isEqualTo("oslo=https://gbfs.example/station_information.json?key=****|https://gbfs.example/station_status.json?key=****");
         assertThat(SecretMask.configValue("http.host", false, "0.0.0.0")).isEqualTo("0.0.0.0");
     }
 }
