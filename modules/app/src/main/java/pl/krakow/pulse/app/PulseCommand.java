@@ -2,11 +2,13 @@ package pl.krakow.pulse.app;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import pl.krakow.pulse.runtime.PlatformReachability;
 
 /** The {@code pulse} command line: one sub-command per way of running Kraków Pulse. */
 @Command(name = "pulse", mixinStandardHelpOptions = true, version = "Kraków Pulse 0.1.0",
         description = "Kraków Pulse: live SRK 2030 indicators from the city's sensor and open-data feeds.",
-        subcommands = {RunCommand.class, ReplayCommand.class, ExportCommand.class, ConfigCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ComponentCommand.Ingest.class, ComponentCommand.Indicators.class,
+                ComponentCommand.Alerting.class, ComponentCommand.Publish.class, ReplayCommand.class, ExportCommand.class, ConfigCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class PulseCommand implements Runnable {
 
     @CommandLine.Spec
@@ -26,9 +28,28 @@ public final class PulseCommand implements Runnable {
                         cmd.getErr().println("pulse: " + ex.getMessage());
                         return 2;
                     }
-                    throw ex;
+                    if (ex instanceof PlatformReachability.UnreachableException) {
+                        cmd.getErr().println("pulse: " + ex.getMessage());
+                        return 3;
+                    }
+                    // Anything else (a port in use, a data directory not writable): the stack trace for the developer,
+                    // then one line, last, for the operator.
+                    ex.printStackTrace(cmd.getErr());
+                    cmd.getErr().println("pulse " + cmd.getCommandName() + " failed: " + rootMessage(ex));
+                    return 1;
                 })
                 .execute(args);
         System.exit(exit);
+    }
+
+    /** The innermost cause's message (e.g. "Address already in use"), with the outer message when it differs. */
+    static String rootMessage(Throwable ex) {
+        Throwable root = ex;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String outer = String.valueOf(ex.getMessage());
+        String inner = root.getClass().getSimpleName() + ": " + root.getMessage();
+        return root == ex || outer.contains(String.valueOf(root.getMessage())) ? outer : outer + " (" + inner + ")";
     }
 }
