@@ -2,11 +2,13 @@ package pl.krakow.pulse.app;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import pl.krakow.pulse.runtime.PlatformReachability;
 
 /** The {@code pulse} command line: one sub-command per way of running Kraków Pulse. */
 @Command(name = "pulse", mixinStandardHelpOptions = true, version = "Kraków Pulse 0.1.0",
         description = "Kraków Pulse: live SRK 2030 indicators from the city's sensor and open-data feeds.",
-        subcommands = {RunCommand.class, ReplayCommand.class, ExportCommand.class, ConfigCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ComponentCommand.Ingest.class, ComponentCommand.Indicators.class,
+                ComponentCommand.Alerting.class, ComponentCommand.Publish.class, ReplayCommand.class, ExportCommand.class, ConfigCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class PulseCommand implements Runnable {
 
     @CommandLine.Spec
@@ -25,6 +27,10 @@ public final class PulseCommand implements Runnable {
                     if (ex instanceof IllegalArgumentException) {
                         cmd.getErr().println("pulse: " + ex.getMessage());
                         return 2;
+                    }
+                    if (ex instanceof PlatformReachability.UnreachableException) {
+                        cmd.getErr().println("pulse: " + ex.getMessage());
+                        return 3;
                     }
                     throw ex;
                 })

@@ -40,7 +40,9 @@ import pl.krakow.pulse.ingest.safety.IncidentSimulator;
 import pl.krakow.pulse.ingest.safety.SafetyPush;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.runtime.PlatformReachability;
 import pl.krakow.pulse.runtime.RuntimeConfig;
+import pl.krakow.pulse.runtime.http.ManagementServer;
 import pl.krakow.pulse.platform.config.PlatformConfig;
 import pl.krakow.pulse.ingest.safety.SafetyConfig;
 import pl.krakow.pulse.ingest.environment.EnvironmentIngestConfig;
@@ -79,6 +81,7 @@ public final class PulseRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PulseRuntime.class);
 
     private final PulseConfig config;
+    private final Components components;
     private final ServiceGroup services = new ServiceGroup("pulse");
     private final long startedAtNanos = System.nanoTime();
     private EmbeddedKafkaBroker broker;
@@ -100,15 +103,33 @@ public final class PulseRuntime implements AutoCloseable {
     private SensorPushServer pushServer;
     private EmbeddedMqttBroker mqttBroker;
     private String mqttUrl;
+    private ManagementServer management;
     private volatile boolean closed;
 
-    private PulseRuntime(PulseConfig config) {
-        this.config = config;
+    private PulseRuntime(PulseConfig config, Components components) {
+        this.config = withDemoFeedsOffOnACluster(config);
+        this.components = components;
     }
 
-    /** Starts every service; on failure stops what was started and rethrows. */
+    /** Starts every service ({@code pulse run}); on failure stops what was started and rethrows. */
     public static PulseRuntime start(PulseConfig config, boolean fresh) {
-        PulseRuntime runtime = new PulseRuntime(config);
+        return start(config, fresh, Components.all());
+    }
+
+    /**
+     * Starts the services of {@code components}; on failure stops what was started and rethrows. Anything less than
+     * all of them runs against a cluster and registry (an {@link IllegalArgumentException} otherwise: the embedded
+     * platform lives in one process), waits for both up to {@code startup.connect.timeout}
+     * ({@link PlatformReachability.UnreachableException} after it), and serves {@code /health}, {@code /ready} and
+     * {@code /metrics} on {@code management.http.*} unless it runs the read side, whose API serves them.
+     */
+    public static PulseRuntime start(PulseConfig config, boolean fresh, Components components) {
+        if (!components.isAll() && (config.embeddedKafka() || config.embeddedRegistry())) {
+            throw new IllegalArgumentException("pulse " + components.describe() + " runs against a Kafka cluster and a schema "
+                    + "registry: set bootstrap.servers and schema.registry.url (PULSE_BOOTSTRAP_SERVERS, "
+                    + "PULSE_SCHEMA_REGISTRY_URL); 'pulse run' starts the embedded platform and everything in one process");
+        }
+        PulseRuntime runtime = new PulseRuntime(config, components);
         try {
             runtime.startAll(fresh);
             return runtime;
@@ -124,10 +145,36 @@ public final class PulseRuntime implements AutoCloseable {
             deleteRecursively(dataDir);
         }
         createDirectories(dataDir);
-        metrics = services.resource(new PulseMetrics("pulse"));
+        metrics = services.resource(new PulseMetrics(components.isAll() ? "pulse" : "pulse-" + components.describe()
+                .replace(' ', '-').replace(",", "").replace(".", "").toLowerCase(java.util.Locale.ROOT)));
+        if (!components.has(Components.Part.PUBLISH)) {
+            // First, so an orchestrator's probes get an answer (not ready) while the rest starts.
+            management = services.start(new ManagementServer(config.get(RuntimeConfig.MANAGEMENT_HTTP_HOST),
+                    config.get(RuntimeConfig.MANAGEMENT_HTTP_PORT), services, metrics::scrape));
+        }
         startPlatform(dataDir);
         addDomainServices(dataDir.resolve("streams"));
         services.start();
+    }
+
+    /**
+     * The demo feeds — the bundled replay and the SIMULATED incident feed — belong to the embedded default: against a
+     * cluster ({@code bootstrap.servers} set) a city's real feeds run, and a replay of 2017 or simulated incidents
+     * mixed into its topics would be wrong data. There they are off unless set explicitly (file, variable or --set).
+     */
+    static PulseConfig withDemoFeedsOffOnACluster(PulseConfig config) {
+        if (config.embeddedKafka()) {
+            return config;
+        }
+        String byDefault = PulseConfig.Origin.DEFAULT.describe(config.file());
+        java.util.Map<String, String> off = new java.util.LinkedHashMap<>();
+        if (config.originOf(RunConfig.REPLAY_ON_START).equals(byDefault)) {
+            off.put(RunConfig.REPLAY_ON_START.name(), "false");
+        }
+        if (config.originOf(SafetyConfig.SIMULATOR_ENABLED).equals(byDefault)) {
+            off.put(SafetyConfig.SIMULATOR_ENABLED.name(), "false");
+        }
+        return off.isEmpty() ? config : config.with(off);
     }
 
     /** The embedded broker and registry (each unless a cluster is configured), topics and schemas: what every client needs first. */
@@ -156,6 +203,13 @@ public final class PulseRuntime implements AutoCloseable {
 
         clients = new KafkaClients(bootstrapServers, config);
         HttpSchemaRegistryClient registry = services.resource(new HttpSchemaRegistryClient(registryUrl));
+        Duration connectTimeout = config.get(RuntimeConfig.STARTUP_CONNECT_TIMEOUT);
+        if (broker == null) {
+            PlatformReachability.awaitCluster(clients, connectTimeout);
+        }
+        if (embeddedRegistry == null) {
+            PlatformReachability.awaitRegistry(registry, registryUrl, Topics.AIR_QUALITY.valueSubject(), connectTimeout);
+        }
         serdes = new PulseSerdes(registry);
         if (config.get(PlatformConfig.TOPICS_CREATE)) {
             try (AdminClient admin = AdminClient.create(clients.admin("pulse-provisioner"))) {
@@ -164,7 +218,9 @@ public final class PulseRuntime implements AutoCloseable {
             }
         }
         SchemaProvisioner.ensure(registry, Topics.all());
-        abortHangingTransactions();
+        if (components.runsStreams()) {
+            abortHangingTransactions();
+        }
     }
 
     /**
@@ -187,16 +243,36 @@ public final class PulseRuntime implements AutoCloseable {
         }
     }
 
-    /** Every domain service the configuration asks for, in start order; none started yet. */
+    /** Every domain service the components and the configuration ask for, in start order; none started yet. */
     private void addDomainServices(Path stateDir) {
         IndicatorCatalog catalog = IndicatorCatalog.bundled();
         ZoneId zone = ZoneId.of(config.get(PlatformConfig.TIME_ZONE));
         TopologyOptions options = TopologyOptions.fromConfig(config, metrics.registry());
-        indicators = services.add(Iv3EnvironmentTopology.application(clients, serdes, catalog, zone, metrics, stateDir, options));
-        indicatorsIv4 = services.add(Iv4MobilityTopology.application(clients, serdes, catalog, zone, metrics, stateDir, options));
-        addSafety(catalog, zone, stateDir);
-        alerting = services.add(AlertingService.fromConfig(config, clients, serdes, metrics, catalog, stateDir));
-        publish = services.add(PublishApplication.fromConfig(config, clients, serdes, catalog, metrics, services));
+        if (components.has(Components.Goal.IV3)) {
+            indicators = services.add(Iv3EnvironmentTopology.application(clients, serdes, catalog, zone, metrics, stateDir, options));
+        }
+        if (components.has(Components.Goal.IV4)) {
+            indicatorsIv4 = services.add(Iv4MobilityTopology.application(clients, serdes, catalog, zone, metrics, stateDir, options));
+        }
+        if (components.has(Components.Goal.IV5)) {
+            addSafetyIndicators(catalog, zone, stateDir);
+        }
+        if (components.has(Components.Part.INGEST)) {
+            addSafetyFeeds(zone);
+        }
+        if (components.has(Components.Part.ALERTING)) {
+            alerting = services.add(AlertingService.fromConfig(config, clients, serdes, metrics, catalog, stateDir));
+        }
+        if (components.has(Components.Part.PUBLISH)) {
+            publish = services.add(PublishApplication.fromConfig(config, clients, serdes, catalog, metrics, services));
+        }
+        if (components.has(Components.Part.INGEST)) {
+            addFeeds();
+        }
+    }
+
+    /** Every feed but the safety ones ({@link #addSafetyFeeds}), in start order. */
+    private void addFeeds() {
         services.add(Service.of("reference-stations", this::publishStationReference, () -> true, () -> { }));
         mobility = services.add(MobilityFeeds.fromConfig(config, clients, serdes, metrics, config.get(RunConfig.REPLAY_ON_START)));
         addSensorPush();
@@ -208,12 +284,8 @@ public final class PulseRuntime implements AutoCloseable {
         }
     }
 
-    /**
-     * The safety domain: the {@code indicators-iv5} application, the incident push endpoint for city systems when
-     * {@code safety.push.http.tokens} is set, and the SIMULATED Kraków incident feed ({@code safety.simulator.enabled}:
-     * a backfill of {@code safety.simulator.backfill}, then live).
-     */
-    private void addSafety(IndicatorCatalog catalog, ZoneId zone, Path stateDir) {
+    /** The {@code indicators-iv5} application (safety). */
+    private void addSafetyIndicators(IndicatorCatalog catalog, ZoneId zone, Path stateDir) {
         String populationFile = config.get(IndicatorsConfig.POPULATION_FILE);
         PopulationTable population = populationFile.isBlank() ? PopulationTable.krakowDefault()
                 : PopulationTable.krakowWith(Path.of(populationFile));
@@ -223,7 +295,14 @@ public final class PulseRuntime implements AutoCloseable {
                 .withEmitInterval(config.get(RuntimeConfig.EMIT_INTERVAL));
         indicatorsIv5 = services.add(Iv5SafetyTopology.application(clients, serdes, catalog, zone, population, metrics, stateDir,
                 options));
+    }
 
+    /**
+     * The safety feeds: the incident push endpoint for city systems when {@code safety.push.http.tokens} is set, and
+     * the SIMULATED Kraków incident feed ({@code safety.simulator.enabled}: a backfill of
+     * {@code safety.simulator.backfill}, then live).
+     */
+    private void addSafetyFeeds(ZoneId zone) {
         EventPublisher publisher = services.resource(new EventPublisher(clients, serdes, metrics, "pulse-safety"));
         IngestContext context = IngestContext.from(config, metrics.registry());
         CityProfile city = CityProfile.krakow();
@@ -326,7 +405,7 @@ public final class PulseRuntime implements AutoCloseable {
         out.println("  GIOŚ API poller         : " + (config.get(EnvironmentIngestConfig.GIOS_API_URL).isBlank() ? "off (set ingest.gios.api.url)"
                 : config.get(EnvironmentIngestConfig.GIOS_API_URL) + "   (" + config.get(EnvironmentIngestConfig.GIOS_API_CITY) + ", every "
                 + config.get(EnvironmentIngestConfig.GIOS_API_INTERVAL) + ")"));
-        out.println("  Bundled replay          : " + (replay != null ? "running (real GIOŚ/WIOŚ PM data, 2017 Q1; Kraków GTFS-RT, Poznań TripUpdates, Oslo GBFS; IMGW Kraków-Balice weather, January 2019)" : "off (--no-replay)"));
+        out.println("  Bundled replay          : " + (replay != null ? "running (real GIOŚ/WIOŚ PM data, 2017 Q1; Kraków GTFS-RT, Poznań TripUpdates, Oslo GBFS; IMGW Kraków-Balice weather, January 2019)" : "off (--no-replay; on a cluster unless replay.bundled.on.start=true)"));
         out.println("Press Ctrl-C to stop.");
         out.flush();
     }
@@ -339,8 +418,42 @@ public final class PulseRuntime implements AutoCloseable {
         return registryUrl;
     }
 
+    /** The read side's API URL (which also serves /health, /ready, /metrics), or null when publish is not run here. */
     public String httpUrl() {
-        return publish.api().url();
+        return publish == null ? null : publish.api().url();
+    }
+
+    /** Where /health, /ready and /metrics are served: the management endpoint, or the API when publish runs here. */
+    public String managementUrl() {
+        return management != null ? management.url() : httpUrl();
+    }
+
+    /** What this process runs. */
+    public Components components() {
+        return components;
+    }
+
+    /**
+     * The one line a component prints once started ({@code pulse run} prints {@link #printWhereEverythingListens}):
+     * what it runs, how long it took, where its endpoints are.
+     */
+    public void printStarted(PrintStream out) {
+        double seconds = (System.nanoTime() - startedAtNanos) / 1e9;
+        StringBuilder line = new StringBuilder("pulse ").append(components.describe()).append(" started in ")
+                .append(String.format(java.util.Locale.ROOT, "%.1f", seconds)).append(" s: management ").append(managementUrl());
+        if (publish != null) {
+            line.append("   API ").append(httpUrl()).append("/api/v1/goals");
+        }
+        line.append("   (Kafka ").append(bootstrapServers).append(", registry ").append(registryUrl).append(')');
+        if (components.has(Components.Part.INGEST)) {
+            line.append(System.lineSeparator()).append("  feeds: sensor push ")
+                    .append(pushServer != null ? pushServer.url() : "off").append(", MQTT ").append(mqttUrl != null ? mqttUrl : "off")
+                    .append(", incident push ").append(incidentPush != null ? incidentPush.url() : "off")
+                    .append(", bundled replay ").append(replay != null ? "on" : "off")
+                    .append(", incident simulator ").append(simulator != null ? "on (SIMULATED incidents)" : "off");
+        }
+        out.println(line);
+        out.flush();
     }
 
     public PulseSerdes serdes() {

@@ -7,11 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -54,26 +49,9 @@ public final class RunCommand implements Callable<Integer> {
         if (noReplay) {
             overrides.put(RunConfig.REPLAY_ON_START.name(), "false");
         }
-        PulseConfig config = withBundledReplayIdleTimeout(options.load(overrides));
-        CountDownLatch stopped = new CountDownLatch(1);
-        PulseRuntime runtime = PulseRuntime.start(config, fresh);
-        Thread hook = new Thread(() -> {
-            runtime.close();
-            stopped.countDown();
-        }, "pulse-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        runtime.printWhereEverythingListens(System.out);
-        ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "pulse-health-watch");
-            t.setDaemon(true);
-            return t;
-        });
-        AtomicReference<Map<String, String>> down = new AtomicReference<>(Map.of());
-        watch.scheduleWithFixedDelay(() -> healthChanges(down.getAndSet(runtime.services().down()), down.get())
-                .forEach(System.out::println), HEALTH_WATCH_INTERVAL.toMillis(), HEALTH_WATCH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        stopped.await();
-        watch.shutdownNow();
-        return 0;
+        PulseConfig config = withBundledReplayIdleTimeout(PulseRuntime.withDemoFeedsOffOnACluster(options.load(overrides)));
+        return ComponentCommand.runUntilStopped(PulseRuntime.start(config, fresh),
+                runtime -> runtime.printWhereEverythingListens(System.out));
     }
 
     /** How often pulse run looks for a service that went DOWN (e.g. a Streams application stuck) or came back. */

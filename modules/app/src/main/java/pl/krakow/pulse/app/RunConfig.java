@@ -23,7 +23,8 @@ public final class RunConfig {
             "Port of the embedded MQTT broker (0 = any free port).").withValidator(ConfigKey.port());
     public static final ConfigKey<Boolean> REPLAY_ON_START = ConfigKey.bool("replay.bundled.on.start", "ingest", true,
             "pulse run replays the bundled real data at start-up: Kraków air quality, Kraków GTFS-Realtime positions, Poznań "
-                    + "TripUpdates and Oslo GBFS (same as omitting --no-replay).");
+                    + "TripUpdates and Oslo GBFS (same as omitting --no-replay); pulse ingest too when set. Against a cluster "
+                    + "(bootstrap.servers set) off unless set explicitly: demo data does not belong in a city's topics.");
 
     /** Every key of this module, in documentation order. */
     public static final List<ConfigKey<?>> KEYS = List.of(

@@ -197,6 +197,7 @@ class CrashRecoveryIT {
             Map<String, String> settings = with(settings(FAULT_REPLAY_SPEED), PlatformConfig.DATA_DIR.name(),
                     dir.resolve("broker-restart").toString());
             settings.put(PlatformConfig.BOOTSTRAP_SERVERS.name(), broker.bootstrapServers());
+            settings.put(RunConfig.REPLAY_ON_START.name(), "true"); // a cluster runs no demo feed unless asked
             settings.put(PlatformConfig.SCHEMA_REGISTRY_URL.name(), registry.url());
             runtime = PulseRuntime.start(ConfigCatalog.load(null, Map.of(), settings), false);
             PulseRuntime pulse = runtime;

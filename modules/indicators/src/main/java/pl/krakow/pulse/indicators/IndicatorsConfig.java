@@ -2,9 +2,6 @@ package pl.krakow.pulse.indicators;
 
 import java.util.List;
 import pl.krakow.pulse.platform.config.ConfigKey;
-import pl.krakow.pulse.platform.config.PlatformConfig;
-import pl.krakow.pulse.platform.config.PulseConfig;
-import pl.krakow.pulse.runtime.RuntimeConfig;
 
 /**
  * The keys of the indicator topologies beyond the shared Streams ones ({@code RuntimeConfig}): the population
@@ -26,6 +23,4 @@ public final class IndicatorsConfig {
     /** Every key of this module, in documentation order. */
     public static final List<ConfigKey<?>> KEYS = List.of(POPULATION_FILE);
 
-    /** The keys the indicators service reads when it runs on its own ({@link IndicatorsMain}): platform, runtime, these. */
-    public static final List<ConfigKey<?>> SERVICE_KEYS = PulseConfig.keysOf(PlatformConfig.KEYS, RuntimeConfig.KEYS, KEYS);
 }

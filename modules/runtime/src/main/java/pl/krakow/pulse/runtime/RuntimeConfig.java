@@ -39,7 +39,19 @@ public final class RuntimeConfig {
                     + "would keep read_committed readers and offset fetches waiting forever. The embedded broker always aborts "
                     + "them; on a cluster they are only logged unless this is true.");
 
+    public static final ConfigKey<String> MANAGEMENT_HTTP_HOST = ConfigKey.string("management.http.host", "components",
+            "127.0.0.1", "Interface of the management endpoints (/health, /ready, /metrics) of pulse ingest, pulse indicators "
+                    + "and pulse alerting; 0.0.0.0 in a container. pulse run and pulse publish serve them on http.port.");
+    public static final ConfigKey<Integer> MANAGEMENT_HTTP_PORT = ConfigKey.integer("management.http.port", "components", 8090,
+            "Port of the management endpoints of pulse ingest, pulse indicators and pulse alerting (0 = any free port).")
+            .withValidator(ConfigKey.port());
+    public static final ConfigKey<Duration> STARTUP_CONNECT_TIMEOUT = ConfigKey.duration("startup.connect.timeout", "components",
+            Duration.ofSeconds(60), "How long a component started against a cluster (bootstrap.servers set) keeps trying to "
+                    + "reach the cluster and the schema registry at start-up, with backoff, before it exits with status 3 "
+                    + "naming what it could not reach.");
+
     /** Every key of this module, in documentation order. */
     public static final List<ConfigKey<?>> KEYS = List.of(IDLE_TIMEOUT, PUNCTUATION_INTERVAL, EMIT_INTERVAL,
-            STREAMS_STALL_TIMEOUT, ABORT_HANGING_TRANSACTIONS);
+            STREAMS_STALL_TIMEOUT, ABORT_HANGING_TRANSACTIONS, MANAGEMENT_HTTP_HOST, MANAGEMENT_HTTP_PORT,
+            STARTUP_CONNECT_TIMEOUT);
 }

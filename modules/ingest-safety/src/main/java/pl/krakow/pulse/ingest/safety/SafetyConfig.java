@@ -19,7 +19,8 @@ public final class SafetyConfig {
 
     public static final ConfigKey<Boolean> SIMULATOR_ENABLED = ConfigKey.bool("safety.simulator.enabled", "safety", true,
             "pulse run feeds SIMULATED Kraków road incidents (feed=simulated; calibrated to Kraków 2020: 8 045 road events, "
-                    + "596 injured, 10 killed) into safety.incidents.v1, since no real Kraków incident feed is bundled.");
+                    + "596 injured, 10 killed) into safety.incidents.v1, since no real Kraków incident feed is bundled. Against a "
+                    + "cluster (bootstrap.servers set) off unless set explicitly.");
     public static final ConfigKey<Duration> SIMULATOR_BACKFILL = ConfigKey.duration("safety.simulator.backfill", "safety",
             Duration.ofDays(400), "How far back the simulator fills at start-up (then it runs live at the calibrated rate); "
                     + "400 days fill the rolling 12-month and year-to-date windows.");

@@ -49,6 +49,16 @@ public final class PlatformConfig {
     public static final ConfigKey<Long> STREAMS_ROCKSDB_MEMORY_BYTES = ConfigKey.longKey("streams.rocksdb.memory.bytes", "streams",
             64L * 1024 * 1024, "Off-heap budget shared by all RocksDB state stores of the process (block cache incl. memtables).")
             .withValidator(v -> v < 1024L * 1024 ? "must be at least 1 MiB" : null);
+    public static final ConfigKey<Integer> STREAMS_STANDBY_REPLICAS = ConfigKey.integer("streams.num.standby.replicas", "streams", 0,
+            "Kafka Streams num.standby.replicas: warm copies of each task's state kept by other instances of the same "
+                    + "component, so a failed-over task resumes without restoring its stores from the changelog. Needs as "
+                    + "many more instances (pulse indicators, pulse alerting).").withValidator(ConfigKey.atLeast(0));
+    public static final ConfigKey<java.time.Duration> STREAMS_SESSION_TIMEOUT = ConfigKey.duration("streams.session.timeout",
+            "streams", java.time.Duration.ofSeconds(15),
+            "Session timeout of the Streams applications' group members. Members are static (their id is kept in the "
+                    + "state directory), so a restart within this time takes its tasks back without a rebalance, and an "
+                    + "instance killed or lost hands its tasks to the others only after it: this is the failover time. "
+                    + "Between the broker's group.min/max.session.timeout.ms (6 s - 30 min by default).");
     public static final ConfigKey<String> TIME_ZONE = ConfigKey.string("indicators.time.zone", "indicators", "Europe/Warsaw",
             "IANA time zone in which calendar windows (day, month, year) are aligned.")
             .withValidator(v -> {
@@ -76,5 +86,5 @@ public final class PlatformConfig {
     public static final List<ConfigKey<?>> KEYS = List.of(
             BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, TOPIC_REPLICATION_FACTOR, TOPIC_PARTITIONS, TOPICS_CREATE, DATA_DIR,
             APPLICATION_ID_PREFIX, PROCESSING_GUARANTEE, STREAMS_THREADS, STREAMS_COMMIT_INTERVAL_MS, STREAMS_ROCKSDB_MEMORY_BYTES,
-            TIME_ZONE, DEAD_LETTER_PAYLOAD_MAX_BYTES);
+            STREAMS_STANDBY_REPLICAS, STREAMS_SESSION_TIMEOUT, TIME_ZONE, DEAD_LETTER_PAYLOAD_MAX_BYTES);
 }

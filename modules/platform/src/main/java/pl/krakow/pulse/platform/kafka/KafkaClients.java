@@ -105,6 +105,12 @@ public final class KafkaClients {
         // restart. With a group.instance.id kept in the state directory, the restarted instance takes its own place
         // back at once. Streams appends the thread index, so one id serves every stream thread of this instance.
         p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), appId + "-" + instanceId(Path.of(stateDir)));
+        // A static member is replaced only when its session expires: with several instances this is how long the tasks
+        // of one killed instance wait before another takes them (issue 16's failover time). Heartbeats every 3 s (the default) or a third of it.
+        long sessionMs = config.get(PlatformConfig.STREAMS_SESSION_TIMEOUT).toMillis();
+        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) sessionMs);
+        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), (int) Math.min(3000, Math.max(500, sessionMs / 3)));
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.get(PlatformConfig.STREAMS_STANDBY_REPLICAS));
         p.putAll(config.kafkaPassThrough());
         return p;
     }
