@@ -32,9 +32,24 @@ public final class PulseCommand implements Runnable {
                         cmd.getErr().println("pulse: " + ex.getMessage());
                         return 3;
                     }
-                    throw ex;
+                    // Anything else (a port in use, a data directory not writable): the stack trace for the developer,
+                    // then one line, last, for the operator.
+                    ex.printStackTrace(cmd.getErr());
+                    cmd.getErr().println("pulse " + cmd.getCommandName() + " failed: " + rootMessage(ex));
+                    return 1;
                 })
                 .execute(args);
         System.exit(exit);
+    }
+
+    /** The innermost cause's message (e.g. "Address already in use"), with the outer message when it differs. */
+    static String rootMessage(Throwable ex) {
+        Throwable root = ex;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String outer = String.valueOf(ex.getMessage());
+        String inner = root.getClass().getSimpleName() + ": " + root.getMessage();
+        return root == ex || outer.contains(String.valueOf(root.getMessage())) ? outer : outer + " (" + inner + ")";
     }
 }

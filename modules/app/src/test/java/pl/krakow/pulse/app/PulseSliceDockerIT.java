@@ -40,7 +40,8 @@ class PulseSliceDockerIT {
                     PlatformConfig.BOOTSTRAP_SERVERS.name(), KAFKA.getBootstrapServers(),
                     PlatformConfig.SCHEMA_REGISTRY_URL.name(), registry.url(),
                     PlatformConfig.DATA_DIR.name(), dataDir.toString(),
-                    PublishConfig.HTTP_PORT.name(), "0"));
+                    PublishConfig.HTTP_PORT.name(), "0",
+                    RunConfig.REPLAY_ON_START.name(), "true")); // a cluster runs the demo replay only when asked
             try (PulseRuntime runtime = PulseRuntime.start(config, false)) {
                 runtime.awaitReplay(Duration.ofMinutes(2));
                 int stationDays = KrakowPm10Days2017Q1.stationDays(KrakowPm10Days2017Q1.pm10Days());
