@@ -81,8 +81,9 @@ class ProductionStackDockerIT {
     static final ImageFromDockerfile PULSE_IMAGE = new ImageFromDockerfile("krakow-pulse-dockerit", true)
             .withDockerfile(DockerComposeConfigTest.repoRoot().resolve("Dockerfile"));
 
-    // Started in this order (field order): topics and schemas are provisioned by whichever comes first, the
-    // replay is written before the indicators start and read from the beginning, publish replicates the table.
+    // dependsOn fixes the start order (JUnit does not start @Container fields in declaration order): ingest
+    // provisions the topics and schemas and replays, indicators read the topic from the beginning, publish
+    // replicates the table; each container is started once, whichever field the extension starts first.
     @Container
     static final GenericContainer<?> INGEST = pulse("ingest", MANAGEMENT_PORT, Map.of("PULSE_REPLAY_BUNDLED_ON_START", "true"),
             "ingest").dependsOn(REGISTRY);
