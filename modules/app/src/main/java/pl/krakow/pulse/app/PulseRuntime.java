@@ -40,6 +40,7 @@ import pl.krakow.pulse.ingest.safety.IncidentSimulator;
 import pl.krakow.pulse.ingest.safety.SafetyPush;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.platform.config.SecretMask;
 import pl.krakow.pulse.runtime.PlatformReachability;
 import pl.krakow.pulse.runtime.RuntimeConfig;
 import pl.krakow.pulse.runtime.http.ManagementServer;
@@ -391,7 +392,7 @@ public final class PulseRuntime implements AutoCloseable {
         out.println("Kraków Pulse is running (started in " + String.format(java.util.Locale.ROOT, "%.1f", seconds) + " s)");
         out.println("  Kafka bootstrap servers : " + bootstrapServers + (broker != null ? "   (embedded KRaft broker, data in "
                 + broker.dataDir() + ")" : ""));
-        out.println("  Schema registry         : " + registryUrl + (embeddedRegistry != null ? "   (embedded, persisted in _schemas)" : ""));
+        out.println("  Schema registry         : " + SecretMask.urlsIn(registryUrl) + (embeddedRegistry != null ? "   (embedded, persisted in _schemas)" : ""));
         out.println("  Dashboard               : " + api.url() + "/");
         out.println("  HTTP API                : " + api.url() + "/api/v1/goals   (OpenAPI: " + api.url() + "/api/openapi.json)");
         out.println("  Indicators (IV.3)       : " + api.url() + "/api/v1/goals/IV.3/indicators");
@@ -449,7 +450,7 @@ public final class PulseRuntime implements AutoCloseable {
         if (publish != null) {
             line.append("   API ").append(httpUrl()).append("/api/v1/goals");
         }
-        line.append("   (Kafka ").append(bootstrapServers).append(", registry ").append(registryUrl).append(')');
+        line.append("   (Kafka ").append(bootstrapServers).append(", registry ").append(SecretMask.urlsIn(registryUrl)).append(')');
         if (components.has(Components.Part.INGEST)) {
             line.append(System.lineSeparator()).append("  feeds: sensor push ")
                     .append(pushServer != null ? pushServer.url() : "off").append(", MQTT ").append(mqttUrl != null ? mqttUrl : "off")

@@ -259,7 +259,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 response = http.send(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             } catch (IOException e) {
                 if (last) {
-                    throw new SchemaRegistryException("schema registry " + baseUrl + " unreachable: " + e.getMessage(), e);
+                    // A refused connection's ConnectException has no message: name the exception then.
+                    throw new SchemaRegistryException("schema registry " + baseUrl + " unreachable: "
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
                 }
                 pause(method, path, "I/O error " + e.getMessage(), retry);
                 continue;
