@@ -54,7 +54,7 @@ import pl.krakow.pulse.embedded.SchemaStore.Registration;
  * with leader election, which this class deliberately does not implement).
  *
  * <p><b>As operators run registries</b> (all off by default, for tests of the clients): HTTPS with a key store
- * ({@link Builder#tls}), and HTTP basic or bearer authentication ({@link Builder#basicAuth}, {@link Builder#bearerToken}):
+ * ({@link Builder#tls}, client certificates with {@link Builder#requireClientCertificates}), and HTTP basic or bearer authentication ({@link Builder#basicAuth}, {@link Builder#bearerToken}):
  * a request without the right {@code Authorization} header is answered 401 with error code 40101, as Confluent's does.
  * The registry's own Kafka clients take the operator's client settings ({@link Builder#kafkaClientProperties}: TLS,
  * SASL), so it runs on a secured cluster.
@@ -84,6 +84,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final Set<String> acceptedAuthorizations;
     private final Path tlsKeyStore;
     private final String tlsKeyStorePassword;
+    private final Path tlsClientTrustStore;
 
     private final SchemaStore store = new SchemaStore();
     private final Object writes = new Object();
@@ -114,6 +115,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         this.acceptedAuthorizations = Set.copyOf(builder.acceptedAuthorizations);
         this.tlsKeyStore = builder.tlsKeyStore;
         this.tlsKeyStorePassword = builder.tlsKeyStorePassword;
+        this.tlsClientTrustStore = builder.tlsClientTrustStore;
     }
 
     public static Builder builder() {
@@ -231,6 +233,11 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                     SslContextFactory.Server tls = new SslContextFactory.Server();
                     tls.setKeyStorePath(tlsKeyStore.toString());
                     tls.setKeyStorePassword(tlsKeyStorePassword);
+                    if (tlsClientTrustStore != null) {
+                        tls.setNeedClientAuth(true);
+                        tls.setTrustStorePath(tlsClientTrustStore.toString());
+                        tls.setTrustStorePassword(tlsKeyStorePassword);
+                    }
                     ServerConnector connector = new ServerConnector(server, tls);
                     connector.setHost(host);
                     connector.setPort(requestedPort);
@@ -506,6 +513,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         private final Set<String> acceptedAuthorizations = new HashSet<>();
         private Path tlsKeyStore;
         private String tlsKeyStorePassword;
+        private Path tlsClientTrustStore;
 
         private Builder() {
         }
@@ -537,6 +545,15 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         public Builder tls(Path keyStore, String password) {
             this.tlsKeyStore = Objects.requireNonNull(keyStore, "keyStore");
             this.tlsKeyStorePassword = Objects.requireNonNull(password, "password");
+            return this;
+        }
+
+        /**
+         * With {@link #tls}: also requires a client certificate (mTLS) that {@code trustStore} (same password as the key
+         * store) trusts.
+         */
+        public Builder requireClientCertificates(Path trustStore) {
+            this.tlsClientTrustStore = Objects.requireNonNull(trustStore, "trustStore");
             return this;
         }
 

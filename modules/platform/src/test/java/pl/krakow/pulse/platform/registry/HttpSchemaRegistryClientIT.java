@@ -151,6 +151,23 @@ class HttpSchemaRegistryClientIT {
     }
 
     @Test
+    void aRegistryRequiringClientCertificatesAcceptsTheKeyStoresAndRefusesAClientWithout() {
+        // The test certificate serves both sides: the registry's key store, and the client's (mTLS) that the registry trusts.
+        try (EmbeddedSchemaRegistry mtls = EmbeddedSchemaRegistry.builder().bootstrapServers(broker.bootstrapServers())
+                .topic("_schemas_mtls").tls(certs.keyStore(), certs.password()).requireClientCertificates(certs.trustStore())
+                .build().start()) {
+            HttpSchemaRegistryClient withoutCertificate = HttpSchemaRegistryClient.fromConfig(config(trusting(Map.of())), mtls.url());
+            assertThatThrownBy(() -> withoutCertificate.latest("mtls-it-value")).isInstanceOf(SchemaRegistryException.class)
+                    .hasMessageContaining("unreachable");
+            Map<String, String> withKeyStore = new HashMap<>(trusting(Map.of()));
+            withKeyStore.put("schema.registry.ssl.keystore.location", certs.keyStore().toString());
+            withKeyStore.put("schema.registry.ssl.keystore.password", certs.password());
+            HttpSchemaRegistryClient withCertificate = HttpSchemaRegistryClient.fromConfig(config(withKeyStore), mtls.url());
+            assertThat(withCertificate.register("mtls-it-value", AirQualityMeasurement.getClassSchema())).isPositive();
+        }
+    }
+
+    @Test
     void withoutTheTrustStoreTheRegistrysOwnCertificateIsRefused() {
         HttpSchemaRegistryClient untrusting = HttpSchemaRegistryClient.fromConfig(config(Map.of(
                 "schema.registry.bearer.auth.credentials.source", "STATIC_TOKEN",
