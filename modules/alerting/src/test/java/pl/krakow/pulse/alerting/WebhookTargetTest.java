@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.URI;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import pl.krakow.pulse.alerting.notify.SecretMask;
+import pl.krakow.pulse.platform.config.SecretMask;
 import pl.krakow.pulse.alerting.notify.WebhookTarget;
 
 /** Webhook names (stable, independent of list order and of the secrets in the URL) and how a URL is shown. */

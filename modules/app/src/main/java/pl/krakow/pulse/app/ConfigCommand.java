@@ -8,6 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import pl.krakow.pulse.platform.config.ConfigKey;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.platform.config.SecretMask;
 
 /**
  * {@code pulse config}: every key of {@link ConfigCatalog} (each module declares its own) with its effective
@@ -36,18 +37,15 @@ public final class ConfigCommand implements Callable<Integer> {
     static void print(PulseConfig config, PrintStream out) {
         out.printf("%-32s %-28s %-14s %s%n", "KEY", "VALUE", "FROM", "ENVIRONMENT VARIABLE");
         for (ConfigKey<?> key : ConfigCatalog.ALL) {
-            String value = config.text(key);
-            String shown = key.secret() && !value.isEmpty() ? "****" : display(value);
-            out.printf("%-32s %-28s %-14s %s%n", key.name(), shown, config.originOf(key),
+            out.printf("%-32s %-28s %-14s %s%n", key.name(), display(config.shownText(key)), config.originOf(key),
                     key.environmentVariable());
         }
         Map<String, PulseConfig.Setting> kafka = config.kafkaPassThroughSettings();
         if (!kafka.isEmpty()) {
             out.println();
             out.println("Passed to every Kafka client:");
-            // Pass-through values may be credentials (sasl.jaas.config, ssl.*.password): never print those.
-            kafka.forEach((k, v) -> out.printf("%-32s %-28s %s%n", k,
-                    k.contains("password") || k.contains("jaas") || k.contains("secret") ? "****" : v.raw(),
+            // Pass-through values may be credentials (sasl.jaas.config, ssl.keystore.key, ssl.*.password): masked by name.
+            kafka.forEach((k, v) -> out.printf("%-32s %-28s %s%n", k, SecretMask.configValue(k, false, v.raw()),
                     v.origin().describe(config.file())));
         }
     }

@@ -75,7 +75,7 @@ public final class ExportCommand implements Callable<Integer> {
         String registryUrl = schemaRegistryUrl != null ? schemaRegistryUrl
                 : config.embeddedRegistry() ? "http://127.0.0.1:" + config.get(RunConfig.EMBEDDED_REGISTRY_PORT)
                 : config.get(PlatformConfig.SCHEMA_REGISTRY_URL);
-        try (HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryUrl)) {
+        try (HttpSchemaRegistryClient registry = HttpSchemaRegistryClient.fromConfig(config, registryUrl)) {
             IndicatorTableSnapshot table = IndicatorTableSnapshot.read(new KafkaClients(bootstrap, config),
                     new PulseSerdes(registry), Topics.indicatorTableOf(g.id()), timeout);
             List<Path> files = OpenDataExport.write(out, g.id(), table.values(), fromDay, toDay, f, catalog,

@@ -40,6 +40,7 @@ import pl.krakow.pulse.ingest.safety.IncidentSimulator;
 import pl.krakow.pulse.ingest.safety.SafetyPush;
 import pl.krakow.pulse.platform.catalog.IndicatorCatalog;
 import pl.krakow.pulse.platform.config.PulseConfig;
+import pl.krakow.pulse.platform.config.SecretMask;
 import pl.krakow.pulse.runtime.PlatformReachability;
 import pl.krakow.pulse.runtime.RuntimeConfig;
 import pl.krakow.pulse.runtime.http.ManagementServer;
@@ -52,6 +53,7 @@ import pl.krakow.pulse.platform.kafka.KafkaClients;
 import pl.krakow.pulse.platform.metrics.PulseMetrics;
 import pl.krakow.pulse.platform.registry.HttpSchemaRegistryClient;
 import pl.krakow.pulse.platform.registry.SchemaProvisioner;
+import pl.krakow.pulse.platform.registry.SchemaRegistrySettings;
 import pl.krakow.pulse.platform.serde.PulseSerdes;
 import pl.krakow.pulse.platform.topics.TopicProvisioner;
 import pl.krakow.pulse.platform.topics.Topics;
@@ -194,6 +196,7 @@ public final class PulseRuntime implements AutoCloseable {
                     .bootstrapServers(bootstrapServers)
                     .port(config.get(RunConfig.EMBEDDED_REGISTRY_PORT))
                     .replicationFactor(config.get(PlatformConfig.TOPIC_REPLICATION_FACTOR))
+                    .kafkaClientProperties(config.kafkaPassThrough())
                     .build();
             services.start(Service.of("embedded-schema-registry", embeddedRegistry::start, () -> true, embeddedRegistry));
             registryUrl = embeddedRegistry.url();
@@ -202,19 +205,22 @@ public final class PulseRuntime implements AutoCloseable {
         }
 
         clients = new KafkaClients(bootstrapServers, config);
-        HttpSchemaRegistryClient registry = services.resource(new HttpSchemaRegistryClient(registryUrl));
+        HttpSchemaRegistryClient registry = services.resource(HttpSchemaRegistryClient.fromConfig(config, registryUrl));
         Duration connectTimeout = config.get(RuntimeConfig.STARTUP_CONNECT_TIMEOUT);
         if (broker == null) {
             PlatformReachability.awaitCluster(clients, connectTimeout);
         }
         if (embeddedRegistry == null) {
-            PlatformReachability.awaitRegistry(registry, registryUrl, Topics.AIR_QUALITY.valueSubject(), connectTimeout);
+            // The wait retries with its own backoff up to its bound, so its probe skips the client's per-call retries
+            // (which would stretch one probe past a short bound); baseUrl() is the URL without user:password@.
+            HttpSchemaRegistryClient probe = new HttpSchemaRegistryClient(registry.settings().withRetry(SchemaRegistrySettings.Retry.NONE));
+            PlatformReachability.awaitRegistry(probe, registry.baseUrl(), Topics.AIR_QUALITY.valueSubject(), connectTimeout);
         }
         serdes = new PulseSerdes(registry);
         if (config.get(PlatformConfig.TOPICS_CREATE)) {
             try (AdminClient admin = AdminClient.create(clients.admin("pulse-provisioner"))) {
                 TopicProvisioner.ensure(admin, Topics.all(), config.get(PlatformConfig.TOPIC_REPLICATION_FACTOR),
-                        config.get(PlatformConfig.TOPIC_PARTITIONS));
+                        config.get(PlatformConfig.TOPIC_PARTITIONS), config.get(PlatformConfig.TOPICS_MIN_INSYNC_REPLICAS));
             }
         }
         SchemaProvisioner.ensure(registry, Topics.all());
@@ -386,7 +392,7 @@ public final class PulseRuntime implements AutoCloseable {
         out.println("Kraków Pulse is running (started in " + String.format(java.util.Locale.ROOT, "%.1f", seconds) + " s)");
         out.println("  Kafka bootstrap servers : " + bootstrapServers + (broker != null ? "   (embedded KRaft broker, data in "
                 + broker.dataDir() + ")" : ""));
-        out.println("  Schema registry         : " + registryUrl + (embeddedRegistry != null ? "   (embedded, persisted in _schemas)" : ""));
+        out.println("  Schema registry         : " + SecretMask.urlsIn(registryUrl) + (embeddedRegistry != null ? "   (embedded, persisted in _schemas)" : ""));
         out.println("  Dashboard               : " + api.url() + "/");
         out.println("  HTTP API                : " + api.url() + "/api/v1/goals   (OpenAPI: " + api.url() + "/api/openapi.json)");
         out.println("  Indicators (IV.3)       : " + api.url() + "/api/v1/goals/IV.3/indicators");
@@ -444,7 +450,7 @@ public final class PulseRuntime implements AutoCloseable {
         if (publish != null) {
             line.append("   API ").append(httpUrl()).append("/api/v1/goals");
         }
-        line.append("   (Kafka ").append(bootstrapServers).append(", registry ").append(registryUrl).append(')');
+        line.append("   (Kafka ").append(bootstrapServers).append(", registry ").append(SecretMask.urlsIn(registryUrl)).append(')');
         if (components.has(Components.Part.INGEST)) {
             line.append(System.lineSeparator()).append("  feeds: sensor push ")
                     .append(pushServer != null ? pushServer.url() : "off").append(", MQTT ").append(mqttUrl != null ? mqttUrl : "off")

@@ -70,7 +70,7 @@ public final class ReplayCommand implements Callable<Integer> {
         List<ReplayInput> inputs = ReplayInput.expand(paths);
 
         try (PulseMetrics metrics = new PulseMetrics("pulse-replay");
-             HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryUrl);
+             HttpSchemaRegistryClient registry = HttpSchemaRegistryClient.fromConfig(config, registryUrl);
              EventPublisher publisher = new EventPublisher(new KafkaClients(bootstrap, config), new PulseSerdes(registry),
                      metrics, "pulse-replay-" + source)) {
             System.err.println("Replaying " + inputs.size() + " input(s) as " + source + " into " + bootstrap

@@ -3,22 +3,26 @@ package pl.krakow.pulse.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import pl.krakow.pulse.platform.config.ConfigKey;
 import pl.krakow.pulse.platform.config.PulseConfig;
 import pl.krakow.pulse.publish.PublishConfig;
 import pl.krakow.pulse.platform.config.PlatformConfig;
+import pl.krakow.pulse.runtime.RuntimeConfig;
 
 /**
  * docker-compose.yml cannot be started on the build machines (no Docker daemon), so this test
- * checks what can be checked: every setting it passes to pulse is a key the app knows, and the
- * values parse and validate exactly as they would at start-up.
+ * checks what can be checked: every setting it passes to each pulse service is a key the app knows, the
+ * values parse and validate exactly as they would at start-up, and the stack has every component with its
+ * instances, healthchecks, start order and a data volume per instance. {@link ProductionStackDockerIT} runs it.
  */
 class DockerComposeConfigTest {
 
@@ -31,27 +35,95 @@ class DockerComposeConfigTest {
         return p;
     }
 
-    @Test
-    void everyPulseSettingInComposeIsAKnownKeyWithAValidValue() throws Exception {
-        JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(repoRoot().resolve("docker-compose.yml").toFile());
-        JsonNode env = compose.path("services").path("pulse").path("environment");
-        assertThat(env.isObject()).as("services.pulse.environment is a map").isTrue();
+    /** The services running the pulse image, in file order. */
+    static List<String> pulseServices(JsonNode compose) {
+        List<String> names = new ArrayList<>();
+        compose.path("services").fields().forEachRemaining(s -> {
+            if (s.getValue().path("image").asText().startsWith(PULSE_IMAGE)) {
+                names.add(s.getKey());
+            }
+        });
+        return names;
+    }
+
+    /** The pulse sub-command a service runs (ingest, indicators, alerting, publish, run). */
+    static String command(JsonNode compose, String service) {
+        return compose.path("services").path(service).path("command").path(0).asText();
+    }
+
+    static final String PULSE_IMAGE = "krakow-pulse:";
+
+    private static Map<String, String> environment(JsonNode service) {
         Map<String, String> vars = new LinkedHashMap<>();
-        env.fields().forEachRemaining(e -> vars.put(e.getKey(), e.getValue().asText()));
-        assertThat(vars).isNotEmpty();
-        for (String var : vars.keySet()) {
-            assertThat(ConfigCatalog.isKnownEnvironmentVariable(var)).as(var + " is a Kraków Pulse setting").isTrue();
+        service.path("environment").fields().forEachRemaining(e -> vars.put(e.getKey(), e.getValue().asText()));
+        return vars;
+    }
+
+    @Test
+    void everyPulseSettingInComposeIsAKnownKeyWithAValidValue() {
+        JsonNode compose = OpsFiles.yaml(Path.of("docker-compose.yml"));
+        List<String> services = pulseServices(compose);
+        assertThat(services).isNotEmpty();
+        for (String service : services) {
+            Map<String, String> vars = environment(compose.path("services").path(service));
+            assertThat(vars).as(service + " environment").isNotEmpty();
+            for (String var : vars.keySet()) {
+                assertThat(ConfigCatalog.isKnownEnvironmentVariable(var)).as(service + ": " + var + " is a Kraków Pulse setting")
+                        .isTrue();
+            }
+            // Loading with exactly these variables must succeed (values parse and validate).
+            PulseConfig config = ConfigCatalog.load(null, vars, Map.of());
+            assertThat(config.embeddedKafka()).as(service + " runs against the file's Kafka service").isFalse();
+            assertThat(config.embeddedRegistry()).as(service + " runs against the file's registry").isFalse();
+            // The bootstrap server and registry named must be services of the same file.
+            String kafkaHost = config.get(PlatformConfig.BOOTSTRAP_SERVERS).split(":")[0];
+            assertThat(compose.path("services").has(kafkaHost)).as("service " + kafkaHost).isTrue();
+            String registryHost = java.net.URI.create(config.get(PlatformConfig.SCHEMA_REGISTRY_URL)).getHost();
+            assertThat(compose.path("services").has(registryHost)).as("service " + registryHost).isTrue();
+            // Reachable from the healthcheck, Prometheus and (publish) the host's port mapping.
+            String host = command(compose, service).equals("publish") ? config.get(PublishConfig.HTTP_HOST)
+                    : config.get(RuntimeConfig.MANAGEMENT_HTTP_HOST);
+            assertThat(host).as(service + " listens on every interface of its container").isEqualTo("0.0.0.0");
+            assertThat(config.get(PlatformConfig.TOPIC_PARTITIONS))
+                    .as("2 instances x 3 stream threads share the partitions").isGreaterThanOrEqualTo(6);
         }
-        // Loading with exactly these variables must succeed (values parse and validate).
-        PulseConfig config = ConfigCatalog.load(null, vars, Map.of());
-        assertThat(config.embeddedKafka()).as("compose runs against its own Kafka service").isFalse();
-        assertThat(config.embeddedRegistry()).as("compose runs against its own registry").isFalse();
-        assertThat(config.get(PublishConfig.HTTP_HOST)).isEqualTo("0.0.0.0");
-        // The bootstrap server and registry named must be services of the same file.
-        String kafkaHost = config.get(PlatformConfig.BOOTSTRAP_SERVERS).split(":")[0];
-        assertThat(compose.path("services").has(kafkaHost)).as("service " + kafkaHost).isTrue();
-        String registryHost = java.net.URI.create(config.get(PlatformConfig.SCHEMA_REGISTRY_URL)).getHost();
-        assertThat(compose.path("services").has(registryHost)).as("service " + registryHost).isTrue();
+    }
+
+    @Test
+    void theStackRunsEveryComponentWithItsInstancesHealthchecksAndOwnData() {
+        JsonNode compose = OpsFiles.yaml(Path.of("docker-compose.yml"));
+        Map<String, Integer> instances = new LinkedHashMap<>();
+        Set<String> dataVolumes = new HashSet<>();
+        for (String service : pulseServices(compose)) {
+            JsonNode s = compose.path("services").path(service);
+            String component = command(compose, service);
+            instances.merge(component, 1, Integer::sum);
+            String port = component.equals("publish") ? s.path("environment").path("PULSE_HTTP_PORT").asText()
+                    : s.path("environment").path("PULSE_MANAGEMENT_HTTP_PORT").asText();
+            assertThat(s.path("healthcheck").path("test").toString()).as(service + " healthcheck asks its /ready")
+                    .contains("probe", "http://127.0.0.1:" + port + "/ready");
+            for (String needed : List.of("kafka", "schema-registry")) {
+                assertThat(s.path("depends_on").path(needed).path("condition").asText()).as(service + " waits for " + needed)
+                        .isEqualTo("service_healthy");
+            }
+            String dataDir = s.path("environment").path("PULSE_DATA_DIR").asText();
+            List<String> volumes = new ArrayList<>();
+            s.path("volumes").forEach(v -> volumes.add(v.asText()));
+            assertThat(volumes).as(service + " keeps its state in a volume of its own at " + dataDir)
+                    .anyMatch(v -> v.endsWith(":" + dataDir) && dataVolumes.add(v.split(":")[0]));
+        }
+        assertThat(instances).containsEntry("ingest", 1).containsEntry("indicators", 2).containsEntry("alerting", 1)
+                .containsEntry("publish", 2);
+        compose.path("services").fields().forEachRemaining(s -> {
+            assertThat(s.getValue().path("restart").asText()).as(s.getKey() + " restart policy").isEqualTo("unless-stopped");
+            assertThat(s.getValue().has("healthcheck")).as(s.getKey() + " has a healthcheck").isTrue();
+            s.getValue().path("depends_on").fields().forEachRemaining(d -> assertThat(d.getValue().path("condition").asText())
+                    .as(s.getKey() + " waits for " + d.getKey() + " to be healthy").isEqualTo("service_healthy"));
+        });
+        JsonNode ingest = compose.path("services").path(pulseServices(compose).stream()
+                .filter(s -> command(compose, s).equals("ingest")).findFirst().orElseThrow());
+        assertThat(ingest.path("environment").path("PULSE_REPLAY_BUNDLED_ON_START").asText())
+                .as("the demo replay is asked for explicitly (off by default on a real cluster)").isEqualTo("true");
     }
 
     @Test

@@ -110,7 +110,7 @@ final class BenchPlatform implements AutoCloseable {
                 registryUrl = registry;
             }
             clients = new KafkaClients(bootstrapServers, config);
-            HttpSchemaRegistryClient registryClient = track(new HttpSchemaRegistryClient(registryUrl));
+            HttpSchemaRegistryClient registryClient = track(HttpSchemaRegistryClient.fromConfig(config, registryUrl));
             serdes = new PulseSerdes(registryClient);
             admin = track(Admin.create(clients.admin("pulse-bench-admin")));
             TopicProvisioner.ensure(admin, Topics.all(), replicationFactor(), partitions());

@@ -1,9 +1,16 @@
 package pl.krakow.pulse.embedded;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -16,6 +23,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +53,12 @@ import pl.krakow.pulse.embedded.SchemaStore.Registration;
  * platform runs one registry per cluster, which is the assumption here (Confluent's registry solves this
  * with leader election, which this class deliberately does not implement).
  *
+ * <p><b>As operators run registries</b> (all off by default, for tests of the clients): HTTPS with a key store
+ * ({@link Builder#tls}, client certificates with {@link Builder#requireClientCertificates}), and HTTP basic or bearer authentication ({@link Builder#basicAuth}, {@link Builder#bearerToken}):
+ * a request without the right {@code Authorization} header is answered 401 with error code 40101, as Confluent's does.
+ * The registry's own Kafka clients take the operator's client settings ({@link Builder#kafkaClientProperties}: TLS,
+ * SASL), so it runs on a secured cluster.
+ *
  * <p>Not supported: schema types other than AVRO, schema references, deletes, modes, contexts.
  * Production services use a real registry (Confluent, Karapace, Redpanda, Apicurio's ccompat API).
  */
@@ -65,6 +80,11 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final int requestedPort;
     private final String topic;
     private final short replicationFactor;
+    private final Map<String, Object> kafkaClientProperties;
+    private final Set<String> acceptedAuthorizations;
+    private final Path tlsKeyStore;
+    private final String tlsKeyStorePassword;
+    private final Path tlsClientTrustStore;
 
     private final SchemaStore store = new SchemaStore();
     private final Object writes = new Object();
@@ -91,6 +111,11 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             throw new IllegalArgumentException("replicationFactor must be at least 1: " + builder.replicationFactor);
         }
         this.replicationFactor = builder.replicationFactor;
+        this.kafkaClientProperties = Map.copyOf(builder.kafkaClientProperties);
+        this.acceptedAuthorizations = Set.copyOf(builder.acceptedAuthorizations);
+        this.tlsKeyStore = builder.tlsKeyStore;
+        this.tlsKeyStorePassword = builder.tlsKeyStorePassword;
+        this.tlsClientTrustStore = builder.tlsClientTrustStore;
     }
 
     public static Builder builder() {
@@ -113,10 +138,15 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             long began = System.nanoTime();
             try {
                 log = new SchemasTopic(bootstrapServers, topic, replicationFactor,
-                        "schema-registry-" + Integer.toHexString(System.identityHashCode(this)), this::applyRecord);
+                        "schema-registry-" + Integer.toHexString(System.identityHashCode(this)), this::applyRecord,
+                        kafkaClientProperties);
                 log.start(TIMEOUT);
                 http = createHttpServer();
-                http.start(host, requestedPort);
+                if (tlsKeyStore == null) {
+                    http.start(host, requestedPort);
+                } else {
+                    http.start(); // the TLS connector is the only one, bound to host and port (see createHttpServer)
+                }
                 port = http.port();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -142,7 +172,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             throw new IllegalStateException("The schema registry has not been started");
         }
         String h = "0.0.0.0".equals(host) || "::".equals(host) || host.isEmpty() ? "127.0.0.1" : host;
-        return "http://" + (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + port;
+        return (tlsKeyStore == null ? "http" : "https") + "://" + (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + port;
     }
 
     /** The bound HTTP port, or -1 before {@link #start()}. */
@@ -198,7 +228,31 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             config.jetty.threadPool = threads;
             config.http.defaultContentType = CONTENT_TYPE;
             config.router.ignoreTrailingSlashes = true;
+            if (tlsKeyStore != null) {
+                config.jetty.addConnector((server, httpConfig) -> {
+                    SslContextFactory.Server tls = new SslContextFactory.Server();
+                    tls.setKeyStorePath(tlsKeyStore.toString());
+                    tls.setKeyStorePassword(tlsKeyStorePassword);
+                    if (tlsClientTrustStore != null) {
+                        tls.setNeedClientAuth(true);
+                        tls.setTrustStorePath(tlsClientTrustStore.toString());
+                        tls.setTrustStorePassword(tlsKeyStorePassword);
+                    }
+                    ServerConnector connector = new ServerConnector(server, tls);
+                    connector.setHost(host);
+                    connector.setPort(requestedPort);
+                    return connector;
+                });
+            }
         });
+        if (!acceptedAuthorizations.isEmpty()) {
+            app.before(ctx -> {
+                String given = ctx.header("Authorization");
+                if (given == null || !acceptedAuthorizations.contains(given)) {
+                    throw SchemaRegistryException.unauthorized();
+                }
+            });
+        }
 
         app.get("/", ctx -> json(ctx, 200, MAPPER.createObjectNode()));
         app.get("/schemas/types", ctx -> json(ctx, 200, MAPPER.createArrayNode().add(SchemaStore.AVRO)));
@@ -455,8 +509,52 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         private int port;
         private String topic = DEFAULT_TOPIC;
         private short replicationFactor = 1;
+        private final Map<String, Object> kafkaClientProperties = new HashMap<>();
+        private final Set<String> acceptedAuthorizations = new HashSet<>();
+        private Path tlsKeyStore;
+        private String tlsKeyStorePassword;
+        private Path tlsClientTrustStore;
 
         private Builder() {
+        }
+
+        /**
+         * Settings for the registry's Kafka clients (admin, producer, reader), e.g. {@code security.protocol},
+         * {@code ssl.*}, {@code sasl.*}: the {@code kafka.*} pass-through of the Pulse configuration without its prefix.
+         * They apply under the registry's own settings (serializers, acks, idempotence, timeouts, client ids).
+         */
+        public Builder kafkaClientProperties(Map<String, ?> properties) {
+            this.kafkaClientProperties.putAll(properties);
+            return this;
+        }
+
+        /** Requires HTTP basic authentication with {@code user} and {@code password} (several calls accept several users). */
+        public Builder basicAuth(String user, String password) {
+            acceptedAuthorizations.add("Basic " + Base64.getEncoder()
+                    .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+            return this;
+        }
+
+        /** Requires {@code Authorization: Bearer <token>} (besides any basic-auth user set). */
+        public Builder bearerToken(String token) {
+            acceptedAuthorizations.add("Bearer " + token);
+            return this;
+        }
+
+        /** Serves HTTPS only, with the certificate and key of {@code keyStore} (PKCS12 or JKS). */
+        public Builder tls(Path keyStore, String password) {
+            this.tlsKeyStore = Objects.requireNonNull(keyStore, "keyStore");
+            this.tlsKeyStorePassword = Objects.requireNonNull(password, "password");
+            return this;
+        }
+
+        /**
+         * With {@link #tls}: also requires a client certificate (mTLS) that {@code trustStore} (same password as the key
+         * store) trusts.
+         */
+        public Builder requireClientCertificates(Path trustStore) {
+            this.tlsClientTrustStore = Objects.requireNonNull(trustStore, "trustStore");
+            return this;
         }
 
         /** The Kafka cluster holding the schemas topic. */

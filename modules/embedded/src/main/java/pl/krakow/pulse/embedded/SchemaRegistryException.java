@@ -14,6 +14,7 @@ public final class SchemaRegistryException extends RuntimeException {
     public static final int INVALID_SCHEMA = 42201;
     public static final int INVALID_VERSION = 42202;
     public static final int INVALID_COMPATIBILITY_LEVEL = 42203;
+    public static final int UNAUTHORIZED = 40101;
     public static final int STORE_ERROR = 50001;
     public static final int STORE_TIMEOUT = 50002;
 
@@ -38,6 +39,10 @@ public final class SchemaRegistryException extends RuntimeException {
     /** Confluent's finer-grained {@code error_code} (40401, 42201...). */
     public int errorCode() {
         return errorCode;
+    }
+
+    static SchemaRegistryException unauthorized() {
+        return new SchemaRegistryException(401, UNAUTHORIZED, "Unauthorized");
     }
 
     static SchemaRegistryException subjectNotFound(String subject) {

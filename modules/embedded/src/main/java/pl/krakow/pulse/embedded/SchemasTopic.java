@@ -49,6 +49,7 @@ final class SchemasTopic implements AutoCloseable {
     private final short replicationFactor;
     private final String clientId;
     private final BiConsumer<String, String> handler;
+    private final Map<String, Object> clientProperties;
     private final TopicPartition partition;
 
     private final Object progress = new Object();
@@ -61,9 +62,14 @@ final class SchemasTopic implements AutoCloseable {
     private Thread reader;
     private volatile boolean running;
 
+    /**
+     * @param clientProperties the operator's settings for every client (TLS, SASL), applied under the registry's own:
+     *                         how to reach the cluster comes from the operator, how the topic is used stays ours
+     */
     SchemasTopic(String bootstrapServers, String topic, short replicationFactor, String clientId,
-                 BiConsumer<String, String> handler) {
+                 BiConsumer<String, String> handler, Map<String, ?> clientProperties) {
         this.bootstrapServers = bootstrapServers;
+        this.clientProperties = Map.copyOf(clientProperties);
         this.topic = topic;
         this.replicationFactor = replicationFactor;
         this.clientId = clientId;
@@ -73,12 +79,12 @@ final class SchemasTopic implements AutoCloseable {
 
     /** Creates the topic if missing, starts the reader and waits until it has read up to the end offset. */
     void start(Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
-        admin = Admin.create(Map.of(
+        admin = Admin.create(withClientProperties(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.CLIENT_ID_CONFIG, clientId + "-admin",
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis()));
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis())));
         ensureTopic(timeout);
-        Map<String, Object> producerConfig = new HashMap<>();
+        Map<String, Object> producerConfig = new HashMap<>(clientProperties);
         producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-writer");
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -92,13 +98,13 @@ final class SchemasTopic implements AutoCloseable {
         producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         producer = new KafkaProducer<>(producerConfig);
-        consumer = new KafkaConsumer<>(Map.of(
+        consumer = new KafkaConsumer<>(withClientProperties(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-reader",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class));
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class)));
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));
         running = true;
@@ -106,6 +112,13 @@ final class SchemasTopic implements AutoCloseable {
         reader.setDaemon(true);
         reader.start();
         catchUp(timeout);
+    }
+
+    /** {@code own} over the operator's client properties. */
+    private Map<String, Object> withClientProperties(Map<String, Object> own) {
+        Map<String, Object> merged = new HashMap<>(clientProperties);
+        merged.putAll(own);
+        return merged;
     }
 
     /** Waits until the reader has applied everything the topic held when this was called. */

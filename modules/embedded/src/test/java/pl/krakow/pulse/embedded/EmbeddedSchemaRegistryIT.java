@@ -60,6 +60,29 @@ class EmbeddedSchemaRegistryIT {
         }
     }
 
+    @Test
+    void itsOwnKafkaClientsTakeTheOperatorsClientProperties() throws Exception {
+        // A secured cluster needs security.protocol, ssl.* and sasl.* on every client: a recording metrics reporter shows
+        // the admin, the writer and the reader were all built with what was handed in, and the registry's own settings
+        // (the writer's acks=all) were not overridden by it.
+        try (EmbeddedSchemaRegistry withProperties = EmbeddedSchemaRegistry.builder().bootstrapServers(broker.bootstrapServers())
+                .topic("_schemas_client_properties")
+                .kafkaClientProperties(java.util.Map.of("metric.reporters", RecordingMetricsReporter.class.getName(),
+                        "acks", "1"))
+                .build().start()) {
+            assertThat(RecordingMetricsReporter.CONFIGS_BY_CLIENT_ID.keySet())
+                    .anySatisfy(id -> assertThat(id).startsWith("schema-registry-").endsWith("-admin"))
+                    .anySatisfy(id -> assertThat(id).startsWith("schema-registry-").endsWith("-writer"))
+                    .anySatisfy(id -> assertThat(id).startsWith("schema-registry-").endsWith("-reader"));
+            RecordingMetricsReporter.CONFIGS_BY_CLIENT_ID.forEach((id, config) -> {
+                if (id.endsWith("-writer")) {
+                    assertThat(config.get("acks")).hasToString("all");
+                }
+            });
+            assertThat(get(withProperties, "/subjects").status()).isEqualTo(200);
+        }
+    }
+
     record Response(int status, String contentType, JsonNode body) {
         int errorCode() {
             return body.path("error_code").asInt();

@@ -11,6 +11,7 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pl.krakow.pulse.events.alerts.Alert;
+import pl.krakow.pulse.platform.config.SecretMask;
 import pl.krakow.pulse.runtime.Backoff;
 
 /**

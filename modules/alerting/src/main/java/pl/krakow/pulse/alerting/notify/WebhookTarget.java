@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import pl.krakow.pulse.platform.config.SecretMask;
 
 /**
  * One configured webhook: a stable {@code name} and its URL. The name — not the webhook's place in the list — is

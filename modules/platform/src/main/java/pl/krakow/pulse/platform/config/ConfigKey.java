@@ -118,7 +118,10 @@ public final class ConfigKey<T> {
         }, secret);
     }
 
-    /** A copy of this key whose value is never printed ({@code pulse config} shows {@code ****}). */
+    /**
+     * A copy of this key whose value is never printed as it is: {@code pulse config} shows {@code ****}, or for a
+     * list of URLs the URLs with their secrets masked ({@link SecretMask#configValue}).
+     */
     public ConfigKey<T> asSecret() {
         return new ConfigKey<>(name, group, type, defaultValue, documentation, parser, formatter, validator, true);
     }
@@ -157,12 +160,12 @@ public final class ConfigKey<T> {
     }
 
     /**
-     * Parses and validates a raw value; throws {@link IllegalArgumentException} naming the key (and the value, unless
-     * the key is {@link #secret()}: a start-up error must not print a token).
+     * Parses and validates a raw value; throws {@link IllegalArgumentException} naming the key and the value with its
+     * secrets {@linkplain SecretMask#configValue masked}: a start-up error must not print a token.
      */
     public T parse(String raw) {
         T value;
-        String shown = secret ? "****" : raw;
+        String shown = SecretMask.configValue(name, secret, raw);
         try {
             value = parser.apply(raw.trim());
         } catch (RuntimeException e) {

@@ -4,8 +4,9 @@ import java.util.List;
 import pl.krakow.pulse.platform.topics.Topics;
 
 /**
- * The platform-level keys every Kraków Pulse process reads: where Kafka and the schema registry are, how
- * topics are created, the data directory, and the Kafka Streams settings {@link pl.krakow.pulse.platform.kafka.KafkaClients}
+ * The platform-level keys every Kraków Pulse process reads: where Kafka and the schema registry are, how this
+ * process authenticates to the registry and whether it may register schemas there (under the names Confluent's
+ * clients use, {@code schema.registry.basic.auth.*}, {@code auto.register.schemas}...), how topics are created, the data directory, and the Kafka Streams settings {@link pl.krakow.pulse.platform.kafka.KafkaClients}
  * applies to every Streams application (application id prefix, processing guarantee, threads, commit interval,
  * RocksDB memory) and the time zone calendar windows align to.
  *
@@ -22,6 +23,62 @@ public final class PlatformConfig {
     public static final ConfigKey<String> SCHEMA_REGISTRY_URL = ConfigKey.string("schema.registry.url", "kafka", "",
             "URL of a Confluent-compatible schema registry (Confluent SR, Karapace, Redpanda, Apicurio ccompat). "
                     + "Empty = start the embedded registry (persisted in the _schemas topic).");
+    public static final ConfigKey<String> SCHEMA_REGISTRY_BASIC_AUTH_SOURCE = ConfigKey.string(
+            "schema.registry.basic.auth.credentials.source", "registry", "",
+            "HTTP basic authentication to the schema registry: USER_INFO (schema.registry.basic.auth.user.info) or URL "
+                    + "(user:password@ in schema.registry.url). Empty = none.")
+            .withValidator(oneOf("", "USER_INFO", "URL"));
+    public static final ConfigKey<String> SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO = ConfigKey.string(
+            "schema.registry.basic.auth.user.info", "registry", "",
+            "user:password for basic.auth.credentials.source=USER_INFO. Secret.")
+            .withValidator(v -> v.isEmpty() || v.indexOf(':') > 0 ? null : "must be user:password").asSecret();
+    public static final ConfigKey<String> SCHEMA_REGISTRY_BEARER_AUTH_SOURCE = ConfigKey.string(
+            "schema.registry.bearer.auth.credentials.source", "registry", "",
+            "Bearer-token authentication to the schema registry: STATIC_TOKEN (schema.registry.bearer.auth.token). "
+                    + "Empty = none; not together with basic authentication.")
+            .withValidator(oneOf("", "STATIC_TOKEN"));
+    public static final ConfigKey<String> SCHEMA_REGISTRY_BEARER_AUTH_TOKEN = ConfigKey.string(
+            "schema.registry.bearer.auth.token", "registry", "", "The token for bearer.auth.credentials.source=STATIC_TOKEN. Secret.")
+            .asSecret();
+    public static final ConfigKey<String> SCHEMA_REGISTRY_TRUSTSTORE_LOCATION = ConfigKey.string(
+            "schema.registry.ssl.truststore.location", "registry", "",
+            "Trust store for an https schema registry whose certificate the JVM's default trust store does not know. "
+                    + "Empty = the JVM's default.");
+    public static final ConfigKey<String> SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD = ConfigKey.string(
+            "schema.registry.ssl.truststore.password", "registry", "", "Password of the trust store. Secret.").asSecret();
+    public static final ConfigKey<String> SCHEMA_REGISTRY_TRUSTSTORE_TYPE = ConfigKey.string(
+            "schema.registry.ssl.truststore.type", "registry", "PKCS12", "Trust store type: PKCS12 or JKS.")
+            .withValidator(oneOf("PKCS12", "JKS"));
+    public static final ConfigKey<String> SCHEMA_REGISTRY_KEYSTORE_LOCATION = ConfigKey.string(
+            "schema.registry.ssl.keystore.location", "registry", "",
+            "Key store with this client's certificate, for a registry that requires TLS client authentication (mTLS). "
+                    + "Empty = none.");
+    public static final ConfigKey<String> SCHEMA_REGISTRY_KEYSTORE_PASSWORD = ConfigKey.string(
+            "schema.registry.ssl.keystore.password", "registry", "", "Password of the key store. Secret.").asSecret();
+    public static final ConfigKey<String> SCHEMA_REGISTRY_KEYSTORE_TYPE = ConfigKey.string(
+            "schema.registry.ssl.keystore.type", "registry", "PKCS12", "Key store type: PKCS12 or JKS.")
+            .withValidator(oneOf("PKCS12", "JKS"));
+    public static final ConfigKey<String> SCHEMA_REGISTRY_KEY_PASSWORD = ConfigKey.string(
+            "schema.registry.ssl.key.password", "registry", "",
+            "Password of the private key in the key store; empty = the key store's password. Secret.").asSecret();
+    public static final ConfigKey<Integer> SCHEMA_REGISTRY_MAX_RETRIES = ConfigKey.integer("schema.registry.max.retries",
+            "registry", 3, "Retries of a schema-registry call that failed with an I/O error, HTTP 5xx or 429 (0 = none); "
+                    + "waits grow from retries.wait.ms, doubling, up to retries.max.wait.ms.")
+            .withValidator(ConfigKey.atLeast(0));
+    public static final ConfigKey<Long> SCHEMA_REGISTRY_RETRIES_WAIT_MS = ConfigKey.longKey("schema.registry.retries.wait.ms",
+            "registry", 1000L, "Wait before the first retry of a schema-registry call.")
+            .withValidator(v -> v < 0 ? "must be >= 0" : null);
+    public static final ConfigKey<Long> SCHEMA_REGISTRY_RETRIES_MAX_WAIT_MS = ConfigKey.longKey(
+            "schema.registry.retries.max.wait.ms", "registry", 2000L, "Longest wait between two tries of a schema-registry call.")
+            .withValidator(v -> v < 0 ? "must be >= 0" : null);
+    public static final ConfigKey<Boolean> AUTO_REGISTER_SCHEMAS = ConfigKey.bool("auto.register.schemas", "registry", true,
+            "Register the value schema of every topic at start-up and set its subject's compatibility level where the "
+                    + "subject has none of its own. false = a registry managed elsewhere: nothing is registered or changed, "
+                    + "start-up fails naming each subject whose schema is not there (see use.latest.version).");
+    public static final ConfigKey<Boolean> USE_LATEST_VERSION = ConfigKey.bool("use.latest.version", "registry", false,
+            "With auto.register.schemas=false: write with the latest version of each subject instead of requiring the "
+                    + "code's own schema to be registered; start-up fails when a subject has no version or its latest "
+                    + "version is not compatible with what the code writes. Read once at start-up.");
     public static final ConfigKey<Integer> TOPIC_REPLICATION_FACTOR = ConfigKey.integer("topics.replication.factor", "kafka", 1,
             "Replication factor used when Kraków Pulse creates its topics at start-up (use 3 on a production cluster).")
             .withValidator(ConfigKey.atLeast(1));
@@ -31,6 +88,11 @@ public final class PlatformConfig {
                     + "topics have one; existing topics keep theirs). Each partition is a Streams task with its own stores and "
                     + "its share of every exactly-once commit: match it to the stream threads the deployment runs.")
             .withValidator(ConfigKey.atLeast(1));
+    public static final ConfigKey<Integer> TOPICS_MIN_INSYNC_REPLICAS = ConfigKey.integer("topics.min.insync.replicas", "kafka", 0,
+            "min.insync.replicas of the topics Kraków Pulse creates with a replication factor of 3 or more (with acks=all, "
+                    + "a write needs that many replicas); 0 = replication factor - 1. Never set on topics with fewer "
+                    + "than 3 replicas, where it would stop every write when one broker is down.")
+            .withValidator(ConfigKey.atLeast(0));
     public static final ConfigKey<Boolean> TOPICS_CREATE = ConfigKey.bool("topics.create", "kafka", true,
             "Create missing topics at start-up (idempotent). Turn off where topics are managed elsewhere.");
     public static final ConfigKey<String> DATA_DIR = ConfigKey.string("data.dir", "embedded", "pulse-data",
@@ -82,9 +144,20 @@ public final class PlatformConfig {
             .withValidator(v -> v < 1024 || v > 512 * 1024 ? "must be between 1024 and 524288 (half the broker's default "
                     + "max.message.bytes)" : null);
 
+    private static ConfigKey.Validator<String> oneOf(String... allowed) {
+        List<String> values = List.of(allowed);
+        return v -> values.contains(v) ? null : "must be one of " + values.stream().map(a -> a.isEmpty() ? "(empty)" : a).toList();
+    }
+
     /** Every key of this module, in documentation order. */
     public static final List<ConfigKey<?>> KEYS = List.of(
-            BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, TOPIC_REPLICATION_FACTOR, TOPIC_PARTITIONS, TOPICS_CREATE, DATA_DIR,
+            BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, SCHEMA_REGISTRY_BASIC_AUTH_SOURCE, SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO,
+            SCHEMA_REGISTRY_BEARER_AUTH_SOURCE, SCHEMA_REGISTRY_BEARER_AUTH_TOKEN, SCHEMA_REGISTRY_TRUSTSTORE_LOCATION,
+            SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD, SCHEMA_REGISTRY_TRUSTSTORE_TYPE, SCHEMA_REGISTRY_KEYSTORE_LOCATION,
+            SCHEMA_REGISTRY_KEYSTORE_PASSWORD, SCHEMA_REGISTRY_KEYSTORE_TYPE, SCHEMA_REGISTRY_KEY_PASSWORD,
+            SCHEMA_REGISTRY_MAX_RETRIES, SCHEMA_REGISTRY_RETRIES_WAIT_MS, SCHEMA_REGISTRY_RETRIES_MAX_WAIT_MS,
+            AUTO_REGISTER_SCHEMAS, USE_LATEST_VERSION,
+            TOPIC_REPLICATION_FACTOR, TOPIC_PARTITIONS, TOPICS_MIN_INSYNC_REPLICAS, TOPICS_CREATE, DATA_DIR,
             APPLICATION_ID_PREFIX, PROCESSING_GUARANTEE, STREAMS_THREADS, STREAMS_COMMIT_INTERVAL_MS, STREAMS_ROCKSDB_MEMORY_BYTES,
             STREAMS_STANDBY_REPLICAS, STREAMS_SESSION_TIMEOUT, TIME_ZONE, DEAD_LETTER_PAYLOAD_MAX_BYTES);
 }

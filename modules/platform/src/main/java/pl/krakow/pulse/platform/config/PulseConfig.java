@@ -13,6 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The effective configuration of a Kraków Pulse process: loads and validates the keys it is handed.
@@ -27,13 +29,18 @@ import java.util.TreeMap;
  * variables, then command-line overrides. Any key starting with {@code kafka.} is passed, without
  * that prefix, to every Kafka client (producer, consumer, admin, streams), so TLS/SASL settings work
  * unchanged: {@code kafka.security.protocol=SSL} or {@code PULSE_KAFKA_SECURITY_PROTOCOL=SSL}.
- * Unknown non-{@code kafka.} keys are an error, so a typo never silently falls back to a default.
+ * Unknown non-{@code kafka.} keys in the file and on the command line are an error, so a typo never silently
+ * falls back to a default. An unknown {@code PULSE_*} environment variable is only a warning naming it: the
+ * environment is not the operator's alone (Kubernetes injects {@code PULSE_PORT}, {@code PULSE_SERVICE_HOST}...
+ * into every pod of a namespace with a Service named {@code pulse}).
  *
  * <p>Values are parsed and validated once, at load: {@link #get} returns the typed value (a {@code Duration},
  * a list of URIs, a bounding box...). A key that was not handed to the loader cannot have been set (setting it
  * is an unknown-key error), so {@link #get} returns its default.
  */
 public final class PulseConfig {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PulseConfig.class);
 
     public static final String KAFKA_PREFIX = "kafka.";
 
@@ -153,8 +160,9 @@ public final class PulseConfig {
                 name = KAFKA_PREFIX + var.substring("PULSE_KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
             }
             if (name == null) {
-                throw new IllegalArgumentException("unknown environment variable " + var
-                        + ": not a Kraków Pulse setting (run 'pulse config' to list them)");
+                LOG.warn("Ignoring environment variable {}: not a Kraków Pulse setting (a Kubernetes Service named 'pulse' "
+                        + "injects PULSE_PORT and the like; a misspelt setting is ignored too: run 'pulse config' to list them)", var);
+                continue;
             }
             settings.put(name, new Setting(e.getValue(), Origin.ENVIRONMENT));
         }
@@ -214,6 +222,11 @@ public final class PulseConfig {
         return key.format(get(key));
     }
 
+    /** The effective value of {@code key} as it may be shown: its secrets {@linkplain SecretMask#configValue masked}. */
+    public <T> String shownText(ConfigKey<T> key) {
+        return SecretMask.configValue(key.name(), key.secret(), text(key));
+    }
+
     /** Where the effective value of {@code key} came from. */
     public String originOf(ConfigKey<?> key) {
         Setting s = settings.get(key.name());
@@ -231,7 +244,10 @@ public final class PulseConfig {
         return out;
     }
 
-    /** The pass-through settings with their origins, for {@code pulse config}. */
+    /**
+     * The pass-through settings with their origins, for {@code pulse config}; values may be credentials, show them
+     * through {@link SecretMask#configValue} (as {@code shownText} does for declared keys).
+     */
     public Map<String, Setting> kafkaPassThroughSettings() {
         Map<String, Setting> out = new TreeMap<>();
         settings.forEach((k, v) -> {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import pl.krakow.pulse.platform.topics.Compatibility;
@@ -90,5 +91,10 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     @Override
     public synchronized void setCompatibility(String subject, Compatibility level) {
         levelBySubject.put(subject, level);
+    }
+
+    @Override
+    public synchronized Optional<Compatibility> compatibility(String subject) {
+        return Optional.ofNullable(levelBySubject.get(subject));
     }
 }

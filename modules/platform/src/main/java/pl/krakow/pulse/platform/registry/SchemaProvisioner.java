@@ -2,7 +2,10 @@ package pl.krakow.pulse.platform.registry;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -11,6 +14,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import pl.krakow.pulse.platform.topics.Compatibility;
 import pl.krakow.pulse.platform.topics.TopicSpec;
 
 /**
@@ -18,6 +22,13 @@ import pl.krakow.pulse.platform.topics.TopicSpec;
  * compatibility level (BACKWARD_TRANSITIVE for events, FULL_TRANSITIVE for indicator tables and
  * alerts) before any producer runs. An incompatible schema fails start-up with the registry's
  * 409 — a contract break is caught before a single record is written.
+ *
+ * <p>A level an operator set for a subject is kept: the topic's level is only written to a subject that has none of
+ * its own ({@code GET /config/<subject>} answers 404), so a restart never undoes a deliberate change.
+ *
+ * <p>With a client that does not register ({@code auto.register.schemas=false}) nothing is written to the registry:
+ * each subject's {@linkplain SchemaRegistryClient#writerSchema writer schema} is looked up instead, and start-up fails
+ * with one message naming every subject that has none usable.
  */
 public final class SchemaProvisioner {
 
@@ -34,6 +45,8 @@ public final class SchemaProvisioner {
             t.setDaemon(true);
             return t;
         });
+        Set<String> failures = new LinkedHashSet<>(); // an unreachable registry fails every subject alike: say it once
+        RuntimeException first = null;
         try {
             List<Future<?>> pending = new ArrayList<>();
             for (TopicSpec<?> topic : topics) {
@@ -43,7 +56,9 @@ public final class SchemaProvisioner {
                 try {
                     f.get();
                 } catch (ExecutionException e) {
-                    throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                    RuntimeException failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                    first = first == null ? failure : first;
+                    failures.add(failure.getMessage());
                 }
             }
         } catch (InterruptedException e) {
@@ -52,14 +67,29 @@ public final class SchemaProvisioner {
         } finally {
             pool.shutdownNow();
         }
-        LOG.info("Registered the value schemas of {} topics", topics.size());
+        if (failures.size() == 1) {
+            throw first;
+        }
+        if (!failures.isEmpty()) {
+            throw new SchemaRegistryException(String.join("; ", failures), first);
+        }
+        LOG.info(registry.autoRegisters() ? "Registered the value schemas of {} topics"
+                : "Found the value schemas of {} topics in the registry (auto.register.schemas=false: nothing registered)", topics.size());
     }
 
     private static void ensureOne(SchemaRegistryClient registry, TopicSpec<?> topic) {
         Schema schema = SpecificData.get().getSchema(topic.valueType());
-        registry.setCompatibility(topic.valueSubject(), topic.compatibility());
-        int id = registry.register(topic.valueSubject(), schema);
-        LOG.debug("Schema {} registered under {} with id {} ({})", schema.getFullName(), topic.valueSubject(), id,
-                topic.compatibility());
+        String subject = topic.valueSubject();
+        if (registry.autoRegisters()) {
+            Optional<Compatibility> own = registry.compatibility(subject);
+            if (own.isEmpty()) {
+                registry.setCompatibility(subject, topic.compatibility());
+            } else if (own.get() != topic.compatibility()) {
+                LOG.info("Subject {} keeps its compatibility level {} (Kraków Pulse would set {})", subject, own.get(),
+                        topic.compatibility());
+            }
+        }
+        int id = registry.writerSchema(subject, schema).id();
+        LOG.debug("Schema {} under {} has id {} ({})", schema.getFullName(), subject, id, topic.compatibility());
     }
 }

@@ -8,7 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 class PulseConfigTest {
@@ -54,11 +59,45 @@ class PulseConfigTest {
     }
 
     @Test
-    void unknownKeyIsAnErrorNamingIt() {
+    void unknownKeyInAFileOrOnTheCommandLineIsAnErrorNamingIt() throws Exception {
         assertThatThrownBy(() -> PulseConfig.load(MODULE_KEYS, null, Map.of(), Map.of("htp.port", "1")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("htp.port");
-        assertThatThrownBy(() -> PulseConfig.load(MODULE_KEYS, null, Map.of("PULSE_HTTP_PROT", "1"), Map.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PULSE_HTTP_PROT");
+        Path file = dir.resolve("typo.properties");
+        Files.writeString(file, "http.prot=9000\n");
+        assertThatThrownBy(() -> PulseConfig.load(MODULE_KEYS, file, Map.of(), Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http.prot").hasMessageContaining("file ");
+    }
+
+    @Test
+    void unknownPulseEnvironmentVariableIsAWarningNamingIt() {
+        Logger logger = (Logger) LoggerFactory.getLogger(PulseConfig.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        try {
+            // What Kubernetes injects into every pod of a namespace with a Service named "pulse".
+            PulseConfig c = PulseConfig.load(MODULE_KEYS, null, Map.of("PULSE_PORT", "tcp://10.0.0.7:8080",
+                    "PULSE_SERVICE_HOST", "10.0.0.7", "PULSE_HTTP_PORT", "9100"), Map.of());
+            assertThat(c.get(PORT)).isEqualTo(9100);
+            assertThat(logged.list).filteredOn(e -> e.getLevel() == Level.WARN).extracting(ILoggingEvent::getFormattedMessage)
+                    .hasSize(2).anySatisfy(m -> assertThat(m).contains("PULSE_PORT")).anySatisfy(m -> assertThat(m).contains("PULSE_SERVICE_HOST"));
+        } finally {
+            logger.detachAppender(logged);
+        }
+    }
+
+    @Test
+    void shownTextMasksSecretsAndTheCredentialsOfUrls() {
+        PulseConfig c = PulseConfig.load(MODULE_KEYS, null, Map.of(), Map.of(
+                "hooks.urls", "https://a.example/x?token=abc",
+                "schema.registry.url", "https://u:p@registry.example:8081",
+                "schema.registry.bearer.auth.token", "t0k3n"));
+        assertThat(c.shownText(HOOKS)).isEqualTo("https://a.example/x?token=****");
+        assertThat(c.shownText(PlatformConfig.SCHEMA_REGISTRY_URL)).isEqualTo("https://****@registry.example:8081");
+        assertThat(c.shownText(PlatformConfig.SCHEMA_REGISTRY_BEARER_AUTH_TOKEN)).isEqualTo("****");
+        assertThat(c.shownText(PORT)).isEqualTo("8080");
+        assertThatThrownBy(() -> PulseConfig.load(MODULE_KEYS, null, Map.of(), Map.of("schema.registry.basic.auth.user.info", "nocolon")))
+                .hasMessageContaining("schema.registry.basic.auth.user.info").hasMessageNotContaining("nocolon");
     }
 
     @Test

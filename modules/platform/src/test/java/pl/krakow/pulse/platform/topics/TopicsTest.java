@@ -1,8 +1,10 @@
 package pl.krakow.pulse.platform.topics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -36,5 +38,26 @@ class TopicsTest {
         assertThat(TopicProvisioner.partitionsOf(Topics.AIR_QUALITY, 0)).isEqualTo(Topics.DEFAULT_PARTITIONS);
         // Reference topics are single-partition compacted tables whatever the setting.
         assertThat(TopicProvisioner.partitionsOf(Topics.REFERENCE_STATIONS, 6)).isEqualTo(1);
+    }
+
+    @Test
+    void minInsyncReplicasIsOneBelowTheReplicationFactorFromThreeReplicasOn() {
+        assertThat(TopicProvisioner.minInsyncReplicas(1, 0)).isZero();
+        assertThat(TopicProvisioner.minInsyncReplicas(2, 0)).isZero();
+        assertThat(TopicProvisioner.minInsyncReplicas(2, 2)).as("never on fewer than 3 replicas, even when asked").isZero();
+        assertThat(TopicProvisioner.minInsyncReplicas(3, 0)).isEqualTo(2);
+        assertThat(TopicProvisioner.minInsyncReplicas(5, 0)).isEqualTo(4);
+        assertThat(TopicProvisioner.minInsyncReplicas(5, 3)).isEqualTo(3);
+        assertThatThrownBy(() -> TopicProvisioner.minInsyncReplicas(3, 4)).hasMessageContaining("topics.min.insync.replicas=4");
+    }
+
+    @Test
+    void minInsyncReplicasIsAddedToATopicsOwnConfigsUnlessItSetsOne() {
+        assertThat(TopicProvisioner.configsOf(Topics.INDICATORS_IV3, 2))
+                .containsEntry("min.insync.replicas", "2").containsEntry("cleanup.policy", "compact");
+        assertThat(TopicProvisioner.configsOf(Topics.INDICATORS_IV3, 0)).isEqualTo(Topics.INDICATORS_IV3.configs());
+        TopicSpec<?> own = new TopicSpec<>("own.v1", Topics.AIR_QUALITY.valueType(), 1, Map.of("min.insync.replicas", "3"),
+                Compatibility.BACKWARD_TRANSITIVE, "station");
+        assertThat(TopicProvisioner.configsOf(own, 2)).containsEntry("min.insync.replicas", "3");
     }
 }
