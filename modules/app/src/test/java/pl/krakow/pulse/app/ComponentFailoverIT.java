@@ -388,22 +388,32 @@ class ComponentFailoverIT {
 
     /**
      * When IV.3 first committed beyond {@code committedAtKill} on each input partition, the survivors' own included: tells
-     * a takeover that waits for the dead instance's partitions from a group that makes no progress at all.
+     * a takeover that waits for the dead instance's partitions from a group that makes no progress at all. Next to it,
+     * each partition's input at the kill (its end offset) and when new input first reached it after the kill: a commit
+     * can only advance where there is input beyond the committed offset, so the figure is an upper bound of the takeover
+     * when a partition had no backlog at the kill.
      */
     private static String awaitCommitsOnEveryInput(Admin admin, Map<TopicPartition, Long> committedAtKill, long killedAt)
             throws Exception {
         Map<TopicPartition, String> first = new TreeMap<>(BY_TOPIC_AND_NUMBER);
+        Map<TopicPartition, Long> inputAtKill = ReferenceTables.ends(admin, Topics.AIR_QUALITY.name(), IsolationLevel.READ_UNCOMMITTED);
+        Map<TopicPartition, String> inputGrew = new TreeMap<>(BY_TOPIC_AND_NUMBER);
         long deadline = killedAt + GIVE_UP.toNanos();
         while (first.size() < committedAtKill.size() && System.nanoTime() < deadline) {
             Map<TopicPartition, Long> now = committed(admin, ReferenceTables.IV3_APPLICATION, committedAtKill.keySet());
+            Map<TopicPartition, Long> input = ReferenceTables.ends(admin, Topics.AIR_QUALITY.name(), IsolationLevel.READ_UNCOMMITTED);
             committedAtKill.forEach((tp, atKill) -> {
                 if (!first.containsKey(tp) && now.get(tp) > atKill) {
                     first.put(tp, format(since(killedAt)));
                 }
+                if (!inputGrew.containsKey(tp) && input.getOrDefault(tp, 0L) > inputAtKill.getOrDefault(tp, 0L)) {
+                    inputGrew.put(tp, format(since(killedAt)));
+                }
             });
             Thread.sleep(100);
         }
-        return first + " (at the kill " + committedAtKill + ")";
+        return first + " (committed at the kill " + committedAtKill + ", input end offsets at the kill " + inputAtKill
+                + ", new input first reached them at " + inputGrew + ")";
     }
 
     /** Runs a wait on its own thread, so that several are measured from the same moment at once. */
