@@ -18,7 +18,7 @@ import pl.krakow.pulse.platform.config.PlatformConfig;
 /** {@code pulse bench}: parses the options and runs {@link Benchmark} (modules/bench). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure Kraków Pulse against the raw broker in one run: raw baseline, end to end, latency at 1k/5k/20k "
-                + "events/s, bundled replay, the Flink-comparable workload and memory. Prints one table, writes "
+                + "events/s, bundled replay, the Flink-comparable workload, the same work as the Flink peer and memory. Prints one table, writes "
                 + "bench-results/bench-<timestamp>.json and appends a row to BENCHMARKS.md.",
                 "Runs on a fresh embedded broker and registry (temporary directory, free ports) unless --bootstrap-servers is given."})
 public final class BenchCommand implements Callable<Integer> {
@@ -41,6 +41,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--flink-events", paramLabel = "N",
             description = "Events preloaded for the Flink-comparable workload, fixed (default: sized to about 30 s at the warm-up's rate, at most 1000000; quick 10000). Flink's reference used 5000000.")
     Long flinkEvents;
+
+    @Option(names = "--same-work-events", paramLabel = "N,N,...", split = ",",
+            description = "Sizes of the same-work section (the Flink peer's job; one measurement per size; default 1000000,5000000, quick 20000).")
+    List<Long> sameWorkEvents;
+
+    @Option(names = "--same-work-full-catalog", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "The same-work section also times the full IV.3 catalog on the same input (default: ${DEFAULT-VALUE}).")
+    boolean sameWorkFullCatalog;
 
     @Option(names = "--rates", paramLabel = "R,R,...", split = ",",
             description = "Offered rates of the latency phases in events/s (default 1000,5000,20000).")
@@ -73,7 +81,7 @@ public final class BenchCommand implements Callable<Integer> {
     boolean noAppend;
 
     @Option(names = "--sections", paramLabel = "ID,ID,...", split = ",",
-            description = "Run only these sections (raw, end-to-end, latency, replay, flink-workload; raw and memory always run). "
+            description = "Run only these sections (raw, end-to-end, latency, replay, flink-workload, same-work, gtfs-rt; raw and memory always run). "
                     + "A partial run appends no row to the benchmarks file.")
     List<String> sections;
 
@@ -95,6 +103,14 @@ public final class BenchCommand implements Callable<Integer> {
             if (events != null || flinkEvents != null) {
                 o = o.withFixedSizes();
             }
+            custom = true;
+        }
+        if (sameWorkEvents != null) {
+            o = o.withSameWorkEvents(sameWorkEvents);
+            custom = true;
+        }
+        if (!sameWorkFullCatalog) {
+            o = o.withSameWorkFullCatalog(false);
             custom = true;
         }
         if (rates != null || latencySeconds != null) {

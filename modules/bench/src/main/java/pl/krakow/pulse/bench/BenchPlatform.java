@@ -192,6 +192,11 @@ final class BenchPlatform implements AutoCloseable {
 
     /** Deletes and re-creates {@code topics}, empty, with their registry partitions and configs. */
     void resetTopics(Collection<TopicSpec<?>> topics) {
+        resetTopics(topics, partitions());
+    }
+
+    /** As {@link #resetTopics(Collection)}, every partitioned topic with {@code partitionCount} partitions. */
+    void resetTopics(Collection<TopicSpec<?>> topics, int partitionCount) {
         if (!embedded && !resetAllowed) {
             throw new IllegalStateException("the benchmark deletes and re-creates " + topics.stream().map(TopicSpec::name).toList()
                     + " on " + bootstrapServers + " before every measurement; run it against a scratch cluster and pass "
@@ -203,7 +208,7 @@ final class BenchPlatform implements AutoCloseable {
         // Creation right after deletion can race the controller; retry until every topic exists anew.
         long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
         while (true) {
-            TopicProvisioner.ensure(admin, specs, replicationFactor(), partitions());
+            TopicProvisioner.ensure(admin, specs, replicationFactor(), partitionCount);
             if (allLed(names)) {
                 return;
             }
@@ -316,9 +321,17 @@ final class BenchPlatform implements AutoCloseable {
      * empty state directory, so it reads its input from the beginning.
      */
     IndicatorsRun newIndicators(String name) {
+        return newIndicators(name, catalog, Map.of());
+    }
+
+    /** As {@link #newIndicators(String)}, computing {@code indicators} with the run's configuration plus {@code overrides}. */
+    IndicatorsRun newIndicators(String name, IndicatorCatalog indicators, Map<String, String> overrides) {
         String prefix = "bench-" + name + "-" + (++topologies);
-        PulseConfig own = config.with(Map.of(PlatformConfig.APPLICATION_ID_PREFIX.name(), prefix));
-        return new IndicatorsRun(this, new KafkaClients(bootstrapServers, own), workDir.resolve("streams").resolve(prefix));
+        Map<String, String> own = new HashMap<>(overrides);
+        own.put(PlatformConfig.APPLICATION_ID_PREFIX.name(), prefix);
+        PulseConfig configured = config.with(own);
+        return new IndicatorsRun(this, configured, indicators, new KafkaClients(bootstrapServers, configured),
+                workDir.resolve("streams").resolve(prefix));
     }
 
     /** One running instance of the IV.3 topology; closing it also deletes its state and internal topics. */
@@ -328,12 +341,12 @@ final class BenchPlatform implements AutoCloseable {
         private final StreamsApplication app;
         private final Path stateDir;
 
-        IndicatorsRun(BenchPlatform platform, KafkaClients clients, Path stateDir) {
+        IndicatorsRun(BenchPlatform platform, PulseConfig config, IndicatorCatalog catalog, KafkaClients clients, Path stateDir) {
             this.platform = platform;
             this.stateDir = stateDir;
             this.metrics = new PulseMetrics("pulse-bench");
-            this.app = Iv3EnvironmentTopology.application(clients, platform.serdes, platform.catalog, platform.zone, metrics, stateDir,
-                    TopologyOptions.fromConfig(platform.config, metrics.registry()));
+            this.app = Iv3EnvironmentTopology.application(clients, platform.serdes, catalog, platform.zone, metrics, stateDir,
+                    TopologyOptions.fromConfig(config, metrics.registry()));
         }
 
         IndicatorsRun start() {

@@ -72,6 +72,9 @@ public final class Benchmark {
             if (options.includes("flink-workload")) {
                 sections.add(FlinkWorkload.run(ctx));
             }
+            if (options.includes(SameWorkload.ID)) {
+                sections.add(SameWorkload.run(ctx));
+            }
             if (options.includes(GtfsRtWorkload.ID)) {
                 sections.add(GtfsRtWorkload.run(ctx));
             }

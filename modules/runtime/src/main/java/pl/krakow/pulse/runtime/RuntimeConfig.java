@@ -29,6 +29,11 @@ public final class RuntimeConfig {
             Duration.ofMillis(50), "Coalesces a window's updates into at most one PROVISIONAL value per interval. Under "
                     + "exactly-once nothing is visible before the next commit anyway, so the default equals "
                     + "streams.commit.interval.ms; PT0S emits a value for every accepted event (much lower throughput).");
+    public static final ConfigKey<Boolean> EMIT_PROVISIONAL = ConfigKey.bool("indicators.emit.provisional", "indicators",
+            true, "true: a window's value is published as it changes (PROVISIONAL, coalesced by indicators.emit.interval) and "
+                    + "once more when it closes (FINAL). false: the daily-mean and hourly-value series (and the stages derived "
+                    + "from them) publish only the FINAL value at window end plus grace, as a windowed batch or Flink job does: "
+                    + "far less output, but nothing is visible before a window closes.");
     public static final ConfigKey<Duration> STREAMS_STALL_TIMEOUT = ConfigKey.duration("streams.stall.timeout", "streams",
             Duration.ofSeconds(60), "A Streams application out of RUNNING (rebalancing, restoring) for longer than this, or "
                     + "RUNNING with input lag and nothing processed for this long, is reported stuck: /ready not ready, "
@@ -51,7 +56,7 @@ public final class RuntimeConfig {
                     + "naming what it could not reach.");
 
     /** Every key of this module, in documentation order. */
-    public static final List<ConfigKey<?>> KEYS = List.of(IDLE_TIMEOUT, PUNCTUATION_INTERVAL, EMIT_INTERVAL,
+    public static final List<ConfigKey<?>> KEYS = List.of(IDLE_TIMEOUT, PUNCTUATION_INTERVAL, EMIT_INTERVAL, EMIT_PROVISIONAL,
             STREAMS_STALL_TIMEOUT, ABORT_HANGING_TRANSACTIONS, MANAGEMENT_HTTP_HOST, MANAGEMENT_HTTP_PORT,
             STARTUP_CONNECT_TIMEOUT);
 }

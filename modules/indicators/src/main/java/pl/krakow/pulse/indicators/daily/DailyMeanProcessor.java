@@ -92,6 +92,10 @@ import pl.krakow.pulse.runtime.streams.watermark.SourcePartitions;
  * visibility and cuts output (and broker load) up to 24-fold in backfills. The "changed, not yet
  * published" mark is kept in the stored state, so a restart never loses an update.
  *
+ * <p><b>FINAL only.</b> With {@code provisional} false no PROVISIONAL value is emitted (to the table or the
+ * derived children): each window is published once, FINAL, when it closes — the output of a windowed batch or
+ * Flink job. The store still holds every open window, so a restart loses nothing.
+ *
  * <p><b>Hourly values.</b> With {@link pl.krakow.pulse.indicators.window.HourWindows} (kind {@code hourly_value})
  * the same rules apply to one-hour windows: the "mean" of an hour is its single value, the latest one sent.
  *
@@ -126,6 +130,8 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
     private final long emitIntervalMs;
     /** Children that also receive every emitted value: year to date, completeness, the city re-key. */
     private final String[] derivedChildren;
+    /** False: only FINAL values are emitted. */
+    private final boolean provisional;
 
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<Bytes, DailyMeanAccumulator> days;
@@ -196,6 +202,20 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
                               Duration punctuationInterval, Duration idleTimeout, DailyMeanMetrics metrics,
                               String defaultSourceTopic, Serializer<AirQualityMeasurement> sourceValueSerializer,
                               String valuesChild, String lateChild, Duration emitInterval, List<String> derivedChildren) {
+        this(definition, windows, clock, punctuationInterval, idleTimeout, metrics, defaultSourceTopic, sourceValueSerializer,
+                valuesChild, lateChild, emitInterval, derivedChildren, true);
+    }
+
+    /**
+     * @param provisional false: no PROVISIONAL value is emitted at all (neither to the table nor to the derived
+     *                    children), only each window's FINAL value at {@code end + grace}
+     */
+    public DailyMeanProcessor(DailyMeanDefinition definition, CalendarWindows windows, Clock clock,
+                              Duration punctuationInterval, Duration idleTimeout, DailyMeanMetrics metrics,
+                              String defaultSourceTopic, Serializer<AirQualityMeasurement> sourceValueSerializer,
+                              String valuesChild, String lateChild, Duration emitInterval, List<String> derivedChildren,
+                              boolean provisional) {
+        this.provisional = provisional;
         this.derivedChildren = derivedChildren.toArray(new String[0]);
         this.definition = definition;
         this.windows = windows;
@@ -235,7 +255,7 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
                     finaliseDue(closingTimeMs());
                     reportProgress();
                 });
-        if (emitIntervalMs > 0) {
+        if (provisional && emitIntervalMs > 0) {
             emitter = context.schedule(Duration.ofMillis(emitIntervalMs), PunctuationType.WALL_CLOCK_TIME,
                     wallClock -> emitPending());
         }
@@ -286,7 +306,8 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
             case ADDED -> {
             }
         }
-        if (emitIntervalMs > 0) {
+        boolean coalesced = provisional && emitIntervalMs > 0;
+        if (coalesced) {
             acc.pendingEmission(true);
             pendingKeys.add(key);
         }
@@ -294,7 +315,7 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
         if (newDay) {
             openKeys().add(key);
         }
-        if (emitIntervalMs > 0) {
+        if (coalesced || !provisional) {
             return;
         }
         long now = clock.millis();

@@ -44,7 +44,8 @@ public final class DailyMeanSupplier implements ProcessorSupplier<String, AirQua
     public Processor<String, AirQualityMeasurement, String, SpecificRecord> get() {
         return new DailyMeanProcessor(def, def.hourly() ? new HourWindows(zone) : new LocalDayWindows(zone),
                 options.clock(), options.punctuationInterval(), options.idleTimeout(), metrics, Topics.AIR_QUALITY.name(),
-                measurementSerde.serializer(), valuesSink, lateSink, options.emitInterval(), derivedChildren);
+                measurementSerde.serializer(), valuesSink, lateSink, options.emitInterval(), derivedChildren,
+                options.provisional());
     }
 
     @Override

@@ -19,9 +19,13 @@ import pl.krakow.pulse.runtime.RuntimeConfig;
  * @param emitInterval        {@link Duration#ZERO} (default): a PROVISIONAL value per change; positive:
  *                            coalesce a station-day's changes and emit at most once per interval (set it
  *                            to {@code commit.interval.ms} for backfills: same visibility, far less output)
+ * @param provisional         true (default): windows are published as they change (PROVISIONAL) and once more when
+ *                            they close (FINAL); false: the daily-mean and hourly-value series publish only the FINAL
+ *                            value at window end (what a windowed batch or Flink job gives), and the stages derived
+ *                            from them see only FINAL values too
  */
 public record TopologyOptions(MeterRegistry meters, Clock clock, Duration punctuationInterval, Duration idleTimeout,
-                              Duration emitInterval) {
+                              Duration emitInterval, boolean provisional) {
 
     public static final Duration DEFAULT_PUNCTUATION_INTERVAL = Duration.ofSeconds(30);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(1);
@@ -40,10 +44,10 @@ public record TopologyOptions(MeterRegistry meters, Clock clock, Duration punctu
         }
     }
 
-    /** Global Micrometer registry, system UTC clock, 30 s punctuation, 1 h idle timeout, emit every change. */
+    /** Global Micrometer registry, system UTC clock, 30 s punctuation, 1 h idle timeout, emit every change, PROVISIONAL values on. */
     public static TopologyOptions defaults() {
         return new TopologyOptions(Metrics.globalRegistry, Clock.systemUTC(), DEFAULT_PUNCTUATION_INTERVAL, DEFAULT_IDLE_TIMEOUT,
-                Duration.ZERO);
+                Duration.ZERO, true);
     }
 
     /** The options an operator configured ({@code indicators.*} keys): what {@code pulse run} and the benchmark use. */
@@ -51,26 +55,31 @@ public record TopologyOptions(MeterRegistry meters, Clock clock, Duration punctu
         return defaults().withMeters(registry)
                 .withIdleTimeout(config.get(RuntimeConfig.IDLE_TIMEOUT))
                 .withPunctuationInterval(config.get(RuntimeConfig.PUNCTUATION_INTERVAL))
-                .withEmitInterval(config.get(RuntimeConfig.EMIT_INTERVAL));
+                .withEmitInterval(config.get(RuntimeConfig.EMIT_INTERVAL))
+                .withProvisional(config.get(RuntimeConfig.EMIT_PROVISIONAL));
     }
 
     public TopologyOptions withMeters(MeterRegistry registry) {
-        return new TopologyOptions(registry, clock, punctuationInterval, idleTimeout, emitInterval);
+        return new TopologyOptions(registry, clock, punctuationInterval, idleTimeout, emitInterval, provisional);
     }
 
     public TopologyOptions withClock(Clock c) {
-        return new TopologyOptions(meters, c, punctuationInterval, idleTimeout, emitInterval);
+        return new TopologyOptions(meters, c, punctuationInterval, idleTimeout, emitInterval, provisional);
     }
 
     public TopologyOptions withPunctuationInterval(Duration interval) {
-        return new TopologyOptions(meters, clock, interval, idleTimeout, emitInterval);
+        return new TopologyOptions(meters, clock, interval, idleTimeout, emitInterval, provisional);
     }
 
     public TopologyOptions withIdleTimeout(Duration timeout) {
-        return new TopologyOptions(meters, clock, punctuationInterval, timeout, emitInterval);
+        return new TopologyOptions(meters, clock, punctuationInterval, timeout, emitInterval, provisional);
     }
 
     public TopologyOptions withEmitInterval(Duration interval) {
-        return new TopologyOptions(meters, clock, punctuationInterval, idleTimeout, interval);
+        return new TopologyOptions(meters, clock, punctuationInterval, idleTimeout, interval, provisional);
+    }
+
+    public TopologyOptions withProvisional(boolean publishProvisional) {
+        return new TopologyOptions(meters, clock, punctuationInterval, idleTimeout, emitInterval, publishProvisional);
     }
 }
