@@ -295,6 +295,7 @@ final class SameWorkload {
         long lastHourEnd = Long.MIN_VALUE;
         long began = System.nanoTime();
         DayCache dayCache = new DayCache(zone);
+        java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(ctx.platform.clients().producer("bench-same-work-preload"),
                 new StringSerializer(), new ByteArraySerializer())) {
             for (int y = 0; sent < n; y++) {
@@ -314,7 +315,14 @@ final class SameWorkload {
                             AirQualityMeasurement m = new AirQualityMeasurement(id, end, GiosWideCsvParser.FEED,
                                     "bench-same-work.csv:" + (r + 2), station, col.pollutant(), value,
                                     GiosWideCsvParser.AVERAGING_PERIOD_SECONDS, false, now);
-                            producer.send(new ProducerRecord<>(topic, null, hourEndMs, station, serializer.serialize(topic, m)));
+                            // Record timestamp = now, as the peer's producer does: the topology takes event time from the
+                            // value, and scaled event time runs into the future (5 M events reach 2031), which the broker's
+                            // message.timestamp.after.max.ms would reject as a record timestamp.
+                            producer.send(new ProducerRecord<>(topic, station, serializer.serialize(topic, m)), (md, e) -> {
+                                if (e != null) {
+                                    failure.compareAndSet(null, e);
+                                }
+                            });
                             sent++;
                             firstHourEnd = Math.min(firstHourEnd, hourEndMs);
                             lastHourEnd = Math.max(lastHourEnd, hourEndMs);
@@ -334,6 +342,9 @@ final class SameWorkload {
                 }
             }
             producer.flush();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("preloading the same-work input failed: " + failure.get(), failure.get());
         }
         return new Preload(sent, days, maxEventTime, Instant.ofEpochMilli(firstHourEnd), Instant.ofEpochMilli(lastHourEnd),
                 (System.nanoTime() - began) / 1e9, graceMs);

@@ -81,9 +81,11 @@ public abstract class IndicatorsTestBase {
 
     /** ZERO: a PROVISIONAL value per change (the default); a test may set it before starting the driver. */
     protected Duration emitInterval = Duration.ZERO;
+    /** True: PROVISIONAL values on (the default); a test may set it before starting the driver. */
+    protected boolean provisional = true;
 
     protected TopologyOptions options() {
-        return TopologyOptions.defaults().withMeters(meters).withClock(clock).withEmitInterval(emitInterval);
+        return TopologyOptions.defaults().withMeters(meters).withClock(clock).withEmitInterval(emitInterval).withProvisional(provisional);
     }
 
     protected Properties streamsProps() {

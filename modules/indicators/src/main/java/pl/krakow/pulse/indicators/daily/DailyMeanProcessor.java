@@ -160,6 +160,13 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
     private boolean idle;
     /** Decides when a progress marker is due (daily windows only; null for hourly ones). */
     private ProgressReporter progressReporter;
+    /**
+     * The open days' accumulators as last written to the store, by store key: a read-through copy so that the
+     * ~24 updates of a station-day do not each deserialize it again from the store's cache. Only this processor
+     * writes its store, and Streams calls {@link #init} again after any reset of the store (an exactly-once abort
+     * wipes and restores it), where this copy is dropped; so an entry here always equals the stored value.
+     */
+    private final Map<Bytes, DailyMeanAccumulator> live = new HashMap<>();
     /** Table key and scope per station for its current day: formatting the ISO window start is the costly part. */
     private final Map<String, CachedKey> keyCache = new HashMap<>();
 
@@ -235,6 +242,9 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
+        live.clear();
+        openKeys = null;
+        pendingKeys.clear();
         this.days = context.getStateStore(definition.storeName());
         this.closingTimeStore = context.getStateStore(definition.closingTimeStoreName());
         Long persisted = closingTimeStore.get(CLOSING_TIME_KEY);
@@ -291,7 +301,7 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
 
         String station = m.getStationCode();
         Bytes key = DailyMeanStoreKey.of(day.endMs(), station);
-        DailyMeanAccumulator acc = days.get(key);
+        DailyMeanAccumulator acc = read(key);
         boolean newDay = acc == null;
         if (newDay) {
             acc = DailyMeanAccumulator.forDay(day, definition.minValidHours());
@@ -311,7 +321,7 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
             acc.pendingEmission(true);
             pendingKeys.add(key);
         }
-        days.put(key, acc);
+        write(key, acc);
         if (newDay) {
             openKeys().add(key);
         }
@@ -321,6 +331,24 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
         long now = clock.millis();
         emit(station, acc, IndicatorStatus.PROVISIONAL, 0, now, record.timestamp());
         metrics.latency(now - ingestedAtMs);
+    }
+
+    /** The stored accumulator of {@code key}, from the read-through copy when it holds it. */
+    private DailyMeanAccumulator read(Bytes key) {
+        DailyMeanAccumulator acc = live.get(key);
+        if (acc == null) {
+            acc = days.get(key);
+            if (acc != null) {
+                live.put(key, acc);
+            }
+        }
+        return acc;
+    }
+
+    /** Stores {@code acc} (the changelog follows through the store's cache) and keeps it as the read-through copy. */
+    private void write(Bytes key, DailyMeanAccumulator acc) {
+        days.put(key, acc);
+        live.put(key, acc);
     }
 
     private long closingTimeMs() {
@@ -354,7 +382,7 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
                 break; // keys are in window-end order: every later day is open too
             }
             it.remove();
-            DailyMeanAccumulator acc = days.get(key);
+            DailyMeanAccumulator acc = read(key);
             if (acc == null) {
                 continue;
             }
@@ -362,6 +390,7 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
             pendingKeys.remove(key); // the FINAL value supersedes a pending PROVISIONAL one
             emit(DailyMeanStoreKey.stationCode(key), acc, IndicatorStatus.FINAL, 1, now, dueMs);
             days.delete(key);
+            live.remove(key);
             lastFinalisedDueMs = Math.max(lastFinalisedDueMs, dueMs);
             finalised++;
         }
@@ -396,12 +425,12 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
         }
         long now = clock.millis();
         for (Bytes key : pendingKeys) {
-            DailyMeanAccumulator acc = days.get(key);
+            DailyMeanAccumulator acc = read(key);
             if (acc == null || !acc.pendingEmission()) {
                 continue;
             }
             acc.pendingEmission(false);
-            days.put(key, acc);
+            write(key, acc);
             emit(DailyMeanStoreKey.stationCode(key), acc, IndicatorStatus.PROVISIONAL, 0, now, acc.latestHourEndMs());
             metrics.latency(now - acc.lastIngestedAtMs());
         }
@@ -490,5 +519,6 @@ public final class DailyMeanProcessor implements Processor<String, AirQualityMea
         }
         pendingKeys.clear();
         keyCache.clear();
+        live.clear();
     }
 }
