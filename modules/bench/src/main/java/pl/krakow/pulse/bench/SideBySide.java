@@ -84,7 +84,7 @@ final class SideBySide {
     static final double SAME_WORK_TARGET = 1.0;
     static final double FULL_CATALOG_TARGET = 0.5;
 
-    /** The peer's run modes this table shows, with the words a failure note uses for them. */
+    /** The peer's run modes the table shows: plain consume, the hand-written consumer loop, Flink exactly-once. */
     static final String CONSUME = "consume";
     static final String CONSUMER_LOOP = "baseline";
     static final String FLINK_EOS = "flink-eos";
