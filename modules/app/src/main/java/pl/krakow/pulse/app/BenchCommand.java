@@ -85,6 +85,12 @@ public final class BenchCommand implements Callable<Integer> {
                     + "A partial run appends no row to the benchmarks file.")
     List<String> sections;
 
+    @Option(names = "--peer-results", paramLabel = "FILE",
+            description = "The Flink peer's results/runs.jsonl (../shared/peer-flink, run just before on this machine): after the run, "
+                    + "prints and appends to the benchmarks file one side-by-side row per size both measured (partial runs too). "
+                    + "modules/bench/side-by-side.sh runs both.")
+    Path peerResults;
+
     @Override
     public Integer call() throws Exception {
         PulseConfig config = options.load(Map.of());
@@ -130,14 +136,25 @@ public final class BenchCommand implements Callable<Integer> {
         if (custom) {
             o = o.withMode("custom");
         }
+        if (peerResults != null) {
+            // Before the run: a wrong path should not cost a benchmark's minutes.
+            Benchmark.checkPeerResults(peerResults, o);
+        }
         quietComponentLogs();
 
         BenchReport report = Benchmark.run(config, o, System.err);
         System.out.println();
         System.out.print(report.table());
-        Path json = Benchmark.write(report, o);
+        Path json = Benchmark.write(report, o, peerResults);
         System.out.println("report: " + json + (o.benchmarksFile() == null ? ""
-                : o.complete() ? "; row appended to " + o.benchmarksFile() : "; partial run, no row appended to " + o.benchmarksFile()));
+                : o.complete() ? "; row appended to " + o.benchmarksFile() : "; partial run, no row appended to the main table of " + o.benchmarksFile()));
+        if (peerResults != null) {
+            System.out.println();
+            System.out.println("Side by side with the Flink peer (" + peerResults + "):");
+            System.out.print(Benchmark.sideBySide(report, peerResults));
+            System.out.println(o.benchmarksFile() == null ? "(--no-append: side-by-side rows not appended)"
+                    : "side-by-side rows appended to " + o.benchmarksFile());
+        }
         return 0;
     }
 

@@ -99,13 +99,56 @@ public final class Benchmark {
 
     /** Writes {@code bench-<timestamp>.json} into the output directory and appends the row to BENCHMARKS.md (if set). */
     public static Path write(BenchReport report, BenchOptions options) throws IOException {
+        return write(report, options, null);
+    }
+
+    /**
+     * As {@link #write(BenchReport, BenchOptions)}, and with the Flink peer's {@code runs.jsonl} ({@code peerRuns}, null
+     * = none) also appends the side-by-side rows to BENCHMARKS.md (if set) — for partial runs too, since
+     * {@code side-by-side.sh} runs only the same-work section; the main table's row stays for complete runs.
+     */
+    public static Path write(BenchReport report, BenchOptions options, Path peerRuns) throws IOException {
         Files.createDirectories(options.outputDir());
         Path json = options.outputDir().resolve("bench-" + FILE_STAMP.format(Instant.parse(report.startedAt())) + ".json");
         Files.writeString(json, report.toJson() + "\n", StandardCharsets.UTF_8);
         if (options.benchmarksFile() != null && options.complete()) {
             BenchmarksFile.append(options.benchmarksFile(), report);
         }
+        if (options.benchmarksFile() != null && peerRuns != null) {
+            SideBySide.append(options.benchmarksFile(), SideBySide.rows(report, SideBySide.read(peerRuns)));
+        }
         return json;
+    }
+
+    /**
+     * Checks before a run that {@code peerRuns} is the Flink peer's readable {@code runs.jsonl} with at least one timed run,
+     * and that the same-work section it is compared with will run: a long run should not end on a typo.
+     *
+     * @throws IllegalArgumentException saying what is wrong
+     */
+    public static void checkPeerResults(Path peerRuns, BenchOptions options) {
+        if (!options.includes(SameWorkload.ID)) {
+            throw new IllegalArgumentException("--peer-results compares with the " + SameWorkload.ID + " section, which this run leaves out");
+        }
+        SideBySide.read(peerRuns);
+    }
+
+    /**
+     * The side-by-side comparison for the console: the peer's figures per size and job (median [min – max], failed runs),
+     * then the table header and one row per size both measured — the rows {@link #write(BenchReport, BenchOptions, Path)}
+     * appends — or a line saying that no size matched.
+     */
+    public static String sideBySide(BenchReport report, Path peerRuns) {
+        SideBySide.PeerRuns peer = SideBySide.read(peerRuns);
+        List<String> rows = SideBySide.rows(report, peer);
+        StringBuilder sb = new StringBuilder(peer.describe());
+        if (rows.isEmpty()) {
+            sb.append("no size in both: peer ").append(peer.sizes()).append(", same-work ").append(SideBySide.reportSizes(report)).append('\n');
+            return sb.toString();
+        }
+        sb.append(SideBySide.TABLE_HEADER).append('\n').append(SideBySide.TABLE_RULE).append('\n');
+        rows.forEach(r -> sb.append(r).append('\n'));
+        return sb.toString();
     }
 
     static final double RSS_TARGET_MIB = 1024;

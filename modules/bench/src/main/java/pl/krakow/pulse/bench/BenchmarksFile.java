@@ -86,7 +86,7 @@ final class BenchmarksFile {
     static String row(BenchReport r) {
         MachineInfo m = r.machine();
         List<String> cells = new ArrayList<>();
-        cells.add(r.startedAt().replace('T', ' ').replaceAll("\\.\\d+Z$", "Z").replace("Z", ""));
+        cells.add(date(r));
         cells.add(m.commit());
         cells.add(r.mode());
         cells.add(Integer.toString(m.cores()));
@@ -107,6 +107,11 @@ final class BenchmarksFile {
         long pass = r.targets().stream().filter(e -> e.getValue().passes()).count();
         cells.add(pass + " PASS, " + (r.targets().size() - pass) + " MISS");
         return "| " + String.join(" | ", cells) + " |";
+    }
+
+    /** The run's start as the tables show it: {@code 2026-06-01 12:00:00}, UTC, no fraction. */
+    static String date(BenchReport r) {
+        return r.startedAt().replace('T', ' ').replaceAll("\\.\\d+Z$", "Z").replace("Z", "");
     }
 
     private static Figure find(BenchReport r, String section, String figure) {
