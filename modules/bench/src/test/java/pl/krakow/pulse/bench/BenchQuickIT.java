@@ -29,12 +29,15 @@ class BenchQuickIT {
         BenchOptions options = BenchOptions.quick()
                 .withRepetitions(1, false)
                 .withSizes(20_000, 3_000, 5_000)
+                .withSameWorkEvents(List.of(3_000L))
                 .withLatency(BenchOptions.DEFAULT_RATES, Duration.ofMillis(300))
                 .withOutput(dir.resolve("bench-results"), dir.resolve("BENCHMARKS.md"))
                 .withTimeout(Duration.ofMinutes(2));
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
 
-        BenchReport report = Benchmark.run(PulseConfig.defaults(), options, new PrintStream(progress, true, StandardCharsets.UTF_8));
+        // The runtime keys too: the same-work section sets indicators.emit.provisional for its topology.
+        PulseConfig config = PulseConfig.load(pl.krakow.pulse.runtime.RuntimeConfig.KEYS, null, java.util.Map.of(), java.util.Map.of());
+        BenchReport report = Benchmark.run(config, options, new PrintStream(progress, true, StandardCharsets.UTF_8));
         Path json = Benchmark.write(report, options);
 
         assertThat(report.sections()).extracting(Section::id).containsExactlyElementsOf(BenchOptions.ALL_SECTIONS);
@@ -59,8 +62,11 @@ class BenchQuickIT {
         List<String> rows = benchmarks.lines().filter(l -> l.startsWith("| 2")).toList();
         assertThat(rows).hasSize(1);
         assertThat(report.table()).contains("1 raw baseline", "2 end to end", "3 latency", "4 replay", "5 Flink-comparable workload",
-                "6 GTFS-RT-shaped load", "7 memory");
-        assertThat(progress.toString(StandardCharsets.UTF_8)).contains("raw baseline rep 1/1", "flink workload rep 1/1");
+                "6 Same work as the Flink peer", "7 GTFS-RT-shaped load", "8 memory");
+        assertThat(progress.toString(StandardCharsets.UTF_8)).contains("raw baseline rep 1/1", "flink workload rep 1/1",
+                "same work 3,000 rep 1/1", "full IV.3 catalog 3,000 rep 1/1", "every mean, count and valid flag equal to the independent computation");
+        assertThat(report.section("same-work").figures()).extracting(Figure::name)
+                .contains("same work events/s N=3000", "full IV.3 catalog events/s N=3000");
         // The benchmark's working directory (broker data, Streams state) is gone.
         try (var left = Files.list(dir.resolve("bench-results"))) {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactly(json.getFileName().toString());
