@@ -8,6 +8,8 @@
 # Everything on loopback, on ports picked free at start (kept across the restarts of a run).
 # Usage: modules/bench/run-timing.sh [--runs N] [--settle S] [--timeout S] [--output-dir DIR] [--keep-data]
 set -euo pipefail
+# One block, read whole before it runs: editing the file (a checkout, a rebuild) cannot change a running measurement.
+{
 
 runs=1            # repetitions of the whole sequence (fresh, clean restart, kill -9 restart); medians printed
 settle=20         # seconds the fresh instance keeps running after both readiness figures, before VmHWM is read
@@ -87,6 +89,14 @@ launch() {
   pid=$!
 }
 
+# rebuilt_during: ./pulse rebuilt the jar inside a timed launch (a source changed while the script ran): figure void.
+rebuilt_during() {
+  if grep -q "^Building Kraków Pulse" "$work/run$run-$1.log"; then
+    log "$1: ./pulse rebuilt the jar during the timed launch (a source changed while measuring): figures void"
+    keep_data=true; exit 1
+  fi
+}
+
 # await_ready: polls every 100 ms until /ready is 200 and the IV.3 endpoint serves a numeric value;
 # sets ready_ms and iv3_ms (ms after launch). Fails when the process dies or the timeout passes.
 await_ready() {
@@ -115,6 +125,7 @@ await_ready() {
     fi
     sleep 0.1
   done
+  rebuilt_during "$phase"
   log "$phase: /ready 200 after $(secs "$ready_ms") s, first IV.3 value after $(secs "$iv3_ms") s"
 }
 
@@ -137,7 +148,7 @@ stop() {
   while alive "$pid" && [ $(( $(now_ms) - t0 )) -lt $(( stop_timeout * 1000 )) ]; do sleep 0.05; done
   stop_ms=$(( $(now_ms) - t0 ))
   if alive "$pid"; then log "no exit ${stop_timeout} s after SIG$sig: SIGKILL"; kill -KILL "$pid"; stop_ms=""; fi
-  stop_rc=0; wait "$pid" || stop_rc=$?
+  stop_rc=0; { wait "$pid"; } 2>/dev/null || stop_rc=$?
   pid=""
 }
 
@@ -243,3 +254,5 @@ $rows
 }
 EOF
 echo "JSON: $json"
+exit 0
+}
