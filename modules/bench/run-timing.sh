@@ -152,7 +152,7 @@ stop() {
   pid=""
 }
 
-declare -a fresh_ready fresh_iv3 rss term_ms term_rc clean_ready clean_iv3 kill_ready kill_iv3
+declare -a fresh_ready fresh_iv3 rss term_ms term_rc term2_ms term2_rc clean_ready clean_iv3 kill_ready kill_iv3
 for run in $(seq 1 "$runs"); do
   data="$work/data-$run"
   mkdir -p "$data"
@@ -183,7 +183,8 @@ for run in $(seq 1 "$runs"); do
   sleep 5
   peak="$(awk -v a="$peak" -v b="$(vmhwm)" 'BEGIN { print (a > b ? a : b) }')"
   stop TERM
-  [ "$stop_rc" = 0 ] || log "kill9: SIGTERM -> exit $stop_rc"
+  term2_ms+=("${stop_ms:-}"); term2_rc+=("$stop_rc")
+  log "kill9: SIGTERM -> exit $stop_rc after $(secs "${stop_ms:-0}") s"
   rss+=("$peak")
   log "run $run: peak RSS $peak MiB (max VmHWM of the three processes)"
   $keep_data || rm -rf "$data"
@@ -214,7 +215,7 @@ table() {  # NAME KEY UNIT DIVISOR TARGET SAMPLES...
     verdict="$(awk -v v="$median" -v t="$target" 'BEGIN { print (v <= t ? "PASS" : "MISS") }')"
   fi
   local shown="$median"; [ "$runs" -gt 1 ] && shown="$median ($min–$max)"
-  printf '%-44s %-22s %-10s %s\n' "$name" "$shown $unit" "$( [ "$target" = - ] && echo - || echo "≤ $target $unit")" "$verdict"
+  printf '%-46s %-24s %-12s %s\n' "$name" "$shown $unit" "$( [ "$target" = - ] && echo - || echo "<= $target $unit")" "$verdict"
   samples="$(printf '%s\n' "$@" | awk -v d="$div" '{ printf "%s%s", (NR > 1 ? "," : ""), ($1 == "" ? "null" : sprintf("%.3f", $1 / d)) }')"
   rows+="${rows:+,
 }    {\"figure\": \"$key\", \"description\": \"$name\", \"unit\": \"$unit\", \"median\": $median, \"min\": $min, \"max\": $max, \"target\": $( [ "$target" = - ] && echo null || echo "$target"), \"verdict\": \"$verdict\", \"samples\": [$samples]}"
@@ -222,16 +223,17 @@ table() {  # NAME KEY UNIT DIVISOR TARGET SAMPLES...
 
 echo
 echo "pulse run start-up, restart and memory — $runs run(s), $(nproc) cores, load $load_start → $load_end$( [ "$runs" -gt 1 ] && echo ', median (min–max)')"
-printf '%-44s %-22s %-10s %s\n' "figure" "measured" "target" ""
+printf '%-46s %-24s %-12s %s\n' "figure" "measured" "target" ""
 table "fresh: launch -> /ready 200"                  fresh_ready s 1000 - "${fresh_ready[@]}"
 table "fresh: launch -> first IV.3 value (API)"      fresh_first_iv3 s 1000 "$target_first_iv3" "${fresh_iv3[@]}"
 table "SIGTERM -> exit"                              sigterm_exit s 1000 - "${term_ms[@]}"
+table "SIGTERM -> exit (after the kill -9 restart)"   sigterm_exit_after_restart s 1000 - "${term2_ms[@]}"
 table "restart after clean stop: -> /ready 200"      restart_clean_ready s 1000 "$target_restart_ready" "${clean_ready[@]}"
 table "restart after clean stop: -> first IV.3"      restart_clean_first_iv3 s 1000 "$target_restart_ready" "${clean_iv3[@]}"
 table "restart after kill -9: -> /ready 200"         restart_kill_ready s 1000 "$target_restart_ready" "${kill_ready[@]}"
 table "restart after kill -9: -> first IV.3"         restart_kill_first_iv3 s 1000 "$target_restart_ready" "${kill_iv3[@]}"
 table "peak RSS (VmHWM, max of the 3 processes)"     peak_rss MiB 1 "$target_rss_mib" "${rss[@]}"
-echo "SIGTERM exit status: ${term_rc[*]}"
+echo "SIGTERM exit status: fresh instance ${term_rc[*]}; after the kill -9 restart ${term2_rc[*]} (0 expected)"
 if awk -v l="$load_start" -v e="$load_end" 'BEGIN { exit !(l > 1 || e > 1) }'; then
   echo "WARNING: 1-minute load average above 1 ($load_start at start, $load_end at end): other work ran, the figures are skewed"
 fi
@@ -248,6 +250,7 @@ cat >"$json" <<EOF
   "load_avg_1m_end": $load_end,
   "java_opts": "$java_opts",
   "sigterm_exit_status": [$(IFS=,; echo "${term_rc[*]}")],
+  "sigterm_exit_status_after_kill_restart": [$(IFS=,; echo "${term2_rc[*]}")],
   "figures": [
 $rows
   ]
