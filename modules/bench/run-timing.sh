@@ -214,8 +214,8 @@ table() {  # NAME KEY UNIT DIVISOR TARGET SAMPLES...
   if [ "$target" != "-" ] && [ "$median" != "null" ]; then
     verdict="$(awk -v v="$median" -v t="$target" 'BEGIN { print (v <= t ? "PASS" : "MISS") }')"
   fi
-  local shown="$median"; [ "$runs" -gt 1 ] && shown="$median ($min–$max)"
-  printf '%-46s %-24s %-12s %s\n' "$name" "$shown $unit" "$( [ "$target" = - ] && echo - || echo "<= $target $unit")" "$verdict"
+  local shown="$median"; [ "$runs" -gt 1 ] && shown="$median ($min-$max)"
+  printf '%-46s %-28s %-12s %s\n' "$name" "$shown $unit" "$( [ "$target" = - ] && echo - || echo "<= $target $unit")" "$verdict"
   samples="$(printf '%s\n' "$@" | awk -v d="$div" '{ printf "%s%s", (NR > 1 ? "," : ""), ($1 == "" ? "null" : sprintf("%.3f", $1 / d)) }')"
   rows+="${rows:+,
 }    {\"figure\": \"$key\", \"description\": \"$name\", \"unit\": \"$unit\", \"median\": $median, \"min\": $min, \"max\": $max, \"target\": $( [ "$target" = - ] && echo null || echo "$target"), \"verdict\": \"$verdict\", \"samples\": [$samples]}"
@@ -223,7 +223,7 @@ table() {  # NAME KEY UNIT DIVISOR TARGET SAMPLES...
 
 echo
 echo "pulse run start-up, restart and memory — $runs run(s), $(nproc) cores, load $load_start → $load_end$( [ "$runs" -gt 1 ] && echo ', median (min–max)')"
-printf '%-46s %-24s %-12s %s\n' "figure" "measured" "target" ""
+printf '%-46s %-28s %-12s %s\n' "figure" "measured" "target" ""
 table "fresh: launch -> /ready 200"                  fresh_ready s 1000 - "${fresh_ready[@]}"
 table "fresh: launch -> first IV.3 value (API)"      fresh_first_iv3 s 1000 "$target_first_iv3" "${fresh_iv3[@]}"
 table "SIGTERM -> exit"                              sigterm_exit s 1000 - "${term_ms[@]}"
