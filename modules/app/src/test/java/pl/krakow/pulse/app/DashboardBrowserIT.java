@@ -17,8 +17,10 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -38,6 +40,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.chromium.HasCdp;
+import org.openqa.selenium.JavascriptExecutor;
 import pl.krakow.pulse.testsupport.data.KrakowPm10Days2017Q1;
 import pl.krakow.pulse.events.indicators.IndicatorStatus;
 import pl.krakow.pulse.events.indicators.IndicatorValue;
@@ -278,6 +282,127 @@ class DashboardBrowserIT {
         // And the API labels what the page labels.
         JsonNode poznan = api("/api/v1/indicators/iv4.pt.on_time?scope=city:poznan&from=2026-01-28&to=2026-01-28").path("values");
         assertThat(poznan).isNotEmpty().allSatisfy(v -> assertThat(v.path("placeName").asText()).isEqualTo("Poznań"));
+    }
+
+    /**
+     * Runs at document start of every page load (before dashboard.js): records, on the browser's own clock
+     * ({@code performance.now()}, 0 = navigation start), the first moment every goal panel shows a value — each
+     * {@code section.goal} has a row with a non-empty {@code data-value} (a placeholder row has none) — and the
+     * animation frame after it (the fill painted). A MutationObserver fires at the end of the task that rendered, so
+     * the polling below does not distort the figure.
+     */
+    static final String FILL_PROBE = """
+            (function () {
+              window.__pulseFilled = null; window.__pulsePainted = null; window.__pulsePanels = 0;
+              function filled() {
+                var panels = document.querySelectorAll('section.goal');
+                if (panels.length < %d) { return false; }
+                for (var k = 0; k < panels.length; k++) {
+                  var rows = panels[k].querySelectorAll('tr[data-value]'), any = false;
+                  for (var j = 0; j < rows.length; j++) { if (rows[j].getAttribute('data-value') !== '') { any = true; break; } }
+                  if (!any) { return false; }
+                }
+                return true;
+              }
+              var observer = new MutationObserver(function () {
+                if (window.__pulseFilled === null && filled()) {
+                  window.__pulseFilled = performance.now();
+                  window.__pulsePanels = document.querySelectorAll('section.goal').length;
+                  observer.disconnect();
+                  requestAnimationFrame(function () { window.__pulsePainted = performance.now(); });
+                }
+              });
+              observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-value'] });
+            })();
+            """;
+
+    /**
+     * DESIGN target: every goal panel filled within 1 s of opening the dashboard. Measured, not asserted (a loaded
+     * 2-core CI machine must not fail it): 5 fresh page loads (browser cache disabled, like a first visit) once every
+     * goal has a value in the API; the median goes to stdout and {@code target/dashboard-timing.json}. Asserted only
+     * what a regression would break: every panel filled, within 10 s, on every load.
+     */
+    @Test
+    void measuresTheTimeUntilEveryGoalPanelIsFilled() throws Exception {
+        List<String> goals = new ArrayList<>();
+        api("/api/v1/goals").path("goals").forEach(g -> goals.add(g.path("id").asText()));
+        assertThat(goals).contains("IV.3", "IV.4", "IV.5");
+        // The data in the API first: IV.4 comes from the mobility replays, IV.5 from the incident simulator.
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            for (String g : goals) {
+                boolean any = false;
+                for (JsonNode i : api("/api/v1/goals/" + g + "/indicators").path("indicators")) {
+                    for (JsonNode v : i.path("values")) {
+                        any |= v.path("value").isNumber();
+                    }
+                }
+                if (!any) {
+                    return false;
+                }
+            }
+            return true;
+        });
+
+        HasCdp cdp = (HasCdp) browser;
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        Map<String, Object> probe = cdp.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument",
+                Map.of("source", FILL_PROBE.formatted(goals.size())));
+        cdp.executeCdpCommand("Network.enable", Map.of());
+        cdp.executeCdpCommand("Network.setCacheDisabled", Map.of("cacheDisabled", true));
+        List<Double> filled = new ArrayList<>();
+        List<Double> painted = new ArrayList<>();
+        List<Double> domContentLoaded = new ArrayList<>();
+        try {
+            for (int load = 0; load < 5; load++) {
+                browser.get(runtime.httpUrl() + "/");
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> js.executeScript("return window.__pulsePainted") != null);
+                assertThat(((Number) js.executeScript("return window.__pulsePanels")).intValue()).isEqualTo(goals.size());
+                filled.add(ms(js.executeScript("return window.__pulseFilled")));
+                painted.add(ms(js.executeScript("return window.__pulsePainted")));
+                domContentLoaded.add(ms(js.executeScript("return performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")));
+            }
+        } finally {
+            cdp.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", probe.get("identifier")));
+            cdp.executeCdpCommand("Network.setCacheDisabled", Map.of("cacheDisabled", false));
+            // The other tests use the page as it is: leave it loaded.
+            browser.get(runtime.httpUrl() + "/");
+            await().atMost(Duration.ofSeconds(60)).until(() -> "true".equals(browser.findElement(By.tagName("body")).getDomAttribute("data-loaded"))
+                    && "true".equals(browser.findElement(By.tagName("body")).getDomAttribute("data-map")));
+        }
+        double median = median(filled);
+        String line = String.format(Locale.ROOT,
+                "dashboard: every goal panel filled in %.0f ms after navigation start (median of 5, %.0f–%.0f ms; painted %.0f ms; target 1000 ms: %s)",
+                median, filled.stream().mapToDouble(d -> d).min().orElseThrow(), filled.stream().mapToDouble(d -> d).max().orElseThrow(),
+                median(painted), median <= 1000 ? "PASS" : "MISS");
+        System.out.println(line);
+        Map<String, Object> report = new java.util.LinkedHashMap<>();
+        report.put("figure", "dashboard: navigation start -> every goal panel shows a value (performance.now(), browser clock)");
+        report.put("goals", goals);
+        report.put("loads", filled.size());
+        report.put("cache", "disabled (first visit)");
+        report.put("filled_ms_median", median);
+        report.put("filled_ms", filled);
+        report.put("painted_ms_median", median(painted));
+        report.put("painted_ms", painted);
+        report.put("dom_content_loaded_ms", domContentLoaded);
+        report.put("target_ms", 1000);
+        report.put("verdict", median <= 1000 ? "PASS" : "MISS");
+        report.put("load_avg_1m", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        report.put("utc", Instant.now().toString());
+        Files.createDirectories(SCREENSHOTS);
+        JSON.writerWithDefaultPrettyPrinter().writeValue(SCREENSHOTS.resolve("dashboard-timing.json").toFile(), report);
+    }
+
+    /** A {@code performance.now()} reading, to 0.1 ms (the browser coarsens it anyway). */
+    static double ms(Object browserValue) {
+        return Math.round(((Number) browserValue).doubleValue() * 10) / 10.0;
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     static IndicatorValue value(String id, String goal, String scope, Instant start, Instant end, double v, String unit) {
