@@ -29,7 +29,7 @@ public final class CitySupplier implements ProcessorSupplier<String, SpecificRec
     @Override
     public Set<StoreBuilder<?>> stores() {
         // Cached: a city day changes with most station values of the day; one write per commit.
-        return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(city.storeName()), Serdes.String(),
+        return Set.of(Stores.keyValueStoreBuilder(pl.krakow.pulse.indicators.kind.IndicatorStores.keyValue(city.storeName()), Serdes.String(),
                 new CityDayStateSerde()).withCachingEnabled(), UpstreamWatermark.storeBuilder(city.watermarkStoreName()));
     }
 }

@@ -50,11 +50,11 @@ public final class DailyMeanSupplier implements ProcessorSupplier<String, AirQua
 
     @Override
     public Set<StoreBuilder<?>> stores() {
-        // Caching coalesces the ~24 updates of a station-day between commits into one RocksDB write and
+        // Caching coalesces the ~24 updates of a station-day between commits into one store write and
         // one changelog record; with exactly-once, commit.interval.ms bounds visibility anyway.
-        StoreBuilder<?> days = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(def.storeName()),
+        StoreBuilder<?> days = Stores.keyValueStoreBuilder(pl.krakow.pulse.indicators.kind.IndicatorStores.keyValue(def.storeName()),
                 Serdes.Bytes(), new DailyMeanAccumulatorSerde()).withCachingEnabled();
-        StoreBuilder<?> closing = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(def.closingTimeStoreName()),
+        StoreBuilder<?> closing = Stores.keyValueStoreBuilder(pl.krakow.pulse.indicators.kind.IndicatorStores.keyValue(def.closingTimeStoreName()),
                 Serdes.String(), Serdes.Long()).withCachingDisabled();
         return Set.of(days, closing);
     }

@@ -45,7 +45,7 @@ public final class ExceedanceHoursKind implements Iv3Kind<ExceedanceHoursDefinit
                 Iv3Stages.SeriesChild.toTable(e.processorName(), e.storeName(), e.sinkName(), wiring -> new ProcessorWithStores<>(
                         () -> new ExceedanceHoursProcessor(e, stages.zone(), hourly.grace().toMillis(), wiring.options().clock(),
                                 wiring.options().meters()),
-                        // Cached: a station-year changes with every hourly value; one RocksDB write per commit.
+                        // Cached: a station-year changes with every hourly value; one changelog record per commit.
                         Set.of(ProcessorWithStores.cachedStore(e.storeName(), new HourYearStateSerde())))));
     }
 }

@@ -20,11 +20,11 @@ public record ProcessorWithStores<KIn, VIn, KOut, VOut>(Supplier<Processor<KIn, 
     }
 
     /**
-     * A persistent key-value store with caching: a kind's state changes with most records, and the cache turns the
-     * changes between commits into one RocksDB write and one changelog record.
+     * An in-memory, changelogged key-value store ({@link IndicatorStores}) with caching: a kind's state changes with
+     * most records, and the cache turns the changes between commits into one changelog record.
      */
     public static <K, V> StoreBuilder<?> cachedStore(String name, Serde<K> keySerde, Serde<V> valueSerde) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keySerde, valueSerde).withCachingEnabled();
+        return Stores.keyValueStoreBuilder(IndicatorStores.keyValue(name), keySerde, valueSerde).withCachingEnabled();
     }
 
     /** {@link #cachedStore} with string keys. */
