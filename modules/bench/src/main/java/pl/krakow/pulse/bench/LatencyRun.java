@@ -27,7 +27,10 @@ final class LatencyRun {
 
     /** The rate whose p99 DESIGN §13 bounds. */
     static final int TARGET_RATE = 5_000;
-    static final double TARGET_P99_MS = 300;
+    static final double TARGET_P99_MS = 150;
+    /** DESIGN §13 (raised by issue 17): p99 ≤ 300 ms at 20 000 events/s. */
+    static final double TARGET_P99_HIGH_MS = 300;
+    static final int TARGET_HIGH_RATE = 20_000;
 
     /** Results of the section plus a memory sample taken while its topology still ran. */
     record Result(Section section, MemoryProbe.Snapshot memoryWhileRunning) {
@@ -85,7 +88,9 @@ final class LatencyRun {
             figures.add(Figure.of("p95" + at, "ms", recs.stream().map(r -> (double) r.endToEnd().p95()).toList()));
             Figure p99 = Figure.of("p99" + at, "ms", recs.stream().map(r -> (double) r.endToEnd().p99()).toList());
             if (rate == TARGET_RATE) {
-                p99 = p99.withTarget(Figure.Target.atMost(TARGET_P99_MS, "DESIGN §13: p99 ≤ 300 ms at 5 000 events/s"));
+                p99 = p99.withTarget(Figure.Target.atMost(TARGET_P99_MS, "DESIGN §13: p99 ≤ 150 ms at 5 000 events/s"));
+            } else if (rate == TARGET_HIGH_RATE) {
+                p99 = p99.withTarget(Figure.Target.atMost(TARGET_P99_HIGH_MS, "DESIGN §13: p99 ≤ 300 ms at 20 000 events/s"));
             }
             figures.add(p99);
             figures.add(Figure.of("max" + at, "ms", recs.stream().map(r -> (double) r.endToEnd().max()).toList()));
