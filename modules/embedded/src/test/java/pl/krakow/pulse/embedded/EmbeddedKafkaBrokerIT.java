@@ -135,8 +135,13 @@ class EmbeddedKafkaBrokerIT {
                 .run();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(dataDir).build().start();
              Admin admin = admin(broker)) {
-            Map<String, FinalizedVersionRange> finalized = admin.describeFeatures().featureMetadata().get(30, TimeUnit.SECONDS)
-                    .finalizedFeatures();
+            // The upgrade is written to the metadata log as the broker starts; the broker's view of it can trail
+            // start() by a moment (CI once saw transaction.version missing from the first answer), so ask until it is there.
+            Map<String, FinalizedVersionRange> finalized = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .pollInterval(java.time.Duration.ofMillis(100))
+                    .until(() -> admin.describeFeatures().featureMetadata().get(30, TimeUnit.SECONDS).finalizedFeatures(),
+                            f -> f.containsKey(MetadataVersion.FEATURE_NAME) && f.containsKey(Feature.TRANSACTION_VERSION.featureName())
+                                    && f.get(MetadataVersion.FEATURE_NAME).maxVersionLevel() == MetadataVersion.latestProduction().featureLevel());
             assertThat(finalized.get(MetadataVersion.FEATURE_NAME).maxVersionLevel())
                     .isEqualTo(MetadataVersion.latestProduction().featureLevel());
             assertThat(finalized.get(Feature.TRANSACTION_VERSION.featureName()).maxVersionLevel())
